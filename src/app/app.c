@@ -1,0 +1,157 @@
+/*
+ * app.c - opens the store, compiles templates, wires the http hooks to auth
+ * and units, and serves.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "app/app.h"
+#include "auth/auth.h"
+#include "units/units.h"
+
+int app_open(struct app *app, int migrate)
+{
+    char err[512] = "";
+    if (auth_init() != 0) {
+        fprintf(stderr, "danchu: libsodium failed to start\n");
+        return 1;
+    }
+    if (store_open(app->cfg.db, &app->store, err, sizeof err) != 0) {
+        fprintf(stderr, "danchu: cannot open database %s: %s\n", app->cfg.db, err);
+        return 1;
+    }
+    if (migrate) {
+        int n = 0;
+        if (store_migrate(app->store, &n, err, sizeof err) != 0) {
+            fprintf(stderr, "danchu: migration failed: %s\n", err);
+            return 1;
+        }
+        if (n)
+            log_info("applied %d migration(s)", n);
+    }
+    return 0;
+}
+
+void app_close(struct app *app)
+{
+    if (app->store)
+        store_close(app->store);
+    if (app->views)
+        view_templates_free(app->views);
+    if (app->cal)
+        calendar_free(app->cal);
+    if (app->login_rl)
+        ratelimit_free(app->login_rl);
+    if (app->submit_rl)
+        ratelimit_free(app->submit_rl);
+    memset(app, 0, sizeof *app);
+}
+
+int app_session_hook(void *ctx, struct http_request *r, const char *token)
+{
+    (void)ctx;
+    struct auth_user *u = arena_zalloc(r->a, sizeof *u);
+    if (auth_session_lookup(r->db, token, (int64_t)time(NULL), u) != 0)
+        return ERR_UNAUTH;
+    struct http_user *hu = arena_zalloc(r->a, sizeof *hu);
+    hu->id = u->id;
+    hu->login = u->login;
+    hu->display_name = u->display_name[0] ? u->display_name : u->login;
+    hu->csrf = u->csrf;
+    hu->ext = u;
+    r->user = hu;
+    return 0;
+}
+
+int app_authorize_hook(void *ctx, struct http_request *r, const char *perm, const char *unit_code)
+{
+    (void)ctx;
+    if (!r->user)
+        return ERR_UNAUTH;
+    const struct auth_user *u = r->user->ext;
+    if (!unit_code)
+        return auth_can_anywhere(u, perm) ? 0 : ERR_FORBIDDEN;
+    struct unit unit;
+    if (units_get(r->db, unit_code, &unit) != 0)
+        return ERR_FORBIDDEN;
+    int64_t chain[16];
+    size_t n = 0;
+    if (units_ancestors(r->db, unit.id, chain, 16, &n) != 0)
+        return ERR_FORBIDDEN;
+    return auth_can(u, perm, unit.id, chain, n) ? 0 : ERR_FORBIDDEN;
+}
+
+void app_decorate_hook(void *ctx, struct http_request *r, json_t *model)
+{
+    (void)ctx;
+    json_object_set_new(model, "site_name", json_string("Dân chủ cơ sở"));
+    if (!r->user)
+        return;
+    const struct auth_user *u = r->user->ext;
+    struct unit home;
+    if (u->unit_id && units_get_id(r->db, u->unit_id, &home) == 0) {
+        json_object_set_new(model, "home_unit",
+                            json_pack("{s:s,s:s}", "code", home.code, "name", home.name));
+        json_object_set_new(model, "can_roll",
+                            json_boolean(auth_can_anywhere(u, "roll.view")));
+    }
+}
+
+int app_serve(struct app *app, int quiet)
+{
+    char err[512] = "";
+    if (view_templates_new(&app->views, err, sizeof err) != 0) {
+        fprintf(stderr, "danchu: templates: %s\n", err);
+        return 1;
+    }
+    app->cal = calendar_load(app->cfg.calendar_dir[0] ? app->cfg.calendar_dir : NULL, err,
+                             sizeof err);
+    if (!app->cal) {
+        fprintf(stderr, "danchu: calendar: %s\n", err);
+        return 1;
+    }
+    app->login_rl = ratelimit_new(4096, 10, 600);
+    app->submit_rl = ratelimit_new(4096, 20, 3600);
+    randombytes_buf(app->secret, sizeof app->secret);
+    if (store_write_start(app->store) != 0) {
+        fprintf(stderr, "danchu: cannot start the writer\n");
+        return 1;
+    }
+    /* Block the stop signals in every thread; the main thread waits for them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct http_config hc = {
+        .listen = app->cfg.listen,
+        .threads = app->cfg.threads,
+        .secure_cookies = app->cfg.secure_cookies,
+        .base_url = app->cfg.base_url,
+        .store = app->store,
+        .views = app->views,
+        .hooks = {app, app_session_hook, app_authorize_hook, app_decorate_hook},
+        .secret = app->secret,
+        .quiet = quiet,
+    };
+    struct http_server *srv = http_server_new(&hc);
+    http_add_routes(srv, app_routes, app_n_routes);
+    http_add_routes(srv, units_routes, units_n_routes);
+    if (http_server_start(srv, err, sizeof err) != 0) {
+        fprintf(stderr, "danchu: %s\n", err);
+        http_server_free(srv);
+        store_write_stop(app->store);
+        return 1;
+    }
+    log_info("serving on http://%s (database %s)", app->cfg.listen, app->cfg.db);
+    http_server_run_until_signal(srv);
+    store_write_stop(app->store);
+    http_server_free(srv);
+    return 0;
+}

@@ -1,0 +1,275 @@
+/*
+ * auth.h - the public header of src/auth: accounts, passwords, sessions,
+ * CSRF tokens, roles scoped to units, login rate limits and the
+ * hash-chained audit log.
+ *
+ * Files: password.c (hashing, accounts, sign-in), session.c (sessions and
+ * CSRF), roles.c (role ids and the permission table), ratelimit.c (in-memory
+ * token buckets), audit.c (the audit chain), store.c (all of auth's SQL).
+ *
+ * Functions taking a struct db run on the caller's connection and inside the
+ * caller's transaction; they never BEGIN or COMMIT. Writes from HTTP handlers
+ * belong in a write-queue job (store_write_submit). Password hashing costs
+ * tens of milliseconds and 64 MiB, so a handler hashes with
+ * auth_password_hash() before it submits the job and stores the finished hash
+ * inside it (auth_account_create_hash, auth_password_set_hash): the single
+ * writer thread must never wait for Argon2.
+ *
+ * Nothing here logs or stores a password, a session token or a CSRF token in
+ * clear; the database keeps only SHA-256 of session tokens.
+ */
+#ifndef DANCHU_AUTH_H
+#define DANCHU_AUTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+/* Absolute lifetime of a session in seconds, counted from sign-in (no idle extension). */
+#define AUTH_SESSION_TTL_S (12 * 60 * 60)
+/* Shortest password, in Unicode code points (after NFC). */
+#define AUTH_PASSWORD_MIN 8
+/* Longest password in bytes; longer input is refused before hashing. */
+#define AUTH_PASSWORD_MAX 1024
+/* Login names: 3..64 characters of a-z 0-9 . _ - @ + after folding to lower case. */
+#define AUTH_LOGIN_MIN 3
+#define AUTH_LOGIN_MAX 64
+/* Longest display name in bytes (UTF-8, NFC). */
+#define AUTH_NAME_MAX 200
+/* Longest phone number in bytes. */
+#define AUTH_PHONE_MAX 32
+/* Grants kept per account in a struct auth_user; further rows are ignored (fail closed). */
+#define AUTH_GRANTS_MAX 32
+/* A 32-byte random value as lower-case hex plus the NUL: session tokens, CSRF tokens. */
+#define AUTH_HEX_SIZE 65
+/* An Argon2id hash string with its NUL (crypto_pwhash_STRBYTES). */
+#define AUTH_HASH_SIZE 128
+/* Server secret for anonymous CSRF tokens (crypto_auth_KEYBYTES). */
+#define AUTH_SECRET_BYTES 32
+
+/* Sets up libsodium and the dummy hash used for unknown logins. Safe to call often. */
+int auth_init(void);
+
+/* ---- roles (roles.c) ------------------------------------------------------------------- */
+
+/* DESIGN.md "Roles". A role is held on a unit and covers that unit's descendants. */
+enum auth_role {
+    AUTH_ROLE_RESIDENT = 0,     /* resident / household representative */
+    AUTH_ROLE_VILLAGE_HEAD,     /* trưởng thôn, tổ trưởng tổ dân phố */
+    AUTH_ROLE_FRONT_BOARD,      /* Ban công tác Mặt trận of a village */
+    AUTH_ROLE_OFFICER,          /* commune official or agency staff */
+    AUTH_ROLE_UNIT_ADMIN,       /* administers accounts and units of a unit */
+    AUTH_ROLE_CHAIRPERSON,      /* chủ tịch UBND */
+    AUTH_ROLE_INSPECTION_BOARD, /* Ban Thanh tra nhân dân */
+    AUTH_ROLE_INVESTMENT_BOARD, /* Ban Giám sát đầu tư của cộng đồng */
+    AUTH_ROLE_COUNCIL,          /* HĐND, read-only supervision */
+    AUTH_ROLE_FRONT,            /* Mặt trận Tổ quốc */
+    AUTH_ROLE_PROVINCE_ADMIN,   /* province (Sở Nội vụ) administrator */
+    AUTH_ROLE_COUNT
+};
+
+/* The role id as stored in account_roles.role, e.g. "village_head". */
+const char *auth_role_name(enum auth_role r);
+/* Role id → enum; ERR_INVALID for anything else. */
+int auth_role_parse(const char *s, enum auth_role *out);
+
+/*
+ * Permissions and the roles that hold them (on the unit and its descendants):
+ *
+ *   roll.view        village_head officer unit_admin chairperson province_admin
+ *                    front_board inspection_board council front
+ *   roll.edit        village_head officer unit_admin chairperson province_admin
+ *   roll.import      village_head officer unit_admin chairperson province_admin
+ *   resident.confirm village_head officer unit_admin
+ *   units.view       every role
+ *   units.edit       unit_admin province_admin
+ *   users.manage     unit_admin chairperson province_admin
+ *   audit.view       unit_admin chairperson inspection_board council province_admin
+ *
+ * 1 when perm is in the table and role r holds it, else 0.
+ */
+int auth_perm_has_role(const char *perm, enum auth_role r);
+/* 1 when perm names a permission of the table above. */
+int auth_perm_known(const char *perm);
+
+/* ---- accounts and passwords (password.c) ----------------------------------------------- */
+
+enum auth_status {
+    AUTH_STATUS_ACTIVE = 0, /* may sign in */
+    AUTH_STATUS_PENDING,    /* created without a password; cannot sign in yet */
+    AUTH_STATUS_DISABLED,   /* switched off by an administrator */
+};
+
+struct auth_grant {
+    enum auth_role role; /* the role held */
+    int64_t unit_id;     /* the unit it is held on; covers its descendants */
+};
+
+/* A signed-in person (or an account read by login). Plain data; copy it freely. */
+struct auth_user {
+    int64_t id;                           /* accounts.id */
+    char login[AUTH_LOGIN_MAX + 1];       /* folded login name */
+    char display_name[AUTH_NAME_MAX + 1]; /* name shown on pages */
+    int64_t unit_id;                      /* the account's home unit, 0 for none */
+    enum auth_status status;              /* active, pending or disabled */
+    char csrf[AUTH_HEX_SIZE];             /* the session's CSRF token, "" outside a session */
+    int needs_rehash; /* auth_login: hash uses old parameters; store a new one */
+    size_t n_grants;  /* roles held, at most AUTH_GRANTS_MAX */
+    struct auth_grant grants[AUTH_GRANTS_MAX]; /* (role, unit) pairs */
+};
+
+/*
+ * Checks a new password against the policy (valid UTF-8, at least
+ * AUTH_PASSWORD_MIN characters, at most AUTH_PASSWORD_MAX bytes). Returns 0 or
+ * ERR_INVALID with *msg_vi (may be NULL) set to the Vietnamese sentence to show.
+ */
+int auth_password_check(const char *password, const char **msg_vi);
+/*
+ * Folds login to lower case into out (AUTH_LOGIN_MAX + 1 bytes) and checks it.
+ * Returns 0 or ERR_INVALID with *msg_vi (may be NULL) set.
+ */
+int auth_login_fold(const char *login, char *out, const char **msg_vi);
+
+/*
+ * Argon2id hash (OPSLIMIT/MEMLIMIT_INTERACTIVE) of the NFC form of password
+ * into out (AUTH_HASH_SIZE bytes). Checks the policy first (ERR_INVALID).
+ * Slow on purpose: call it outside the writer thread, once per distinct
+ * password (demo seeding hashes each distinct password once and reuses it).
+ */
+int auth_password_hash(const char *password, char out[AUTH_HASH_SIZE]);
+/* 0 when password matches hash, else ERR_UNAUTH. */
+int auth_password_verify(const char *hash, const char *password);
+
+/*
+ * Creates an account. password NULL creates a pending account without a
+ * password (it cannot sign in until auth_password_set). phone may be NULL,
+ * unit_id 0 for none. *id gets the new id. ERR_INVALID for a bad login, name,
+ * phone or password; ERR_CONFLICT when the login is taken. Hashes inline:
+ * meant for the CLI, tests and seeding.
+ */
+int auth_account_create(struct db *db, const char *login, const char *display_name,
+                        const char *password, const char *phone, int64_t unit_id, int64_t *id);
+/* The same with a hash from auth_password_hash() (NULL: pending account). */
+int auth_account_create_hash(struct db *db, const char *login, const char *display_name,
+                             const char *hash, const char *phone, int64_t unit_id, int64_t *id);
+/* Active, pending or disabled. A disabled account's sessions stop working at once. */
+int auth_account_set_status(struct db *db, int64_t account_id, enum auth_status status);
+/* Reads an account (without session fields) by login; ERR_NOT_FOUND when none. */
+int auth_account_by_login(struct db *db, const char *login, struct auth_user *out);
+
+/*
+ * Sets a new password: checks the policy, hashes, stores, activates a pending
+ * account and deletes all of the account's sessions (signs out everywhere; a
+ * person changing their own password gets a fresh session from the caller).
+ */
+int auth_password_set(struct db *db, int64_t account_id, const char *password);
+/* The same with a finished hash from auth_password_hash(). */
+int auth_password_set_hash(struct db *db, int64_t account_id, const char *hash);
+
+/*
+ * Checks a login name and password. Returns 0 with out filled (roles included,
+ * csrf empty) or ERR_UNAUTH for an unknown login, a wrong password, or an
+ * account that is pending or disabled - always the same code, and after the
+ * same Argon2 work, so the answer does not reveal which logins exist.
+ * ERR_DB when the database fails. Read-only: when out->needs_rehash is set,
+ * the caller may store auth_password_hash(password) with auth_password_set_hash.
+ */
+int auth_login(struct db *db, const char *login, const char *password, struct auth_user *out);
+
+/* Grants role (an id of enum auth_role, e.g. "officer") on unit_id. Granting twice is fine. */
+int auth_role_grant(struct db *db, int64_t account_id, int64_t unit_id, const char *role);
+/* Takes the grant away; ERR_NOT_FOUND when it was not held. */
+int auth_role_revoke(struct db *db, int64_t account_id, int64_t unit_id, const char *role);
+
+/*
+ * Does u hold role_or_perm (a role id such as "village_head", or a permission
+ * of the table above such as "roll.edit") on unit_id? ancestors lists the
+ * ancestors of unit_id (parent, grandparent, ... in any order), so a grant on
+ * any of them covers unit_id; the caller passes the chain, so checks need no
+ * query. u NULL (anonymous) or an unknown name → 0. Returns 1 or 0.
+ */
+int auth_can(const struct auth_user *u, const char *role_or_perm, int64_t unit_id,
+             const int64_t *ancestors, size_t n_ancestors);
+/* 1 when u holds role_or_perm on some unit (menus: "show the admin link at all"). */
+int auth_can_anywhere(const struct auth_user *u, const char *role_or_perm);
+
+/* ---- sessions and CSRF (session.c) ----------------------------------------------------- */
+
+/*
+ * Starts a session for account_id at now (unix seconds), valid for
+ * AUTH_SESSION_TTL_S. token gets the cookie value (random 32 bytes, hex);
+ * only its SHA-256 is stored. csrf gets the session's CSRF token (may be NULL).
+ */
+int auth_session_create(struct db *db, int64_t account_id, int64_t now, char token[AUTH_HEX_SIZE],
+                        char csrf[AUTH_HEX_SIZE]);
+/*
+ * The session of cookie value token at now: fills out (account, roles, csrf).
+ * ERR_UNAUTH when the token is malformed, unknown, expired, or the account is
+ * no longer active.
+ */
+int auth_session_lookup(struct db *db, const char *token, int64_t now, struct auth_user *out);
+/* Sign-out: deletes the session row (no error when it is already gone). */
+int auth_session_delete(struct db *db, const char *token);
+/* Deletes expired sessions; *n_deleted (may be NULL) gets how many. */
+int auth_session_purge(struct db *db, int64_t now, int64_t *n_deleted);
+/* Constant-time check of a submitted CSRF token against u's session: 0 or ERR_CSRF. */
+int auth_csrf_check(const struct auth_user *u, const char *token, size_t token_len);
+
+/* Fills out with 32 random bytes as hex: a visitor cookie value, a secret seed. */
+void auth_random_hex(char out[AUTH_HEX_SIZE]);
+/* Fills secret with AUTH_SECRET_BYTES random bytes (a new server secret). */
+void auth_secret_new(unsigned char secret[AUTH_SECRET_BYTES]);
+/*
+ * Stateless CSRF token for anonymous forms (sign-in): hex(HMAC(secret,
+ * visitor)), where visitor is a random per-visitor cookie value from
+ * auth_random_hex(). ERR_INVALID when visitor is not such a value.
+ */
+int auth_anon_csrf(const unsigned char secret[AUTH_SECRET_BYTES], const char *visitor,
+                   char out[AUTH_HEX_SIZE]);
+/* Constant-time check of token against auth_anon_csrf(secret, visitor): 0 or ERR_CSRF. */
+int auth_anon_csrf_check(const unsigned char secret[AUTH_SECRET_BYTES], const char *visitor,
+                         const char *token, size_t token_len);
+
+/* ---- rate limits (ratelimit.c) --------------------------------------------------------- */
+
+/*
+ * In-memory token buckets keyed by strings such as "login:" + IP and
+ * "login:" + login name: limit hits per window seconds, refilled evenly
+ * (GCRA). Fixed size: n_slots entries (rounded up to a power of two), chosen
+ * once; when the table is full the least restricted key is forgotten.
+ * Thread-safe.
+ */
+struct ratelimit;
+
+/* Returns a new owned table; free with ratelimit_free(). limit > 0, window_s > 0. */
+struct ratelimit *ratelimit_new(size_t n_slots, int limit, int64_t window_s);
+void ratelimit_free(struct ratelimit *rl);
+/* Counts one hit for key at now (unix seconds): 0 when allowed, ERR_RATE when over the limit. */
+int ratelimit_hit(struct ratelimit *rl, const char *key, int64_t now);
+/* Forgets key (e.g. the login name after a successful sign-in). */
+void ratelimit_clear(struct ratelimit *rl, const char *key);
+
+/* ---- audit log (audit.c) --------------------------------------------------------------- */
+
+/*
+ * Appends one row to the hash-chained audit log inside the caller's
+ * transaction: hash = hex(SHA-256(prev_hash, at, actor, unit, action, object,
+ * detail)), each field length-prefixed; the first row's prev_hash is 64 zeros.
+ * actor_id / unit_id 0 store NULL (system, no unit). object names the thing
+ * changed ("household:12"), detail says what changed. Never put passwords,
+ * tokens or a denouncer's identity into object or detail.
+ */
+int audit_append(struct db *db, int64_t actor_id, int64_t unit_id, const char *action,
+                 const char *object, const char *detail);
+/*
+ * Walks the log in id order recomputing the chain. 0 when intact, with
+ * *n_rows (may be NULL) = rows checked. ERR_CONFLICT when a row was changed,
+ * deleted or reordered by hand, with *bad_id (may be NULL) = the first row
+ * whose hash or link does not match (after a deletion: the row that followed
+ * it). Deleting rows at the very end leaves a shorter valid chain; compare
+ * n_rows with an earlier count to catch that.
+ */
+int audit_verify(struct db *db, int64_t *n_rows, int64_t *bad_id);
+
+#endif

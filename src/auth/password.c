@@ -1,0 +1,395 @@
+/*
+ * password.c - Argon2id password hashing, accounts and sign-in.
+ *
+ * Passwords are hashed in their NFC form, so a Vietnamese password typed on
+ * a keyboard that sends decomposed marks still matches. Hashes use libsodium's
+ * INTERACTIVE limits (64 MiB, a few tens of ms). A sign-in for a login that
+ * does not exist, or cannot sign in, verifies against a dummy hash made at
+ * start-up with the same limits, so its answer takes as long as a wrong
+ * password and does not reveal which logins exist.
+ *
+ * Process-wide state: libsodium's initialisation and the dummy hash, both
+ * written once under pthread_once and only read afterwards.
+ */
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "auth/internal.h"
+#include "core/core.h"
+
+_Static_assert(AUTH_HASH_SIZE == crypto_pwhash_STRBYTES, "AUTH_HASH_SIZE");
+
+#define OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
+#define ALG_PREFIX "$argon2id$"
+
+#define XSTR(x) #x
+#define STR(x) XSTR(x)
+
+static const char msg_pw_short[] = "Mật khẩu phải có ít nhất " STR(AUTH_PASSWORD_MIN) " ký tự.";
+static const char msg_pw_long[] = "Mật khẩu quá dài (tối đa " STR(AUTH_PASSWORD_MAX) " byte).";
+static const char msg_pw_bad[] = "Mật khẩu chứa ký tự không hợp lệ.";
+static const char msg_login_bad[] = "Tên đăng nhập phải dài từ " STR(AUTH_LOGIN_MIN) " đến " STR(
+    AUTH_LOGIN_MAX) " ký tự, chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ - @ +";
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static int init_rc;                             /* result of init_run, read after init_once */
+static char dummy_hash[crypto_pwhash_STRBYTES]; /* hash of a random password nobody knows */
+
+static void init_run(void)
+{
+    unsigned char pw[32];
+    if (sodium_init() < 0) {
+        init_rc = ERR_INTERNAL;
+        return;
+    }
+    randombytes_buf(pw, sizeof pw);
+    if (crypto_pwhash_str_alg(dummy_hash, (const char *)pw, sizeof pw, OPSLIMIT, MEMLIMIT,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0)
+        init_rc = ERR_NOMEM;
+    sodium_memzero(pw, sizeof pw);
+}
+
+int auth_init(void)
+{
+    pthread_once(&init_once, init_run);
+    return init_rc;
+}
+
+/* ---- small helpers shared by the module ------------------------------------------------ */
+
+void auth_copy_text(char *out, size_t size, const char *s, size_t n)
+{
+    if (size == 0)
+        return;
+    if (n >= size) {
+        n = size - 1;
+        /* Do not leave half a UTF-8 character behind. */
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n)
+        memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+const char *auth_status_name(enum auth_status st)
+{
+    switch (st) {
+    case AUTH_STATUS_ACTIVE:
+        return "active";
+    case AUTH_STATUS_PENDING:
+        return "pending";
+    case AUTH_STATUS_DISABLED:
+        return "disabled";
+    }
+    return "disabled";
+}
+
+enum auth_status auth_status_parse(const char *s)
+{
+    if (strcmp(s, "active") == 0)
+        return AUTH_STATUS_ACTIVE;
+    if (strcmp(s, "pending") == 0)
+        return AUTH_STATUS_PENDING;
+    return AUTH_STATUS_DISABLED;
+}
+
+/* ---- policy ---------------------------------------------------------------------------- */
+
+static int set_msg(const char **msg_vi, const char *msg)
+{
+    if (msg_vi)
+        *msg_vi = msg;
+    return ERR_INVALID;
+}
+
+/*
+ * NFC form of password in a, or NULL (msg set) when it breaks the policy.
+ * The caller wipes the result with sodium_memzero before freeing a.
+ */
+static char *password_nfc(struct arena *a, const char *password, size_t *len, const char **msg_vi)
+{
+    size_t n = password ? strlen(password) : 0;
+    char *nfc;
+    if (n > AUTH_PASSWORD_MAX) {
+        set_msg(msg_vi, msg_pw_long);
+        return NULL;
+    }
+    nfc = password ? utf8_nfc(a, password, n, len) : NULL;
+    if (!nfc) {
+        set_msg(msg_vi, password ? msg_pw_bad : msg_pw_short);
+        return NULL;
+    }
+    if (*len > AUTH_PASSWORD_MAX) {
+        sodium_memzero(nfc, *len);
+        set_msg(msg_vi, msg_pw_long);
+        return NULL;
+    }
+    if (utf8_length(nfc, *len) < AUTH_PASSWORD_MIN) {
+        sodium_memzero(nfc, *len);
+        set_msg(msg_vi, msg_pw_short);
+        return NULL;
+    }
+    return nfc;
+}
+
+int auth_password_check(const char *password, const char **msg_vi)
+{
+    struct arena *a = arena_new(0);
+    size_t len = 0;
+    char *nfc = password_nfc(a, password, &len, msg_vi);
+    if (nfc)
+        sodium_memzero(nfc, len);
+    arena_free(a);
+    return nfc ? 0 : ERR_INVALID;
+}
+
+static int login_char_ok(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+           c == '@' || c == '+';
+}
+
+int auth_login_fold(const char *login, char *out, const char **msg_vi)
+{
+    size_t n = login ? strlen(login) : 0;
+    out[0] = '\0';
+    if (n < AUTH_LOGIN_MIN || n > AUTH_LOGIN_MAX)
+        return set_msg(msg_vi, msg_login_bad);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)login[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + ('a' - 'A'));
+        if (!login_char_ok(c)) {
+            out[0] = '\0';
+            return set_msg(msg_vi, msg_login_bad);
+        }
+        out[i] = (char)c;
+    }
+    out[n] = '\0';
+    return 0;
+}
+
+/* ---- hashing --------------------------------------------------------------------------- */
+
+int auth_password_hash(const char *password, char out[AUTH_HASH_SIZE])
+{
+    struct arena *a;
+    size_t len = 0;
+    char *nfc;
+    int rc;
+    out[0] = '\0';
+    if ((rc = auth_init()) < 0)
+        return rc;
+    a = arena_new(0);
+    nfc = password_nfc(a, password, &len, NULL);
+    if (!nfc) {
+        rc = ERR_INVALID;
+        goto out;
+    }
+    if (crypto_pwhash_str_alg(out, nfc, len, OPSLIMIT, MEMLIMIT, crypto_pwhash_ALG_ARGON2ID13) !=
+        0) {
+        rc = ERR_NOMEM; /* libsodium could not get its 64 MiB */
+        goto out;
+    }
+    rc = 0;
+out:
+    if (nfc)
+        sodium_memzero(nfc, len);
+    arena_free(a);
+    return rc;
+}
+
+/* Verifies without the length policy (old passwords keep working); 0 or ERR_UNAUTH. */
+static int verify_nfc(const char *hash, const char *password)
+{
+    struct arena *a = arena_new(0);
+    size_t n = password ? strlen(password) : 0;
+    size_t len = 0;
+    char *nfc = NULL;
+    int rc = ERR_UNAUTH;
+    if (n <= AUTH_PASSWORD_MAX && password)
+        nfc = utf8_nfc(a, password, n, &len);
+    if (!nfc) {
+        /* Spend the same time anyway. */
+        if (crypto_pwhash_str_verify(dummy_hash, "", 0) == 0)
+            rc = ERR_INTERNAL; /* cannot happen: nobody knows the dummy password */
+        goto out;
+    }
+    if (crypto_pwhash_str_verify(hash, nfc, len) == 0)
+        rc = 0;
+out:
+    if (nfc)
+        sodium_memzero(nfc, len);
+    arena_free(a);
+    return rc;
+}
+
+int auth_password_verify(const char *hash, const char *password)
+{
+    if (auth_init() < 0 || !hash || !hash[0])
+        return ERR_UNAUTH;
+    return verify_nfc(hash, password);
+}
+
+static int hash_ok(const char *hash)
+{
+    size_t n = strlen(hash);
+    return n > 0 && n < AUTH_HASH_SIZE && strncmp(hash, "$argon2", 7) == 0;
+}
+
+static int needs_rehash(const char *hash)
+{
+    if (strncmp(hash, ALG_PREFIX, strlen(ALG_PREFIX)) != 0)
+        return 1; /* argon2i from an older setup */
+    return crypto_pwhash_str_needs_rehash(hash, OPSLIMIT, MEMLIMIT) != 0;
+}
+
+/* ---- accounts -------------------------------------------------------------------------- */
+
+static int name_ok(const char *s, size_t n)
+{
+    if (!utf8_valid(s, n))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
+static int phone_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n > AUTH_PHONE_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || c == '+' || c == ' ' || c == '.' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+int auth_account_create_hash(struct db *db, const char *login, const char *display_name,
+                             const char *hash, const char *phone, int64_t unit_id, int64_t *id)
+{
+    struct arena *a = arena_new(0);
+    char folded[AUTH_LOGIN_MAX + 1];
+    struct str name = str_trim(str_c(display_name ? display_name : ""));
+    char *nfc_name;
+    size_t nfc_len = 0;
+    int rc;
+    if ((rc = auth_login_fold(login, folded, NULL)) < 0)
+        goto out;
+    if (!name_ok(name.ptr, name.len) || (hash && !hash_ok(hash)) || (phone && !phone_ok(phone)) ||
+        unit_id < 0) {
+        rc = ERR_INVALID;
+        goto out;
+    }
+    nfc_name = utf8_nfc(a, name.ptr ? name.ptr : "", name.len, &nfc_len);
+    if (!nfc_name || nfc_len > AUTH_NAME_MAX) {
+        rc = ERR_INVALID;
+        goto out;
+    }
+    rc = auth_store_account_insert(db, folded, nfc_name, hash ? hash : "", phone ? phone : "",
+                                   hash ? AUTH_STATUS_ACTIVE : AUTH_STATUS_PENDING, unit_id,
+                                   (int64_t)time(NULL), id);
+out:
+    arena_free(a);
+    return rc;
+}
+
+int auth_account_create(struct db *db, const char *login, const char *display_name,
+                        const char *password, const char *phone, int64_t unit_id, int64_t *id)
+{
+    char hash[AUTH_HASH_SIZE];
+    char folded[AUTH_LOGIN_MAX + 1];
+    int rc;
+    /* Refuse a bad login before spending the hash. */
+    if ((rc = auth_login_fold(login, folded, NULL)) < 0)
+        return rc;
+    if (password && (rc = auth_password_hash(password, hash)) < 0)
+        return rc;
+    return auth_account_create_hash(db, folded, display_name, password ? hash : NULL, phone,
+                                    unit_id, id);
+}
+
+int auth_account_set_status(struct db *db, int64_t account_id, enum auth_status status)
+{
+    int rc;
+    if ((unsigned)status > AUTH_STATUS_DISABLED)
+        return ERR_INVALID;
+    if ((rc = auth_store_account_set_status(db, account_id, status)) < 0)
+        return rc;
+    if (status != AUTH_STATUS_ACTIVE)
+        rc = auth_store_sessions_delete_account(db, account_id);
+    return rc;
+}
+
+int auth_account_by_login(struct db *db, const char *login, struct auth_user *out)
+{
+    char folded[AUTH_LOGIN_MAX + 1];
+    int rc;
+    memset(out, 0, sizeof *out);
+    if (auth_login_fold(login, folded, NULL) < 0)
+        return ERR_NOT_FOUND; /* no account can have that login */
+    if ((rc = auth_store_account_by_login(db, folded, out, NULL)) < 0)
+        return rc;
+    return auth_store_grants_load(db, out);
+}
+
+int auth_password_set_hash(struct db *db, int64_t account_id, const char *hash)
+{
+    int rc;
+    if (!hash || !hash_ok(hash))
+        return ERR_INVALID;
+    if ((rc = auth_store_password_update(db, account_id, hash)) < 0)
+        return rc;
+    return auth_store_sessions_delete_account(db, account_id);
+}
+
+int auth_password_set(struct db *db, int64_t account_id, const char *password)
+{
+    char hash[AUTH_HASH_SIZE];
+    int rc = auth_password_hash(password, hash);
+    if (rc < 0)
+        return rc;
+    return auth_password_set_hash(db, account_id, hash);
+}
+
+int auth_login(struct db *db, const char *login, const char *password, struct auth_user *out)
+{
+    char folded[AUTH_LOGIN_MAX + 1];
+    char hash[AUTH_HASH_SIZE] = "";
+    struct auth_user u;
+    int found = 0;
+    int rc;
+    memset(out, 0, sizeof *out);
+    memset(&u, 0, sizeof u);
+    if ((rc = auth_init()) < 0)
+        return rc;
+    if (auth_login_fold(login, folded, NULL) == 0) {
+        rc = auth_store_account_by_login(db, folded, &u, hash);
+        if (rc < 0 && rc != ERR_NOT_FOUND)
+            return rc;
+        found = rc == 0 && u.status == AUTH_STATUS_ACTIVE && hash_ok(hash);
+    }
+    /* The same Argon2 work whether or not the account exists. */
+    rc = verify_nfc(found ? hash : dummy_hash, password);
+    if (!found || rc < 0) {
+        rc = ERR_UNAUTH;
+        goto out;
+    }
+    if ((rc = auth_store_grants_load(db, &u)) < 0)
+        goto out;
+    u.needs_rehash = needs_rehash(hash);
+    *out = u;
+    rc = 0;
+out:
+    sodium_memzero(hash, sizeof hash);
+    return rc;
+}

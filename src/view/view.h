@@ -1,0 +1,120 @@
+/*
+ * view.h - the public header of src/view: a logic-less Mustache engine over
+ * jansson documents, and the registry of the templates embedded from
+ * web/templates/.
+ *
+ * Templates are compiled once into an owned tree and rendered many times with
+ * no re-parsing. The engine follows the official Mustache spec (comments,
+ * delimiters, interpolation, inverted, partials, sections, ~inheritance);
+ * lambdas are not supported, since a JSON document holds no code.
+ *
+ *   {{x}}            value of x, HTML-escaped (& < > " ')
+ *   {{{x}}} {{&x}}   value of x, raw: only for HTML made by the sanitiser
+ *   {{a.b}} {{.}}    dotted names; the current item of a section
+ *   {{#x}}..{{/x}}   section: once per list item, once for any other value
+ *                    that is not false, null or an empty list (0 and "" are
+ *                    truthy, as the spec says)
+ *   {{^x}}..{{/x}}   inverted section: when x is missing, false, null or []
+ *   {{>name}}        partial, indented when it stands alone on its line
+ *   {{<name}}{{$b}}..{{/b}}{{/name}}   template inheritance (layouts) with
+ *                    blocks {{$b}}default{{/b}} in the parent
+ *   {{! comment }}   {{=<% %>=}} set delimiters
+ *
+ * Ownership: a struct mustache owns all of its memory (one arena); the
+ * loader keeps owning the partials it hands out; rendering only appends to
+ * the caller's struct buf. Compiled templates and the registry are read-only
+ * after construction, so any number of threads may render them at once.
+ */
+#ifndef DANCHU_VIEW_H
+#define DANCHU_VIEW_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/embed.h"
+
+/* A compiled template. */
+struct mustache;
+
+/*
+ * Where partials and parents ({{>name}}, {{<name}}) come from. load() sets
+ * *out to a compiled template that the loader keeps owning (it must outlive
+ * the render), or to NULL when there is no template of that name; it returns
+ * 0, or a negative ERR_* code that aborts the render. name is not
+ * NUL-terminated.
+ */
+struct mustache_loader {
+    int (*load)(void *ctx, const char *name, size_t name_len,
+                const struct mustache **out); /* finds a compiled template */
+    void *ctx;                                /* passed back to load() */
+};
+
+/* Render flags. */
+enum {
+    /*
+     * {{x}} or {{{x}}} whose name resolves to nothing, and {{>p}} or {{<p}}
+     * naming no template, are errors that name the key and the line.
+     * Sections and inverted sections over absent keys stay legal.
+     */
+    MUSTACHE_STRICT = 1,
+};
+
+/*
+ * Compiles len bytes of text (copied; the caller may free text after) into
+ * *out, owned by the caller and freed with mustache_free(). name (may be
+ * NULL) is only used in error messages. On failure returns ERR_INVALID and
+ * writes "name:line: reason" into err (err_len bytes, may be 0).
+ */
+int mustache_compile(const char *name, const char *text, size_t len, struct mustache **out,
+                     char *err, size_t err_len);
+void mustache_free(struct mustache *t);
+
+/* The name given to mustache_compile(), or "" when none. */
+const char *mustache_name(const struct mustache *t);
+
+/*
+ * Renders t against data, appending to out. partials may be NULL (then every
+ * partial is missing). Returns 0; ERR_INVALID for a strict-mode miss;
+ * ERR_TOO_LARGE when recursion, work or output passes the engine's bounds
+ * (a partial including itself forever); or a code from the loader. On error
+ * err holds a message and out may hold partial output.
+ */
+int mustache_render(const struct mustache *t, json_t *data, const struct mustache_loader *partials,
+                    int flags, struct buf *out, char *err, size_t err_len);
+
+/* Appends n bytes of s to b with & < > " ' replaced by HTML entities. */
+void view_html_escape(struct buf *b, const char *s, size_t n);
+
+/*
+ * The registry of templates: every file ending ".mustache" under
+ * "web/templates/", named by its path without that prefix and suffix
+ * ("web/templates/units/households.mustache" is "units/households").
+ * Partials and parents resolve by the same names.
+ */
+struct view_templates;
+
+/*
+ * Compiles every template among the embedded files into *out (owned by the
+ * caller, free with view_templates_free()). A template that fails to compile
+ * fails the whole registry with its name and line in err.
+ */
+int view_templates_new(struct view_templates **out, char *err, size_t err_len);
+
+/* The same from an explicit list of files (files other than templates are skipped). */
+int view_templates_from(const struct embed_file *files, size_t n_files,
+                        struct view_templates **out, char *err, size_t err_len);
+void view_templates_free(struct view_templates *reg);
+
+/* The compiled template called name, or NULL. */
+const struct mustache *view_templates_find(const struct view_templates *reg, const char *name);
+size_t view_templates_count(const struct view_templates *reg);
+
+/*
+ * Renders the template called name (ERR_NOT_FOUND if there is none) with
+ * partials and parents from reg. Same flags and errors as mustache_render().
+ */
+int view_render(const struct view_templates *reg, const char *name, json_t *data, int flags,
+                struct buf *out, char *err, size_t err_len);
+
+#endif
