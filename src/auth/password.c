@@ -32,8 +32,9 @@ _Static_assert(AUTH_HASH_SIZE == crypto_pwhash_STRBYTES, "AUTH_HASH_SIZE");
 static const char msg_pw_short[] = "Mật khẩu phải có ít nhất " STR(AUTH_PASSWORD_MIN) " ký tự.";
 static const char msg_pw_long[] = "Mật khẩu quá dài (tối đa " STR(AUTH_PASSWORD_MAX) " byte).";
 static const char msg_pw_bad[] = "Mật khẩu chứa ký tự không hợp lệ.";
-static const char msg_login_bad[] = "Tên đăng nhập phải dài từ " STR(AUTH_LOGIN_MIN) " đến " STR(
-    AUTH_LOGIN_MAX) " ký tự, chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ - @ +";
+#define LOGIN_LEN STR(AUTH_LOGIN_MIN) " đến " STR(AUTH_LOGIN_MAX)
+static const char msg_login_bad[] =
+    "Tên đăng nhập phải dài từ " LOGIN_LEN " ký tự, chỉ gồm chữ cái không dấu, chữ số và . _ - @ +";
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_rc;                             /* result of init_run, read after init_once */

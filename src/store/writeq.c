@@ -136,31 +136,30 @@ int store_write_start(struct store *s)
 {
     struct writeq *q = &s->wq;
     struct db *db = NULL;
-    int rc;
+    int rc = 0;
 
+    /* The lock is held while connecting, so two concurrent starts make one writer. */
     pthread_mutex_lock(&q->mu);
-    int running = q->running;
-    pthread_mutex_unlock(&q->mu);
-    if (running)
-        return 0;
+    if (q->running)
+        goto out;
     rc = store_connect(s, &db);
     if (rc != 0) {
         log_error("write queue: cannot connect: %s", db_errmsg(db));
         db_close(db);
-        return rc;
+        goto out;
     }
-    pthread_mutex_lock(&q->mu);
     q->db = db;
     q->stopping = 0;
     if (pthread_create(&q->thread, NULL, writer_main, q) != 0) {
         q->db = NULL;
-        pthread_mutex_unlock(&q->mu);
         db_close(db);
-        return ERR_INTERNAL;
+        rc = ERR_INTERNAL;
+        goto out;
     }
     q->running = 1;
+out:
     pthread_mutex_unlock(&q->mu);
-    return 0;
+    return rc;
 }
 
 int store_write_submit(struct store *s, struct write_job *job)

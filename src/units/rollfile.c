@@ -229,10 +229,10 @@ static int is_blank_bytes(const char *s, size_t n)
 static const char *clean(struct arena *a, const char *s, size_t n)
 {
     size_t m;
-    const char *t = n ? utf8_nfc(a, s, n, &m) : NULL;
+    char *t = n && !is_blank_bytes(s, n) ? utf8_nfc(a, s, n, &m) : NULL;
     if (!t)
         return "";
-    char *out = arena_alloc(a, m + 1);
+    char *out = t; /* cleaned in place: it only shrinks */
     size_t o = 0;
     int space = 0;
     for (size_t i = 0; i < m; i++) {
@@ -706,16 +706,22 @@ static enum birth_status parse_birth_text(struct arena *a, const struct date *to
     return st;
 }
 
-/* An Excel serial day (1900 system, with its fictitious 29/02/1900 as serial 60). */
+/*
+ * An Excel serial day (1900 system, with its fictitious 29/02/1900 as
+ * serial 60). *shown_as gets the date as a person reads it, for messages.
+ */
 static enum birth_status parse_birth_serial(struct arena *a, const struct date *today,
-                                            double serial, const char **norm)
+                                            double serial, const char **norm, const char **shown_as)
 {
     if (!(serial >= 1 && serial < 2958466))
         return BIRTH_FORMAT;
     long s = (long)floor(serial);
-    if (s == 60)
+    if (s == 60) {
+        *shown_as = "29/02/1900";
         return BIRTH_IMPOSSIBLE;
+    }
     struct date dt = civil_from_days(s < 60 ? s - 25568 : s - 25569);
+    *shown_as = arena_printf(a, "%02d/%02d/%04d", dt.d, dt.m, dt.y);
     enum birth_status st = check_date(today, dt.y, dt.m, dt.d);
     if (st == BIRTH_OK)
         *norm = arena_printf(a, "%04d-%02d-%02d", dt.y, dt.m, dt.d);
@@ -856,9 +862,9 @@ static const char *birth_value(struct parse *p, const struct roll_record *rec, s
     if (text[0] == '\0')
         return "";
     if (cell->kind == ROLL_CELL_DATE)
-        st = parse_birth_serial(p->a, &p->today, cell->serial, &norm);
+        st = parse_birth_serial(p->a, &p->today, cell->serial, &norm, &text);
     else if (cell->kind == ROLL_CELL_NUMBER && !(cell->serial >= 1000 && cell->serial <= 9999))
-        st = cell->serial <= 60000 ? parse_birth_serial(p->a, &p->today, cell->serial, &norm)
+        st = cell->serial <= 60000 ? parse_birth_serial(p->a, &p->today, cell->serial, &norm, &text)
                                    : BIRTH_FORMAT;
     else
         st = parse_birth_text(p->a, &p->today, text, &norm);

@@ -16,19 +16,19 @@ static void default_form(json_t *model);
 
 /* State carried from a handler to its deferred write and `after`. */
 struct edit {
-    int64_t actor;             /* signed-in account */
-    int64_t unit_id;           /* village or commune */
-    int64_t household_id;      /* target household */
-    int64_t member_id;         /* target member */
-    int64_t other_id;          /* merge source, split result */
-    const char *code;          /* unit or household code */
-    const char *text;          /* address, kind ... */
-    struct member_input m;     /* member fields */
-    int64_t *ids;              /* split: member ids */
-    size_t n_ids;              /* their count */
-    const char *bytes;         /* import: file bytes */
-    size_t len;                /* import: their length */
-    struct arena *a;           /* the request arena */
+    int64_t actor;                    /* signed-in account */
+    int64_t unit_id;                  /* village or commune */
+    int64_t household_id;             /* target household */
+    int64_t member_id;                /* target member */
+    int64_t other_id;                 /* merge source, split result */
+    const char *code;                 /* unit or household code */
+    const char *text;                 /* address, kind ... */
+    struct member_input m;            /* member fields */
+    int64_t *ids;                     /* split: member ids */
+    size_t n_ids;                     /* their count */
+    const char *bytes;                /* import: file bytes */
+    size_t len;                       /* import: their length */
+    struct arena *a;                  /* the request arena */
     struct roll_import_report report; /* import result */
 };
 
@@ -46,9 +46,9 @@ static int unit_model(struct http_request *r, const char *code, struct unit *u, 
     int rc = units_get(r->db, code, u);
     if (rc)
         return rc;
-    json_t *ju = json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)u->id, "code", u->code,
-                           "kind", u->kind, "kind_label", units_kind_label(u->kind), "name",
-                           u->name);
+    json_t *ju =
+        json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)u->id, "code", u->code, "kind",
+                  u->kind, "kind_label", units_kind_label(u->kind), "name", u->name);
     if (u->parent_id) {
         struct unit p;
         if (units_get_id(r->db, u->parent_id, &p) == 0)
@@ -299,9 +299,9 @@ static void echo_form(struct http_request *r, json_t *model)
 }
 
 static const struct http_param_spec household_add_params[] = {
-    {"ma_ho", HP_TEXT, 0, 0, 30},     {"dia_chi", HP_TEXT, 0, 0, 300},
-    {"ho_ten", HP_TEXT, 0, 0, 120},   {"ngay_sinh", HP_TEXT, 0, 0, 10},
-    {"gioi_tinh", HP_TEXT, 0, 0, 4},  {"quan_he", HP_TEXT, 0, 0, 40},
+    {"ma_ho", HP_TEXT, 0, 0, 30},      {"dia_chi", HP_TEXT, 0, 0, 300},
+    {"ho_ten", HP_TEXT, 0, 0, 120},    {"ngay_sinh", HP_TEXT, 0, 0, 10},
+    {"gioi_tinh", HP_TEXT, 0, 0, 4},   {"quan_he", HP_TEXT, 0, 0, 40},
     {"dien_thoai", HP_TEXT, 0, 0, 10}, {"cccd", HP_TEXT, 0, 0, 12},
 };
 
@@ -323,8 +323,7 @@ static int page_household_new(struct http_request *r, struct http_response *res)
 static int run_household_add(struct db *db, void *arg)
 {
     struct edit *e = arg;
-    return units_household_add(db, e->actor, e->unit_id, e->code, e->text, &e->m,
-                               &e->household_id);
+    return units_household_add(db, e->actor, e->unit_id, e->code, e->text, &e->m, &e->household_id);
 }
 
 static int after_household_add(struct http_request *r, struct http_response *res, int rc)
@@ -370,7 +369,7 @@ static int post_household_add(struct http_request *r, struct http_response *res)
     if (bad) {
         echo_form(r, res->model);
         default_form(res->model);
-    res->template = "units/household_new";
+        res->template = "units/household_new";
         res->title = "Thêm hộ mới";
         return 0;
     }
@@ -387,8 +386,8 @@ static int post_household_add(struct http_request *r, struct http_response *res)
 }
 
 static const struct http_param_spec member_params[] = {
-    {"ho_ten", HP_TEXT, 0, 0, 120},   {"ngay_sinh", HP_TEXT, 0, 0, 10},
-    {"gioi_tinh", HP_TEXT, 0, 0, 4},  {"quan_he", HP_TEXT, 0, 0, 40},
+    {"ho_ten", HP_TEXT, 0, 0, 120},    {"ngay_sinh", HP_TEXT, 0, 0, 10},
+    {"gioi_tinh", HP_TEXT, 0, 0, 4},   {"quan_he", HP_TEXT, 0, 0, 40},
     {"dien_thoai", HP_TEXT, 0, 0, 10}, {"cccd", HP_TEXT, 0, 0, 12},
 };
 
@@ -602,12 +601,11 @@ static int after_import(struct http_request *r, struct http_response *res, int r
         return rc;
     }
     json_decref(rep->errors);
-    json_t *result =
-        json_pack("{s:i,s:i,s:i,s:i,s:i,s:o,s:I}", "added_households", rep->added_households,
-                  "updated_households", rep->updated_households, "added_members",
-                  rep->added_members, "updated_members", rep->updated_members,
-                  "representative_changes", rep->rep_changes, "missing", rep->missing,
-                  "n_missing", (json_int_t)json_array_size(rep->missing));
+    json_t *result = json_pack(
+        "{s:i,s:i,s:i,s:i,s:i,s:o,s:I}", "added_households", rep->added_households,
+        "updated_households", rep->updated_households, "added_members", rep->added_members,
+        "updated_members", rep->updated_members, "representative_changes", rep->rep_changes,
+        "missing", rep->missing, "n_missing", (json_int_t)json_array_size(rep->missing));
     json_object_set_new(result, "unchanged",
                         json_boolean(!rep->added_households && !rep->updated_households));
     json_object_set_new(res->model, "result", result);
@@ -660,8 +658,7 @@ const struct http_route units_routes[] = {
     {"GET", "/don-vi/{code}", page_unit, NULL, NULL, NULL, HTTP_CACHE, NULL, 0, 0},
     {"GET", "/don-vi/{code}/ho", page_households, NULL, "roll.view", "code", 0, list_params,
      N(list_params), 0},
-    {"GET", "/don-vi/{code}/ho/them", page_household_new, NULL, "roll.edit", "code", 0, NULL, 0,
-     0},
+    {"GET", "/don-vi/{code}/ho/them", page_household_new, NULL, "roll.edit", "code", 0, NULL, 0, 0},
     {"POST", "/don-vi/{code}/ho", post_household_add, after_household_add, "roll.edit", "code", 0,
      household_add_params, N(household_add_params), 0},
     {"GET", "/don-vi/{code}/nhap-ho", page_import, NULL, "roll.import", "code", 0, NULL, 0, 0},

@@ -28,8 +28,8 @@
 
 enum {
     MAX_DEPTH = 200,                  /* sections, partials, parents and blocks entered at once */
-    MAX_STEPS = 1 << 25,              /* nodes visited in one render */
-    MAX_OUTPUT = (size_t)256 << 20, /* bytes one render may append */
+    MAX_STEPS = 1 << 22,           /* nodes and node lists visited in one render */
+    MAX_OUTPUT = (size_t)64 << 20, /* bytes one render may append */
 };
 
 /* One level of the context stack. */
@@ -307,6 +307,10 @@ static int render_nodes(struct render *r, const struct node *nodes, size_t n,
                         const struct ctx *cx, const char *ind, size_t ind_len)
 {
     int rc = 0;
+    if (++r->steps > MAX_STEPS) {
+        rc = fail(r, ERR_TOO_LARGE, n ? &nodes[0] : NULL, "render too large");
+        goto out;
+    }
     if (++r->depth > MAX_DEPTH) {
         rc = fail(r, ERR_TOO_LARGE, n ? &nodes[0] : NULL, "templates nested more than %d deep",
                   MAX_DEPTH);

@@ -660,7 +660,7 @@ static void check_workbook(struct fixture *f)
     assert_string_equal(duc->birth, "1990-01-01");
     assert_string_equal(duc->national_id, "001090001234");
     assert_error(&f->rf, 8, "Thiếu họ và tên");
-    assert_error(&f->rf, 8, "không có thật");
+    assert_error(&f->rf, 8, "Ngày sinh \"29/02/1900\" không có thật");
     assert_int_equal(f->rf.n_errors, 2);
     assert_int_equal(f->rf.n_households, 2);
     assert_string_equal(f->rf.rows[household(&f->rf, "H01")->representative_row].full_name,

@@ -711,6 +711,34 @@ static void test_search_sql_fold_matches_c_fold(void **state)
     arena_free(a);
 }
 
+/* PostgreSQL only: a connection the server dropped comes back, statements and all. */
+static void test_pg_connection_comes_back(void **state)
+{
+    struct fixture *f = *state;
+    struct db *other = NULL;
+    struct db_stmt *st;
+    static const char kill_sql[] = "SELECT pg_terminate_backend($1)";
+    int rc;
+
+    must_migrate(f);
+    int64_t pid = scalar(f->db, "SELECT pg_backend_pid()");
+    assert_true(pid > 0);
+    assert_int_equal(store_connect(f->s, &other), 0);
+    assert_int_equal(db_prepare(other, kill_sql, &st), 0);
+    db_bind_int(st, 1, pid);
+    assert_int_equal(db_step(st), DB_ROW);
+    db_reset(st);
+    db_close(other);
+    /* The first statement learns of the loss; the next ones run on a new session. */
+    assert_int_equal(db_prepare(f->db, count_code_sql, &st), 0);
+    db_bind_cstr(st, 1, "p-1");
+    rc = db_step(st);
+    db_reset(st);
+    assert_true(rc == DB_ROW || rc == ERR_UNAVAILABLE);
+    assert_int_equal(count_code(f->db, count_code_sql, "p-1"), 1);
+    assert_int_not_equal(scalar(f->db, "SELECT pg_backend_pid()"), pid);
+}
+
 /* ---- backup ---- */
 
 static void test_backup_is_readable(void **state)
@@ -861,6 +889,7 @@ int main(void)
         cmocka_unit_test(test_writeq_failed_commit_fails_every_job),
         cmocka_unit_test(test_search_folds_case_tones_and_d),
         cmocka_unit_test(test_search_sql_fold_matches_c_fold),
+        cmocka_unit_test(test_pg_connection_comes_back),
         cmocka_unit_test(test_backup_is_readable),
     };
     int failed = cmocka_run_group_tests_name("store_sqlite", tests, setup_sqlite, teardown);
