@@ -143,6 +143,7 @@ int app_serve(struct app *app, int quiet)
     struct http_server *srv = http_server_new(&hc);
     http_add_routes(srv, app_routes, app_n_routes);
     http_add_routes(srv, units_routes, units_n_routes);
+    http_add_routes(srv, register_routes, register_n_routes);
     if (http_server_start(srv, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: %s\n", err);
         http_server_free(srv);

@@ -41,6 +41,10 @@ int app_serve(struct app *app, int quiet);
 extern const struct http_route app_routes[];
 extern const size_t app_n_routes;
 
+/* Resident registration and its confirmation by the village head (register.c). */
+extern const struct http_route register_routes[];
+extern const size_t register_n_routes;
+
 /* The hooks http calls (app.c). */
 int app_session_hook(void *ctx, struct http_request *r, const char *token);
 int app_authorize_hook(void *ctx, struct http_request *r, const char *perm, const char *unit_code);

@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct db;
 
 /* Absolute lifetime of a session in seconds, counted from sign-in (no idle extension). */
@@ -271,5 +273,44 @@ int audit_append(struct db *db, int64_t actor_id, int64_t unit_id, const char *a
  * n_rows with an earlier count to catch that.
  */
 int audit_verify(struct db *db, int64_t *n_rows, int64_t *bad_id);
+
+/*
+ * Resident registration (issue 2). A resident registers with a phone number
+ * (the login), a name, a password and their village; the account waits as
+ * pending until the village head confirms it against the roll (linking it to
+ * a household and member), or until an SMS one-time code proves the phone
+ * and that phone is already on the roll of that village.
+ */
+struct auth_registration {
+    int64_t id;                           /* accounts.id */
+    char login[AUTH_LOGIN_MAX + 1];       /* the phone number */
+    char display_name[AUTH_NAME_MAX + 1]; /* the name they gave */
+    char phone[AUTH_PHONE_MAX + 1];       /* 10 digits */
+    enum auth_status status;              /* pending until confirmed */
+    int64_t unit_id;                      /* the village they chose */
+    char claimed_household[32];           /* household code they typed, may be "" */
+};
+
+#define AUTH_CODE_TTL_S 600 /* an SMS code lives 10 minutes */
+#define AUTH_CODE_TRIES 5   /* wrong codes allowed before a new one is needed */
+
+/* Pending account for phone (normalised 0xxxxxxxxx); ERR_CONFLICT when it is taken. */
+int auth_register(struct db *db, const char *phone, const char *display_name, const char *hash,
+                  int64_t village_id, const char *claimed_household, int64_t *id);
+/* Pending registrations of one village as [{id, login, display_name, phone,
+ * claimed_household, created_at}]. */
+int auth_pending_json(struct db *db, int64_t village_id, json_t **out);
+int auth_registration_get(struct db *db, int64_t id, struct auth_registration *out);
+/* Links the account to its household (and member, 0 for none), activates it and grants
+ * `resident` on its village. */
+int auth_registration_confirm(struct db *db, int64_t id, int64_t household_id, int64_t member_id);
+int auth_registration_reject(struct db *db, int64_t id);
+/* A new 6-digit code for the account's phone: stored hashed, returned in code (7 bytes). */
+int auth_phone_code_new(struct db *db, int64_t account_id, const char *phone, int64_t now,
+                        char code[7]);
+/* Checks code for phone: 0 and *account_id, ERR_UNAUTH for a wrong or expired code, ERR_RATE
+ * after AUTH_CODE_TRIES wrong tries. A good code is used up. */
+int auth_phone_code_check(struct db *db, const char *phone, const char *code, int64_t now,
+                          int64_t *account_id);
 
 #endif

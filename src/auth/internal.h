@@ -12,6 +12,8 @@
 #include "auth/auth.h"
 #include "core/str.h"
 
+#include <jansson.h>
+
 struct db;
 
 /* Copies s[0..n) into out (size bytes), cut at a UTF-8 character boundary, NUL-terminated. */
@@ -71,5 +73,18 @@ int auth_store_audit_insert(struct db *db, const struct auth_audit_row *row, int
 /* Calls fn for every row in id order; stops at fn's first non-zero result and returns it. */
 int auth_store_audit_walk(struct db *db, int (*fn)(const struct auth_audit_row *row, void *arg),
                           void *arg);
+
+/* resident registration (register.c) */
+int auth_store_register(struct db *db, const char *login, const char *name, const char *hash,
+                        int64_t unit_id, const char *claimed, int64_t now, int64_t *id);
+int auth_store_pending(struct db *db, int64_t unit_id, json_t **out);
+int auth_store_account_by_id(struct db *db, int64_t id, struct auth_registration *out);
+int auth_store_account_link(struct db *db, int64_t id, int64_t household_id, int64_t member_id);
+int auth_store_code_put(struct db *db, const char *phone, const char *code_hash,
+                        int64_t account_id, int64_t expires_at);
+int auth_store_code_get(struct db *db, const char *phone, int64_t *account_id, char *code_hash,
+                        size_t hash_size, int64_t *expires_at, int64_t *tries);
+int auth_store_code_try(struct db *db, const char *phone, int64_t account_id);
+int auth_store_code_drop(struct db *db, const char *phone);
 
 #endif

@@ -458,3 +458,169 @@ out:
     db_reset(st);
     return rc;
 }
+
+/* ---- resident registration --------------------------------------------------------------- */
+
+static const char sql_register[] =
+    "INSERT INTO accounts (login, display_name, password_hash, phone, status, unit_id,"
+    " claimed_household, created_at) VALUES ($1, $2, $3, $1, 'pending', $4, $5, $6)"
+    " ON CONFLICT (login) DO NOTHING RETURNING id";
+static const char sql_pending[] =
+    "SELECT id, login, display_name, phone, claimed_household, created_at FROM accounts"
+    " WHERE unit_id = $1 AND status = 'pending' ORDER BY id";
+static const char sql_account_by_id[] =
+    "SELECT id, login, display_name, phone, status, COALESCE(unit_id, 0), claimed_household"
+    " FROM accounts WHERE id = $1";
+static const char sql_account_link[] =
+    "UPDATE accounts SET household_id = $2, member_id = $3, status = 'active' WHERE id = $1";
+static const char sql_code_put[] =
+    "INSERT INTO phone_codes (phone, code_hash, account_id, expires_at, tries)"
+    " VALUES ($1, $2, $3, $4, 0) ON CONFLICT (phone, account_id)"
+    " DO UPDATE SET code_hash = $2, expires_at = $4, tries = 0";
+static const char sql_code_get[] =
+    "SELECT account_id, code_hash, expires_at, tries FROM phone_codes WHERE phone = $1"
+    " ORDER BY expires_at DESC LIMIT 1";
+static const char sql_code_try[] =
+    "UPDATE phone_codes SET tries = tries + 1 WHERE phone = $1 AND account_id = $2";
+static const char sql_code_drop[] = "DELETE FROM phone_codes WHERE phone = $1";
+
+int auth_store_register(struct db *db, const char *login, const char *name, const char *hash,
+                        int64_t unit_id, const char *claimed, int64_t now, int64_t *id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_register, &st);
+    if (rc)
+        return rc;
+    db_bind_cstr(st, 1, login);
+    db_bind_cstr(st, 2, name);
+    db_bind_cstr(st, 3, hash);
+    db_bind_int(st, 4, unit_id);
+    db_bind_cstr(st, 5, claimed);
+    db_bind_int(st, 6, now);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *id = db_col_int(st, 0);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = ERR_CONFLICT;
+    }
+    db_reset(st);
+    return rc;
+}
+
+int auth_store_pending(struct db *db, int64_t unit_id, json_t **out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_pending, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    return db_rows_json(st, out);
+}
+
+int auth_store_account_by_id(struct db *db, int64_t id, struct auth_registration *out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_account_by_id, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = db_col_int(st, 0);
+        auth_copy_text(out->login, sizeof out->login, db_col_text(st, 1), db_col_len(st, 1));
+        auth_copy_text(out->display_name, sizeof out->display_name, db_col_text(st, 2),
+                       db_col_len(st, 2));
+        auth_copy_text(out->phone, sizeof out->phone, db_col_text(st, 3), db_col_len(st, 3));
+        out->status = auth_status_parse(db_col_text(st, 4));
+        out->unit_id = db_col_int(st, 5);
+        auth_copy_text(out->claimed_household, sizeof out->claimed_household, db_col_text(st, 6),
+                       db_col_len(st, 6));
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
+}
+
+int auth_store_account_link(struct db *db, int64_t id, int64_t household_id, int64_t member_id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_account_link, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    db_bind_int(st, 2, household_id);
+    if (member_id)
+        db_bind_int(st, 3, member_id);
+    else
+        db_bind_null(st, 3);
+    rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? 0 : (rc < 0 ? rc : ERR_DB);
+}
+
+int auth_store_code_put(struct db *db, const char *phone, const char *code_hash,
+                        int64_t account_id, int64_t expires_at)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_code_put, &st);
+    if (rc)
+        return rc;
+    db_bind_cstr(st, 1, phone);
+    db_bind_cstr(st, 2, code_hash);
+    db_bind_int(st, 3, account_id);
+    db_bind_int(st, 4, expires_at);
+    rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? 0 : (rc < 0 ? rc : ERR_DB);
+}
+
+int auth_store_code_get(struct db *db, const char *phone, int64_t *account_id, char *code_hash,
+                        size_t hash_size, int64_t *expires_at, int64_t *tries)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_code_get, &st);
+    if (rc)
+        return rc;
+    db_bind_cstr(st, 1, phone);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *account_id = db_col_int(st, 0);
+        auth_copy_text(code_hash, hash_size, db_col_text(st, 1), db_col_len(st, 1));
+        *expires_at = db_col_int(st, 2);
+        *tries = db_col_int(st, 3);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
+}
+
+int auth_store_code_try(struct db *db, const char *phone, int64_t account_id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_code_try, &st);
+    if (rc)
+        return rc;
+    db_bind_cstr(st, 1, phone);
+    db_bind_int(st, 2, account_id);
+    rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? 0 : (rc < 0 ? rc : ERR_DB);
+}
+
+int auth_store_code_drop(struct db *db, const char *phone)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_code_drop, &st);
+    if (rc)
+        return rc;
+    db_bind_cstr(st, 1, phone);
+    rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? 0 : (rc < 0 ? rc : ERR_DB);
+}

@@ -122,6 +122,10 @@ static int page_households(struct http_request *r, struct http_response *res)
                         json_boolean(http_authorize(r, "roll.edit", u.code) == 0 &&
                                      json_is_true(json_object_get(
                                          json_object_get(res->model, "unit"), "is_village"))));
+    json_object_set_new(res->model, "can_confirm",
+                        json_boolean(http_authorize(r, "resident.confirm", u.code) == 0 &&
+                                     json_is_true(json_object_get(
+                                         json_object_get(res->model, "unit"), "is_village"))));
     json_object_set_new(res->model, "can_import",
                         json_boolean(http_authorize(r, "roll.import", u.code) == 0));
     res->template = "units/households";

@@ -1082,3 +1082,75 @@ int units_villages_of(struct db *db, struct arena *a, int64_t commune_id, struct
     *n = k;
     return 0;
 }
+
+/* ---- lookups for resident registration ------------------------------------------------- */
+
+static const char sql_member_by_name[] =
+    "SELECT id FROM members WHERE household_id = $1 AND name_fold = $2 AND status = 'active' "
+    "ORDER BY id LIMIT 1";
+static const char sql_member_by_phone[] =
+    "SELECT m.id, m.household_id FROM members m JOIN households h ON h.id = m.household_id "
+    "WHERE h.village_id = $1 AND h.status = 'active' AND m.status = 'active' AND m.phone = $2 "
+    "ORDER BY m.id LIMIT 2";
+
+int units_household_in_village(struct db *db, int64_t village_id, const char *code,
+                               int64_t *household_id)
+{
+    struct unit commune;
+    int rc = units_commune_of(db, village_id, &commune);
+    if (rc)
+        return rc;
+    struct hh_found f;
+    if ((rc = units_household_find(db, commune.id, code, &f)) != 0)
+        return rc;
+    if (f.village_id != village_id || strcmp(f.status, "active") != 0)
+        return ERR_NOT_FOUND;
+    *household_id = f.id;
+    return 0;
+}
+
+int units_member_match(struct db *db, int64_t household_id, const char *full_name,
+                       int64_t *member_id)
+{
+    struct arena *a = arena_new(0);
+    const char *fold = utf8_fold(a, full_name, strlen(full_name), NULL);
+    struct db_stmt *st;
+    int rc = fold ? db_prepare(db, sql_member_by_name, &st) : ERR_INVALID;
+    if (rc == 0) {
+        db_bind_int(st, 1, household_id);
+        db_bind_cstr(st, 2, fold);
+        rc = db_step(st);
+        if (rc == DB_ROW) {
+            *member_id = db_col_int(st, 0);
+            rc = 0;
+        } else if (rc == DB_DONE) {
+            rc = ERR_NOT_FOUND;
+        }
+        db_reset(st);
+    }
+    arena_free(a);
+    return rc;
+}
+
+int units_member_by_phone(struct db *db, int64_t village_id, const char *phone,
+                          int64_t *household_id, int64_t *member_id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_member_by_phone, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, village_id);
+    db_bind_cstr(st, 2, phone);
+    int n = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n++ == 0) {
+            *member_id = db_col_int(st, 0);
+            *household_id = db_col_int(st, 1);
+        }
+    }
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    /* A phone shared by two people on the roll proves nothing about which one registered. */
+    return n == 1 ? 0 : ERR_NOT_FOUND;
+}

@@ -108,6 +108,16 @@ int units_household_split(struct db *db, int64_t actor, int64_t household_id, co
 /* Moves every active member of from_id into into_id and closes from_id as merged. */
 int units_household_merge(struct db *db, int64_t actor, int64_t into_id, int64_t from_id);
 
+/* Resident registration: the active household with code in the village. */
+int units_household_in_village(struct db *db, int64_t village_id, const char *code,
+                               int64_t *household_id);
+/* The active member of a household whose name folds like full_name. */
+int units_member_match(struct db *db, int64_t household_id, const char *full_name,
+                       int64_t *member_id);
+/* The one active member of the village with this phone (ERR_NOT_FOUND if none or several). */
+int units_member_by_phone(struct db *db, int64_t village_id, const char *phone,
+                          int64_t *household_id, int64_t *member_id);
+
 /* Routes of the module (sign-in pages live in the app). */
 extern const struct http_route units_routes[];
 extern const size_t units_n_routes;
