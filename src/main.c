@@ -8,9 +8,9 @@
 #include "app/app.h"
 
 struct command {
-    const char *name;                   /* what the operator types */
-    int (*run)(int argc, char **argv);  /* argv[0] is name */
-    const char *help;                   /* one line for `danchu --help` */
+    const char *name;                  /* what the operator types */
+    int (*run)(int argc, char **argv); /* argv[0] is name */
+    const char *help;                  /* one line for `danchu --help` */
 };
 
 static const struct command commands[] = {

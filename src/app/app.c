@@ -96,8 +96,7 @@ void app_decorate_hook(void *ctx, struct http_request *r, json_t *model)
     if (u->unit_id && units_get_id(r->db, u->unit_id, &home) == 0) {
         json_object_set_new(model, "home_unit",
                             json_pack("{s:s,s:s}", "code", home.code, "name", home.name));
-        json_object_set_new(model, "can_roll",
-                            json_boolean(auth_can_anywhere(u, "roll.view")));
+        json_object_set_new(model, "can_roll", json_boolean(auth_can_anywhere(u, "roll.view")));
     }
 }
 
@@ -108,8 +107,8 @@ int app_serve(struct app *app, int quiet)
         fprintf(stderr, "danchu: templates: %s\n", err);
         return 1;
     }
-    app->cal = calendar_load(app->cfg.calendar_dir[0] ? app->cfg.calendar_dir : NULL, err,
-                             sizeof err);
+    app->cal =
+        calendar_load(app->cfg.calendar_dir[0] ? app->cfg.calendar_dir : NULL, err, sizeof err);
     if (!app->cal) {
         fprintf(stderr, "danchu: calendar: %s\n", err);
         return 1;

@@ -11,13 +11,13 @@
 #include "store/store.h"
 
 struct app {
-    struct config cfg;             /* effective configuration */
-    struct store *store;           /* the database */
-    struct view_templates *views;  /* compiled templates */
-    struct calendar *cal;          /* legal calendar */
-    struct ratelimit *login_rl;    /* sign-in attempts per IP and per login */
-    struct ratelimit *submit_rl;   /* registrations per IP */
-    unsigned char secret[32];      /* anonymous CSRF key, fresh per process */
+    struct config cfg;            /* effective configuration */
+    struct store *store;          /* the database */
+    struct view_templates *views; /* compiled templates */
+    struct calendar *cal;         /* legal calendar */
+    struct ratelimit *login_rl;   /* sign-in attempts per IP and per login */
+    struct ratelimit *submit_rl;  /* registrations per IP */
+    unsigned char secret[32];     /* anonymous CSRF key, fresh per process */
 };
 
 /* Subcommands. argv[0] is the subcommand's name. Return a process exit code. */

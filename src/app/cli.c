@@ -18,21 +18,21 @@
 
 /* Options every command understands, plus the positional arguments. */
 struct opts {
-    const char *db;        /* --db URL */
-    const char *listen;    /* --listen ADDR:PORT */
-    const char *config;    /* --config FILE */
-    const char *unit;      /* --unit CODE */
-    const char *role;      /* --role ROLE */
-    const char *login;     /* --login NAME */
-    const char *name;      /* --name "Display name" */
-    const char *format;    /* --format json|text */
+    const char *db;         /* --db URL */
+    const char *listen;     /* --listen ADDR:PORT */
+    const char *config;     /* --config FILE */
+    const char *unit;       /* --unit CODE */
+    const char *role;       /* --role ROLE */
+    const char *login;      /* --login NAME */
+    const char *name;       /* --name "Display name" */
+    const char *format;     /* --format json|text */
     const char *households; /* --households N (demo) */
-    int password_stdin;    /* --password-stdin */
-    int quiet;             /* --quiet: no request log */
-    int no_serve;          /* --no-serve (demo) */
-    int help;              /* --help */
-    const char *pos[4];    /* positional arguments */
-    int n_pos;             /* their count */
+    int password_stdin;     /* --password-stdin */
+    int quiet;              /* --quiet: no request log */
+    int no_serve;           /* --no-serve (demo) */
+    int help;               /* --help */
+    const char *pos[4];     /* positional arguments */
+    int n_pos;              /* their count */
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -227,9 +227,9 @@ static int read_password(char *out, size_t n)
 
 /* Arguments of `users add`. */
 struct user_add {
-    const struct opts *o;   /* the options */
-    const char *hash;       /* argon2id hash or NULL (pending account) */
-    int64_t id;             /* new account id */
+    const struct opts *o; /* the options */
+    const char *hash;     /* argon2id hash or NULL (pending account) */
+    int64_t id;           /* new account id */
 };
 
 static int run_user_add(struct db *db, void *arg)
@@ -248,8 +248,7 @@ static int run_user_add(struct db *db, void *arg)
         rc = auth_account_create_hash(db, u->o->login, u->o->name ? u->o->name : u->o->login,
                                       u->hash ? u->hash : "", "", unit.id, &u->id);
         if (rc) {
-            fprintf(stderr, "danchu: cannot create account %s (%s)\n", u->o->login,
-                    err_name(rc));
+            fprintf(stderr, "danchu: cannot create account %s (%s)\n", u->o->login, err_name(rc));
             return rc;
         }
     }
@@ -373,13 +372,13 @@ static char *slurp(const char *path, size_t *len)
 
 /* Arguments of an import. */
 struct import_job {
-    const char *text;   /* file bytes */
-    size_t len;         /* their length */
-    const char *unit;   /* --unit CODE (households) */
-    json_t *errors;     /* units import: bad lines */
-    int added, updated; /* units import: counts */
+    const char *text;                 /* file bytes */
+    size_t len;                       /* their length */
+    const char *unit;                 /* --unit CODE (households) */
+    json_t *errors;                   /* units import: bad lines */
+    int added, updated;               /* units import: counts */
     struct roll_import_report report; /* households import */
-    struct arena *a;    /* for the roll */
+    struct arena *a;                  /* for the roll */
 };
 
 static int run_import_units(struct db *db, void *arg)
@@ -467,8 +466,8 @@ int app_cmd_import(int argc, char **argv)
         } else if (rc == 0) {
             printf("danchu: %d household(s) added, %d updated; %d member(s) added, %d updated; "
                    "%d representative change(s)\n",
-                   j.report.added_households, j.report.updated_households,
-                   j.report.added_members, j.report.updated_members, j.report.rep_changes);
+                   j.report.added_households, j.report.updated_households, j.report.added_members,
+                   j.report.updated_members, j.report.rep_changes);
             size_t nm = json_array_size(j.report.missing);
             if (nm) {
                 printf("danchu: %zu household(s) of %s are not in the file (kept):", nm, o.unit);

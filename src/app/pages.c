@@ -28,7 +28,8 @@ static int page_home(struct http_request *r, struct http_response *res)
         }
     }
     json_decref(m);
-    res->model = json_pack("{s:b,s:o}", "has_communes", json_array_size(communes) > 0, "communes", communes);
+    res->model =
+        json_pack("{s:b,s:o}", "has_communes", json_array_size(communes) > 0, "communes", communes);
     res->template = "home";
     res->title = "Trang chủ";
     return 0;
@@ -63,11 +64,11 @@ static int page_signin(struct http_request *r, struct http_response *res)
 
 /* State of a sign-in between the handler and its deferred write. */
 struct signin {
-    int64_t account_id;       /* who signed in */
+    int64_t account_id;        /* who signed in */
     char token[AUTH_HEX_SIZE]; /* new session token */
     char csrf[AUTH_HEX_SIZE];  /* its CSRF token */
-    const char *next;         /* where to go afterwards */
-    const char *ip;           /* for the audit row */
+    const char *next;          /* where to go afterwards */
+    const char *ip;            /* for the audit row */
 };
 
 static int run_signin(struct db *db, void *arg)

@@ -124,21 +124,21 @@ static int page_register(struct http_request *r, struct http_response *res)
 
 /* A registration between its handler and its write. */
 struct reg {
-    const char *phone;       /* normalised */
-    const char *name;        /* full name */
-    const char *household;   /* claimed household code */
-    int64_t village_id;      /* chosen village */
+    const char *phone;         /* normalised */
+    const char *name;          /* full name */
+    const char *household;     /* claimed household code */
+    int64_t village_id;        /* chosen village */
     char hash[AUTH_HASH_SIZE]; /* password hash, made on the worker thread */
-    int with_sms;            /* a code goes out after commit */
-    char code[7];            /* the code to send */
-    int64_t account_id;      /* new account */
+    int with_sms;              /* a code goes out after commit */
+    char code[7];              /* the code to send */
+    int64_t account_id;        /* new account */
 };
 
 static int run_register(struct db *db, void *arg)
 {
     struct reg *g = arg;
-    int rc = auth_register(db, g->phone, g->name, g->hash, g->village_id, g->household,
-                           &g->account_id);
+    int rc =
+        auth_register(db, g->phone, g->name, g->hash, g->village_id, g->household, &g->account_id);
     if (rc)
         return rc;
     if (g->with_sms &&
@@ -178,9 +178,9 @@ static int after_register(struct http_request *r, struct http_response *res, int
 }
 
 static const struct http_param_spec register_params[] = {
-    {"ho_ten", HP_TEXT, 0, 0, 120},     {"dien_thoai", HP_TEXT, 0, 0, 20},
-    {"thon", HP_TEXT, 0, 0, 32},        {"ma_ho", HP_TEXT, 0, 0, 30},
-    {"mat_khau", HP_TEXT, 0, 0, 200},   {"mat_khau2", HP_TEXT, 0, 0, 200},
+    {"ho_ten", HP_TEXT, 0, 0, 120},   {"dien_thoai", HP_TEXT, 0, 0, 20},
+    {"thon", HP_TEXT, 0, 0, 32},      {"ma_ho", HP_TEXT, 0, 0, 30},
+    {"mat_khau", HP_TEXT, 0, 0, 200}, {"mat_khau2", HP_TEXT, 0, 0, 200},
     {"xac_minh", HP_TEXT, 0, 0, 10},
 };
 
@@ -250,10 +250,10 @@ static int page_verify(struct http_request *r, struct http_response *res)
 
 /* A code check between its handler and its write. */
 struct verify {
-    const char *phone;   /* normalised */
-    const char *code;    /* as typed */
-    int64_t account_id;  /* the account the code belongs to */
-    int linked;          /* the phone was on the roll: account active */
+    const char *phone;  /* normalised */
+    const char *code;   /* as typed */
+    int64_t account_id; /* the account the code belongs to */
+    int linked;         /* the phone was on the roll: account active */
 };
 
 static int run_verify(struct db *db, void *arg)
@@ -269,8 +269,7 @@ static int run_verify(struct db *db, void *arg)
         return 0;
     int64_t hh, member;
     if (units_member_by_phone(db, reg.unit_id, v->phone, &hh, &member) != 0)
-        return audit_append(db, v->account_id, reg.unit_id, "account.phone_verified", v->phone,
-                            "");
+        return audit_append(db, v->account_id, reg.unit_id, "account.phone_verified", v->phone, "");
     if ((rc = auth_registration_confirm(db, v->account_id, hh, member)) != 0)
         return rc;
     v->linked = 1;
@@ -341,10 +340,10 @@ static int page_pending(struct http_request *r, struct http_response *res)
     {
         const char *claimed = json_string_value(json_object_get(p, "claimed_household"));
         int64_t hh = 0;
-        json_object_set_new(p, "household_known",
-                            json_boolean(claimed && claimed[0] &&
-                                         units_household_in_village(r->db, v.id, claimed, &hh) ==
-                                             0));
+        json_object_set_new(
+            p, "household_known",
+            json_boolean(claimed && claimed[0] &&
+                         units_household_in_village(r->db, v.id, claimed, &hh) == 0));
     }
     res->model = json_pack("{s:{s:s,s:s},s:o,s:b}", "unit", "code", v.code, "name", v.name,
                            "pending", list, "has_pending", json_array_size(list) > 0);
@@ -381,8 +380,7 @@ static int run_confirm(struct db *db, void *arg)
     if ((rc = auth_registration_confirm(db, c->account_id, hh, member)) != 0)
         return rc;
     char detail[64];
-    snprintf(detail, sizeof detail, "household:%lld member:%lld", (long long)hh,
-             (long long)member);
+    snprintf(detail, sizeof detail, "household:%lld member:%lld", (long long)hh, (long long)member);
     return audit_append(db, c->actor, c->village_id, "account.confirm", c->household, detail);
 }
 
@@ -450,20 +448,19 @@ static int post_reject(struct http_request *r, struct http_response *res)
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
 const struct http_route register_routes[] = {
-    {"GET", "/dang-ky", page_register, NULL, NULL, NULL, 0, register_params, N(register_params),
-     0},
+    {"GET", "/dang-ky", page_register, NULL, NULL, NULL, 0, register_params, N(register_params), 0},
     {"POST", "/dang-ky", post_register, after_register, NULL, NULL, 0, register_params,
      N(register_params), 0},
-    {"GET", "/dang-ky/xac-minh", page_verify, NULL, NULL, NULL, 0, verify_params,
-     N(verify_params), 0},
+    {"GET", "/dang-ky/xac-minh", page_verify, NULL, NULL, NULL, 0, verify_params, N(verify_params),
+     0},
     {"POST", "/dang-ky/xac-minh", post_verify, after_verify, NULL, NULL, 0, verify_params,
      N(verify_params), 0},
     {"GET", "/don-vi/{code}/xac-nhan", page_pending, NULL, "resident.confirm", "code", 0, NULL, 0,
      0},
     {"POST", "/tai-khoan/{id}/xac-nhan", post_confirm, after_confirm, NULL, NULL, HTTP_LOGIN,
      confirm_params, N(confirm_params), 0},
-    {"POST", "/tai-khoan/{id}/tu-choi", post_reject, after_confirm, NULL, NULL, HTTP_LOGIN, NULL,
-     0, 0},
+    {"POST", "/tai-khoan/{id}/tu-choi", post_reject, after_confirm, NULL, NULL, HTTP_LOGIN, NULL, 0,
+     0},
 };
 
 const size_t register_n_routes = N(register_routes);

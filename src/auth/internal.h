@@ -80,8 +80,8 @@ int auth_store_register(struct db *db, const char *login, const char *name, cons
 int auth_store_pending(struct db *db, int64_t unit_id, json_t **out);
 int auth_store_account_by_id(struct db *db, int64_t id, struct auth_registration *out);
 int auth_store_account_link(struct db *db, int64_t id, int64_t household_id, int64_t member_id);
-int auth_store_code_put(struct db *db, const char *phone, const char *code_hash,
-                        int64_t account_id, int64_t expires_at);
+int auth_store_code_put(struct db *db, const char *phone, const char *code_hash, int64_t account_id,
+                        int64_t expires_at);
 int auth_store_code_get(struct db *db, const char *phone, int64_t *account_id, char *code_hash,
                         size_t hash_size, int64_t *expires_at, int64_t *tries);
 int auth_store_code_try(struct db *db, const char *phone, int64_t account_id);

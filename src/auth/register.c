@@ -20,8 +20,7 @@ int auth_register(struct db *db, const char *phone, const char *display_name, co
     if (!phone || strlen(phone) != 10 || !display_name || !display_name[0] || !hash)
         return ERR_INVALID;
     return auth_store_register(db, phone, display_name, hash, village_id,
-                               claimed_household ? claimed_household : "",
-                               (int64_t)time(NULL), id);
+                               claimed_household ? claimed_household : "", (int64_t)time(NULL), id);
 }
 
 int auth_pending_json(struct db *db, int64_t village_id, json_t **out)

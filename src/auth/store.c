@@ -562,8 +562,8 @@ int auth_store_account_link(struct db *db, int64_t id, int64_t household_id, int
     return rc == DB_DONE ? 0 : (rc < 0 ? rc : ERR_DB);
 }
 
-int auth_store_code_put(struct db *db, const char *phone, const char *code_hash,
-                        int64_t account_id, int64_t expires_at)
+int auth_store_code_put(struct db *db, const char *phone, const char *code_hash, int64_t account_id,
+                        int64_t expires_at)
 {
     struct db_stmt *st;
     int rc = db_prepare(db, sql_code_put, &st);

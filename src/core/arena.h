@@ -37,8 +37,7 @@ void *arena_realloc(struct arena *a, void *p, size_t old_n, size_t new_n);
 char *arena_strdup(struct arena *a, const char *s);
 /* Copies n bytes and adds a NUL. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
-char *arena_printf(struct arena *a, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 
 /*
@@ -47,10 +46,10 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
  * NUL-terminated after any append (the NUL is not counted in len).
  */
 struct buf {
-    char *ptr;        /* bytes, NUL-terminated */
-    size_t len;       /* bytes used, without the NUL */
-    size_t cap;       /* bytes allocated */
-    struct arena *a;  /* owner of ptr, or NULL for the heap */
+    char *ptr;       /* bytes, NUL-terminated */
+    size_t len;      /* bytes used, without the NUL */
+    size_t cap;      /* bytes allocated */
+    struct arena *a; /* owner of ptr, or NULL for the heap */
 };
 
 void buf_init(struct buf *b, struct arena *a);

@@ -51,10 +51,10 @@ int config_set(struct config *c, const char *key, const char *value)
 }
 
 struct load_ctx {
-    struct config *c;  /* being filled */
-    char *err;         /* message out */
-    unsigned err_len;  /* its size */
-    int failed;        /* first error seen */
+    struct config *c; /* being filled */
+    char *err;        /* message out */
+    unsigned err_len; /* its size */
+    int failed;       /* first error seen */
 };
 
 static int on_pair(void *user, const char *section, const char *name, const char *value)

@@ -66,8 +66,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
     emit(line, off);
 }
 
-void log_request(const char *method, const char *path, int status, uint64_t bytes,
-                 uint64_t micros)
+void log_request(const char *method, const char *path, int status, uint64_t bytes, uint64_t micros)
 {
     if (!log_requests || log_level > LOG_INFO)
         return;

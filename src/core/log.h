@@ -16,8 +16,7 @@ void log_set_level(enum log_level lvl);
 /* Turns request lines off (benchmarks); errors still print. */
 void log_set_requests(int on);
 void log_msg(enum log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void log_request(const char *method, const char *path, int status, uint64_t bytes,
-                 uint64_t micros);
+void log_request(const char *method, const char *path, int status, uint64_t bytes, uint64_t micros);
 /* Monotonic microseconds. */
 uint64_t log_now_us(void);
 

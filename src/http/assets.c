@@ -68,10 +68,10 @@ void assets_init(struct http_server *srv)
         char key[128];
         size_t k = 0;
         for (const char *p = name; *p && k < sizeof key - 1; p++)
-            key[k++] = ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                        (*p >= '0' && *p <= '9'))
-                           ? *p
-                           : '_';
+            key[k++] =
+                ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+                    ? *p
+                    : '_';
         key[k] = '\0';
         json_object_set_new(srv->assets_model, key, json_string(as->url));
     }

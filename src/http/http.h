@@ -84,23 +84,23 @@ struct http_user {
 };
 
 struct http_request {
-    struct arena *a;            /* per-request arena; freed when the request completes */
-    struct http_server *srv;    /* the server */
-    struct db *db;              /* this worker thread's database connection */
-    const char *method;         /* "GET", "POST", ... */
-    const char *path;           /* decoded path, without the query string */
-    const char *ip;             /* client address as text */
-    const char *args[8];        /* pattern captures in order, decoded */
-    const char *arg_names[8];   /* their names from the pattern */
-    size_t n_args;              /* captures */
-    struct http_params params;  /* declared, validated parameters (query + body) */
-    struct http_user *user;     /* NULL when anonymous */
-    const char *csrf;           /* token that forms must carry (session or anonymous) */
-    int want_json;              /* Accept: application/json or ?format=json */
+    struct arena *a;                /* per-request arena; freed when the request completes */
+    struct http_server *srv;        /* the server */
+    struct db *db;                  /* this worker thread's database connection */
+    const char *method;             /* "GET", "POST", ... */
+    const char *path;               /* decoded path, without the query string */
+    const char *ip;                 /* client address as text */
+    const char *args[8];            /* pattern captures in order, decoded */
+    const char *arg_names[8];       /* their names from the pattern */
+    size_t n_args;                  /* captures */
+    struct http_params params;      /* declared, validated parameters (query + body) */
+    struct http_user *user;         /* NULL when anonymous */
+    const char *csrf;               /* token that forms must carry (session or anonymous) */
+    int want_json;                  /* Accept: application/json or ?format=json */
     const struct http_route *route; /* the matched route */
-    void *state;                /* handler state carried to `after` (arena memory) */
-    struct http_conn *conn;     /* internal: the connection state */
-    const char *session_token;  /* the session cookie when it named a live session */
+    void *state;                    /* handler state carried to `after` (arena memory) */
+    struct http_conn *conn;         /* internal: the connection state */
+    const char *session_token;      /* the session cookie when it named a live session */
 };
 
 struct http_header {
@@ -109,19 +109,19 @@ struct http_header {
 };
 
 struct http_response {
-    int status;                  /* HTTP status; 200 unless set */
-    const char *template;        /* view name, e.g. "units/households" */
-    json_t *model;               /* view-model (owned: the dispatcher decrefs it) */
-    const char *title;           /* page title (Vietnamese) */
-    const char *redirect;        /* when set: 303 See Other to this location */
-    const char *flash;           /* message shown on the next page (after a redirect) */
-    struct buf body;             /* HTTP_RAW routes: the bytes to send */
-    const char *content_type;    /* HTTP_RAW routes: their type */
-    const char *filename;        /* HTTP_RAW routes: Content-Disposition attachment name */
+    int status;                    /* HTTP status; 200 unless set */
+    const char *template;          /* view name, e.g. "units/households" */
+    json_t *model;                 /* view-model (owned: the dispatcher decrefs it) */
+    const char *title;             /* page title (Vietnamese) */
+    const char *redirect;          /* when set: 303 See Other to this location */
+    const char *flash;             /* message shown on the next page (after a redirect) */
+    struct buf body;               /* HTTP_RAW routes: the bytes to send */
+    const char *content_type;      /* HTTP_RAW routes: their type */
+    const char *filename;          /* HTTP_RAW routes: Content-Disposition attachment name */
     struct http_header headers[8]; /* extra headers */
-    size_t n_headers;            /* their count */
-    const char *set_cookie[4];   /* full Set-Cookie values */
-    size_t n_cookies;            /* their count */
+    size_t n_headers;              /* their count */
+    const char *set_cookie[4];     /* full Set-Cookie values */
+    size_t n_cookies;              /* their count */
 };
 
 /* Hooks the app supplies so that http never includes a module header. */
@@ -137,15 +137,15 @@ struct http_hooks {
 };
 
 struct http_config {
-    const char *listen;         /* "ADDR:PORT" */
-    int threads;                /* worker threads */
-    int secure_cookies;         /* Secure attribute on cookies (base_url is https) */
-    const char *base_url;       /* for absolute links */
-    struct store *store;        /* the database */
+    const char *listen;           /* "ADDR:PORT" */
+    int threads;                  /* worker threads */
+    int secure_cookies;           /* Secure attribute on cookies (base_url is https) */
+    const char *base_url;         /* for absolute links */
+    struct store *store;          /* the database */
     struct view_templates *views; /* compiled templates */
-    struct http_hooks hooks;    /* the app's hooks */
-    const unsigned char *secret; /* 32-byte server secret for anonymous CSRF tokens */
-    int quiet;                  /* no request log lines */
+    struct http_hooks hooks;      /* the app's hooks */
+    const unsigned char *secret;  /* 32-byte server secret for anonymous CSRF tokens */
+    int quiet;                    /* no request log lines */
 };
 
 /* Registers a module's route table; call before http_server_start. */

@@ -40,25 +40,25 @@ enum conn_phase {
 };
 
 struct http_conn {
-    struct arena *a;             /* the request's arena */
-    struct http_request req;     /* what handlers see */
-    struct http_response res;    /* what handlers fill */
-    struct MHD_Connection *mc;   /* the MHD connection */
-    struct http_server *srv;     /* the server */
-    char *raw_uri;               /* URI as sent, with its query string */
-    struct buf body;             /* request body (capped) */
-    size_t max_body;             /* cap for this route */
-    int too_large;               /* body passed max_body */
-    enum conn_phase phase;       /* where the request is */
-    struct write_job job;        /* deferred write */
+    struct arena *a;                       /* the request's arena */
+    struct http_request req;               /* what handlers see */
+    struct http_response res;              /* what handlers fill */
+    struct MHD_Connection *mc;             /* the MHD connection */
+    struct http_server *srv;               /* the server */
+    char *raw_uri;                         /* URI as sent, with its query string */
+    struct buf body;                       /* request body (capped) */
+    size_t max_body;                       /* cap for this route */
+    int too_large;                         /* body passed max_body */
+    enum conn_phase phase;                 /* where the request is */
+    struct write_job job;                  /* deferred write */
     int (*write_run)(struct db *, void *); /* the handler's write */
-    void *write_arg;             /* its argument */
-    _Atomic int write_done;      /* set by the writer thread */
-    uint64_t start_us;           /* for the log line */
-    int status;                  /* for the log line */
-    uint64_t bytes;              /* for the log line */
-    int route_found;             /* a route matched path and method */
-    int method_mismatch;         /* the path matched, the method did not */
+    void *write_arg;                       /* its argument */
+    _Atomic int write_done;                /* set by the writer thread */
+    uint64_t start_us;                     /* for the log line */
+    int status;                            /* for the log line */
+    uint64_t bytes;                        /* for the log line */
+    int route_found;                       /* a route matched path and method */
+    int method_mismatch;                   /* the path matched, the method did not */
 };
 
 static pthread_key_t tls_db_key;
@@ -237,8 +237,8 @@ static int filter_params(struct http_request *r, const struct http_params *in, c
             if (sp->type == HP_DATE && p->value.len) {
                 struct date d;
                 if (date_parse(q->value.ptr, &d) != 0) {
-                    *why = arena_printf(r->a, "Trường “%s” phải là ngày dạng dd/mm/yyyy.",
-                                        sp->name);
+                    *why =
+                        arena_printf(r->a, "Trường “%s” phải là ngày dạng dd/mm/yyyy.", sp->name);
                     return ERR_INVALID;
                 }
             }
@@ -278,7 +278,7 @@ int http_authorize(struct http_request *r, const char *perm, const char *unit_co
     if (!srv->cfg.hooks.authorize)
         return ERR_FORBIDDEN;
     return srv->cfg.hooks.authorize(srv->cfg.hooks.ctx, r, perm, unit_code) == 0 ? 0
-                                                                               : ERR_FORBIDDEN;
+                                                                                 : ERR_FORBIDDEN;
 }
 
 /* ---- cookies, CSRF ------------------------------------------------------------------- */
@@ -290,15 +290,15 @@ void http_set_cookie(struct http_request *r, struct http_response *res, const ch
         return;
     const char *secure = r->srv->cfg.secure_cookies ? "; Secure" : "";
     if (max_age < 0)
-        res->set_cookie[res->n_cookies++] = arena_printf(
-            r->a, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s", name, secure);
+        res->set_cookie[res->n_cookies++] =
+            arena_printf(r->a, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s", name, secure);
     else if (max_age == 0)
         res->set_cookie[res->n_cookies++] =
             arena_printf(r->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", name, value, secure);
     else
-        res->set_cookie[res->n_cookies++] = arena_printf(
-            r->a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s", name, value, max_age,
-            secure);
+        res->set_cookie[res->n_cookies++] =
+            arena_printf(r->a, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s", name, value,
+                         max_age, secure);
 }
 
 static const char *cookie_value(const struct http_params *cookies, const char *name)
@@ -421,12 +421,10 @@ static enum MHD_Result send_bytes(struct http_conn *c, int status, const char *t
         MHD_add_response_header(resp, "Content-Type", type);
     if (etag[0])
         MHD_add_response_header(resp, "ETag", etag);
-    MHD_add_response_header(resp, "Cache-Control",
-                            c->req.user ? "private, no-cache" : "no-cache");
+    MHD_add_response_header(resp, "Cache-Control", c->req.user ? "private, no-cache" : "no-cache");
     if (res->filename)
-        MHD_add_response_header(
-            resp, "Content-Disposition",
-            arena_printf(c->a, "attachment; filename=\"%s\"", res->filename));
+        MHD_add_response_header(resp, "Content-Disposition",
+                                arena_printf(c->a, "attachment; filename=\"%s\"", res->filename));
     for (size_t i = 0; i < res->n_headers; i++)
         MHD_add_response_header(resp, res->headers[i].name, res->headers[i].value);
     for (size_t i = 0; i < res->n_cookies; i++)
@@ -740,7 +738,8 @@ static enum MHD_Result dispatch(struct http_conn *c)
         buf_puts(&fb, flash);
         if (http_parse_query(c->a, fb.ptr, fb.len, &fp) == 0 && fp.n_items) {
             c->res.model = json_object();
-            json_object_set_new(c->res.model, "flash", json_string(str_dup(c->a, fp.items[0].value)));
+            json_object_set_new(c->res.model, "flash",
+                                json_string(str_dup(c->a, fp.items[0].value)));
         }
         http_set_cookie(r, &c->res, "dc_flash", "", -1);
     }
@@ -786,8 +785,8 @@ static enum MHD_Result dispatch(struct http_conn *c)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     struct http_server *srv = cls;
     struct http_conn *c = *con_cls;
@@ -935,13 +934,12 @@ int http_server_start(struct http_server *srv, char *err, size_t err_len)
     }
     unsigned threads = srv->cfg.threads > 0 ? (unsigned)srv->cfg.threads : 4;
     srv->mhd = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
-            MHD_USE_TURBO,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO,
         0, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        (unsigned)1024, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)4000, MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+        MHD_OPTION_END);
     if (!srv->mhd) {
         snprintf(err, err_len, "cannot listen on %s: %s", srv->cfg.listen, strerror(errno));
         return ERR_IO;

@@ -7,10 +7,11 @@
  * pick the delimiter that makes the best header row; then a stream of
  * records (from the CSV reader here or from xlsx.c) goes through
  * on_record(), which finds the header row, then builds and checks one row
- * per record. When the stream ends, finish() checks what spans rows
- * (village of a household, representatives, repeated CCCD) and groups the
- * good rows by household. Working arrays are on the heap and freed before
- * returning; everything handed out lives in the caller's arena.
+ * per record. When the stream ends, finish() fills merged XLSX cells down,
+ * checks what spans rows (village of a household, representatives,
+ * repeated CCCD) and groups the good rows by household. Working arrays are
+ * on the heap and freed before returning; everything handed out lives in
+ * the caller's arena.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -150,6 +151,12 @@ struct hh {
     int has_error;       /* some row with this code is bad */
 };
 
+/* A merged range of an XLSX sheet: its value sits in the top row only. */
+struct merge {
+    int row0, row1; /* first and last sheet row */
+    int col0, col1; /* first and last column, 0-based */
+};
+
 struct parse {
     struct arena *a;              /* the caller's arena: everything handed out */
     struct date today;            /* later births are impossible */
@@ -162,13 +169,16 @@ struct parse {
     unsigned best_missing; /* required fields missing from that record (bit per field) */
     int col[F_COUNT];      /* column of each field, or -1 */
 
-    struct row_in *rows; /* heap, in file order */
-    size_t n_rows;       /* entries in rows */
-    size_t cap_rows;     /* allocated entries */
-    struct err_in *errs; /* heap, in order found */
-    size_t n_errs;       /* entries in errs */
-    size_t cap_errs;     /* allocated entries */
-    int stop_rc;         /* why on_record stopped the stream, 0 if it did not */
+    struct row_in *rows;  /* heap, in file order */
+    size_t n_rows;        /* entries in rows */
+    size_t cap_rows;      /* allocated entries */
+    struct err_in *errs;  /* heap, in order found */
+    size_t n_errs;        /* entries in errs */
+    size_t cap_errs;      /* allocated entries */
+    int stop_rc;          /* why on_record stopped the stream, 0 if it did not */
+    struct merge *merges; /* heap: merged cell ranges of an XLSX sheet */
+    size_t n_merges;      /* entries in merges */
+    size_t cap_merges;    /* allocated entries */
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -918,18 +928,12 @@ static void take_row(struct parse *p, const struct roll_record *rec)
     r->village = cell_text(p, rec, F_VILLAGE);
     r->address = cell_text(p, rec, F_ADDRESS);
 
-    if (!r->household_code[0]) {
-        add_error(p, line, "Thiếu mã hộ");
-        ri->bad = 1;
-    }
+    /* A missing code or village is reported by finish(), after merged cells are filled. */
     if (!r->full_name[0]) {
         add_error(p, line, "Thiếu họ và tên");
         ri->bad = 1;
     }
-    if (!r->village[0]) {
-        add_error(p, line, "Thiếu thôn");
-        ri->bad = 1;
-    } else if (p->n_villages) {
+    if (r->village[0] && p->n_villages) {
         int ambiguous;
         const struct roll_village *v = find_village(
             p, r->village, fold_key(p->a, r->village, strlen(r->village), 0), &ambiguous);
@@ -1104,6 +1108,65 @@ static int cmp_err(const void *x, const void *y)
     return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+#define MAX_MERGES 100000
+
+static void on_merge(void *ctx, int row0, int row1, int col0, int col1)
+{
+    struct parse *p = ctx;
+    if (p->n_merges >= MAX_MERGES || row1 <= row0)
+        return;
+    if (p->n_merges == p->cap_merges) {
+        p->cap_merges = p->cap_merges ? p->cap_merges * 2 : 64;
+        p->merges = xrealloc(p->merges, p->cap_merges * sizeof *p->merges);
+    }
+    p->merges[p->n_merges++] = (struct merge){row0, row1, col0, col1};
+}
+
+static int merge_covers(const struct parse *p, const struct merge *m, enum field f)
+{
+    return p->col[f] >= m->col0 && p->col[f] <= m->col1;
+}
+
+/*
+ * Village heads merge the cells of mã hộ, thôn and địa chỉ over a
+ * household's members; Excel keeps the value in the top cell only. Gives
+ * the rows under it that value, so they are not reported as missing it.
+ */
+static void apply_merges(struct parse *p)
+{
+    size_t budget = 10 * 1000 * 1000; /* overlapping ranges cannot make this quadratic */
+    for (size_t i = 1; i < p->n_rows; i++) {
+        if (p->rows[i].r.line <= p->rows[i - 1].r.line)
+            return; /* rows out of order: a hand-made file, take it as written */
+    }
+    for (size_t k = 0; k < p->n_merges; k++) {
+        const struct merge *m = &p->merges[k];
+        size_t lo = 0, hi = p->n_rows;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (p->rows[mid].r.line < m->row0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == p->n_rows || p->rows[lo].r.line != m->row0)
+            continue;
+        const struct roll_row *top = &p->rows[lo].r;
+        for (size_t i = lo + 1; i < p->n_rows && p->rows[i].r.line <= m->row1 && budget; i++) {
+            struct roll_row *r = &p->rows[i].r;
+            budget--;
+            if (merge_covers(p, m, F_CODE) && !r->household_code[0])
+                r->household_code = top->household_code;
+            if (merge_covers(p, m, F_VILLAGE) && !r->village[0]) {
+                r->village = top->village;
+                r->village_id = top->village_id;
+            }
+            if (merge_covers(p, m, F_ADDRESS) && !r->address[0])
+                r->address = top->address;
+        }
+    }
+}
+
 /* Checks across rows and groups the good rows by household into out. */
 static void finish(struct parse *p, struct roll_file *out)
 {
@@ -1115,6 +1178,18 @@ static void finish(struct parse *p, struct roll_file *out)
         abort();
     smap_init(a, &codes, p->n_rows);
     smap_init(a, &nids, p->n_rows);
+    apply_merges(p);
+    for (size_t i = 0; i < p->n_rows; i++) {
+        struct row_in *ri = &p->rows[i];
+        if (!ri->r.household_code[0]) {
+            add_error(p, ri->r.line, "Thiếu mã hộ");
+            ri->bad = 1;
+        }
+        if (!ri->r.village[0]) {
+            add_error(p, ri->r.line, "Thiếu thôn");
+            ri->bad = 1;
+        }
+    }
 
     /* Households, their village, repeated CCCD. */
     for (size_t i = 0; i < p->n_rows; i++) {
@@ -1313,7 +1388,7 @@ int rollfile_parse(struct arena *a, const char *bytes, size_t len, const struct 
     if (len >= 4 && memcmp(bytes, "PK\3\4", 4) == 0) {
         const char *why = NULL;
         out->format = "xlsx";
-        rc = rollfile_xlsx_read(bytes, len, on_record, &p, &why);
+        rc = rollfile_xlsx_read(bytes, len, on_record, on_merge, &p, &why);
         if (rc < 0 && !p.stop_rc) {
             add_error(&p, 0, "%s", why);
             goto out;
@@ -1363,6 +1438,7 @@ out:
         out->errors[i] = (struct roll_error){p.errs[i].line, p.errs[i].msg};
     free(p.errs);
     free(p.rows);
+    free(p.merges);
     return rc;
 }
 

@@ -19,6 +19,8 @@
  *   split in two columns), thôn. Optional: ngày sinh, giới tính, quan hệ
  *   với chủ hộ, địa chỉ, số điện thoại, CCCD, đại diện (marker x/có/1).
  *   Unknown columns (STT, ghi chú...) are ignored.
+ * - XLSX cells of mã hộ, thôn or địa chỉ merged over a household's members
+ *   count for every row of the merged range.
  * - All text is NFC, trimmed, inner white space collapsed.
  *
  * Errors: every bad row gets one roll_error per problem, with its line and
@@ -152,12 +154,16 @@ struct roll_record {
 /* Returns 0 to go on, or a negative ERR_* to stop reading. */
 typedef int (*roll_record_fn)(void *ctx, const struct roll_record *rec);
 
+/* A merged range: rows row0..row1 (1-based), columns col0..col1 (0-based). */
+typedef void (*roll_merge_fn)(void *ctx, int row0, int row1, int col0, int col1);
+
 /*
  * Reads the first visible worksheet of an XLSX held in bytes[0..len) and
- * calls fn for each row that has cells. Returns 0, fn's error, or
+ * calls fn for each row that has cells, then merge_fn for each merged
+ * range (they follow the rows in the sheet). Returns 0, fn's error, or
  * ERR_INVALID / ERR_TOO_LARGE with *why set to a Vietnamese sentence.
  */
-int rollfile_xlsx_read(const char *bytes, size_t len, roll_record_fn fn, void *ctx,
-                       const char **why);
+int rollfile_xlsx_read(const char *bytes, size_t len, roll_record_fn fn, roll_merge_fn merge_fn,
+                       void *ctx, const char **why);
 
 #endif

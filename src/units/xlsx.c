@@ -66,6 +66,7 @@ struct xlsx {
 
     /* worksheet */
     roll_record_fn fn;                     /* called per row */
+    roll_merge_fn merge_fn;                /* called per merged range */
     void *ctx;                             /* fn's context */
     struct roll_cell cells[ROLL_MAX_COLS]; /* the current row */
     size_t n_cells;                        /* highest column used + 1 */
@@ -306,6 +307,21 @@ static int ref_column(const char *ref)
     return n ? col - 1 : -1;
 }
 
+/* Column and row of a reference like "B4"; 0 when it is not one. */
+static int parse_ref(const char *ref, size_t n, int *col, int *row)
+{
+    char tmp[16];
+    if (n == 0 || n >= sizeof tmp)
+        return 0;
+    memcpy(tmp, ref, n);
+    tmp[n] = '\0';
+    *col = ref_column(tmp);
+    const char *digits = tmp;
+    while ((*digits >= 'A' && *digits <= 'Z') || (*digits >= 'a' && *digits <= 'z'))
+        digits++;
+    return *col >= 0 && parse_int(digits, 1, 10000000, row) == 0;
+}
+
 static void clear_row(struct xlsx *x)
 {
     for (size_t i = 0; i < x->n_cells; i++)
@@ -341,6 +357,13 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         x->in_rph = 1;
     } else if (strcmp(ln, "t") == 0 && x->in_is && !x->in_rph) {
         x->in_text = 1;
+    } else if (strcmp(ln, "mergeCell") == 0 && x->merge_fn) {
+        const char *ref = attr(atts, "ref");
+        const char *colon = ref ? strchr(ref, ':') : NULL;
+        int c0, r0, c1, r1;
+        if (colon && parse_ref(ref, (size_t)(colon - ref), &c0, &r0) &&
+            parse_ref(colon + 1, strlen(colon + 1), &c1, &r1) && c0 <= c1 && r0 <= r1)
+            x->merge_fn(x->ctx, r0, r1, c0, c1);
     }
 }
 
@@ -466,8 +489,8 @@ out:
     return rc;
 }
 
-int rollfile_xlsx_read(const char *bytes, size_t len, roll_record_fn fn, void *ctx,
-                       const char **why)
+int rollfile_xlsx_read(const char *bytes, size_t len, roll_record_fn fn, roll_merge_fn merge_fn,
+                       void *ctx, const char **why)
 {
     int rc = 0;
     zip_t *z = NULL;
@@ -479,6 +502,7 @@ int rollfile_xlsx_read(const char *bytes, size_t len, roll_record_fn fn, void *c
     x->scratch = arena_new(0);
     x->budget = ROLLFILE_MAX_UNZIPPED;
     x->fn = fn;
+    x->merge_fn = merge_fn;
     x->ctx = ctx;
     buf_init(&x->text, NULL);
     *why = MSG_BROKEN;

@@ -28,7 +28,7 @@
 
 enum {
     MAX_DEPTH = 200,                  /* sections, partials, parents and blocks entered at once */
-    MAX_STEPS = 1 << 22,           /* nodes and node lists visited in one render */
+    MAX_STEPS = 1 << 22, /* nodes, node lists and context levels visited in one render */
     MAX_OUTPUT = (size_t)64 << 20, /* bytes one render may append */
 };
 
@@ -179,15 +179,17 @@ static void put_text(struct buf *b, const struct node *n, const char *ind, size_
     }
 }
 
-/* The value a name resolves to in the context stack, or NULL. */
-static json_t *lookup(const struct node *n, const struct ctx *cx)
+/* The value a name resolves to in the context stack, or NULL. Each level searched is a step. */
+static json_t *lookup(struct render *r, const struct node *n, const struct ctx *cx)
 {
     if (n->n_parts == 0)
         return cx->v;
     json_t *v = NULL;
-    for (; cx && !v; cx = cx->up)
+    for (; cx && !v; cx = cx->up) {
+        r->steps++;
         if (json_is_object(cx->v))
             v = json_object_getn(cx->v, n->parts[0].ptr, n->parts[0].len);
+    }
     for (size_t i = 1; v && i < n->n_parts; i++)
         v = json_is_object(v) ? json_object_getn(v, n->parts[i].ptr, n->parts[i].len) : NULL;
     return v;
@@ -284,7 +286,7 @@ static int render_block(struct render *r, const struct node *n, const struct ctx
 static int render_section(struct render *r, const struct node *n, const struct ctx *cx,
                           const char *ind, size_t ind_len)
 {
-    json_t *v = lookup(n, cx);
+    json_t *v = lookup(r, n, cx);
     if (n->kind == NODE_INVERTED)
         return falsy(v) ? render_nodes(r, n->kids, n->n_kids, cx, ind, ind_len) : 0;
     if (falsy(v))
@@ -330,7 +332,7 @@ static int render_nodes(struct render *r, const struct node *nodes, size_t n,
             break;
         case NODE_VAR:
         case NODE_RAW: {
-            json_t *v = lookup(nd, cx);
+            json_t *v = lookup(r, nd, cx);
             if (v)
                 put_value(r->out, v, nd->kind == NODE_VAR);
             else if (r->flags & MUSTACHE_STRICT)
