@@ -125,7 +125,7 @@ fuzz: $(FUZZ_BIN)
 
 FUZZ_SECONDS ?= 20
 # Fuzz targets link a copy of the library built by clang with coverage hooks.
-build/fuzz/%: tests/fuzz/%.c
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(EMBED_FILES)
 	$(MAKE) CC=clang BUILD=build/fuzzlib SANFLAGS="-fsanitize=fuzzer-no-link,address,undefined" \
 		OPT=-O1 build/fuzzlib/libdanchu.a
 	@mkdir -p $(dir $@)

@@ -64,6 +64,10 @@ int store_open(const char *url, struct store **out, char *err, size_t err_len)
         }
         s->kind = STORE_SQLITE;
         s->target = xstrdup(path);
+        /* SQLite's memory statistics take one global mutex on every allocation, which the
+         * worker threads and the writer then contend on; nothing here reads them. Once SQLite
+         * is initialized (a second store) the call fails harmlessly with SQLITE_MISUSE. */
+        (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     } else if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
         s->kind = STORE_POSTGRES;
         s->target = xstrdup(url);

@@ -182,13 +182,15 @@ int units_roll_import(struct db *db, struct arena *a, int64_t actor, int64_t uni
     }
     struct roll_opts opts = {date_vn_from_time(time(NULL)), rv, n_villages};
     struct roll_file rf;
-    if ((rc = rollfile_parse(a, bytes, len, &opts, &rf)) != 0 && rc != ERR_INVALID)
+    if ((rc = rollfile_parse(a, bytes, len, &opts, &rf)) != 0 && rc != ERR_INVALID &&
+        rc != ERR_TOO_LARGE)
         return rc;
     for (size_t i = 0; i < rf.n_errors; i++)
         report_error(rep, rf.errors[i].line, rf.errors[i].message);
-    if (rf.n_errors)
-        return ERR_INVALID;
-    if (rf.n_households == 0) {
+    /* A file with bad rows is still checked against the roll (codes used elsewhere), so that
+     * every bad line is listed at once; nothing is applied. */
+    int check_only = rf.n_errors > 0;
+    if (!check_only && rf.n_households == 0) {
         report_error(rep, 0, "Tệp không có hộ nào.");
         return ERR_INVALID;
     }
@@ -201,7 +203,8 @@ int units_roll_import(struct db *db, struct arena *a, int64_t actor, int64_t uni
         struct hh_found found;
         rc = units_household_find(db, commune.id, h->code, &found);
         if (rc == ERR_NOT_FOUND) {
-            if ((rc = add_household(db, actor, commune.id, &rf, h, rep)) != 0)
+            rc = 0;
+            if (!check_only && (rc = add_household(db, actor, commune.id, &rf, h, rep)) != 0)
                 goto out;
             continue;
         }
@@ -225,6 +228,8 @@ int units_roll_import(struct db *db, struct arena *a, int64_t actor, int64_t uni
                                       h->code));
             continue;
         }
+        if (check_only)
+            continue;
         if ((rc = update_household(db, a, actor, &rf, h, &found, rep)) != 0)
             goto out;
     }

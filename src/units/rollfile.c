@@ -3,9 +3,9 @@
  * validated rows grouped by household, with every bad row listed by line
  * and a Vietnamese reason. See rollfile.h for what is accepted.
  *
- * Flow: detect the format by content; decode text to UTF-8 (BOM, UTF-16);
+ * Flow: detect the format by content; decode text to UTF-8 (rollcsv.c);
  * pick the delimiter that makes the best header row; then a stream of
- * records (from the CSV reader here or from xlsx.c) goes through
+ * records (from rollcsv.c or xlsx.c) goes through
  * on_record(), which finds the header row, then builds and checks one row
  * per record. When the stream ends, finish() fills merged XLSX cells down,
  * checks what spans rows (village of a household, representatives,
@@ -316,223 +316,6 @@ static int in_list(const char *key, const char *const *list)
             return 1;
     }
     return 0;
-}
-
-/* ---- decoding ---- */
-
-static void put_utf8(struct buf *b, unsigned cp)
-{
-    char o[4];
-    if (cp < 0x80) {
-        buf_putc(b, (char)cp);
-        return;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        buf_append(b, o, 2);
-    } else if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        buf_append(b, o, 3);
-    } else {
-        o[0] = (char)(0xF0 | (cp >> 18));
-        o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[3] = (char)(0x80 | (cp & 0x3F));
-        buf_append(b, o, 4);
-    }
-}
-
-/* UTF-16 (big_endian or not) to UTF-8 in b. Returns 0 or ERR_INVALID (odd length, lone surrogate).
- */
-static int utf16_to_utf8(const unsigned char *s, size_t n, int big_endian, struct buf *b)
-{
-    if (n % 2)
-        return ERR_INVALID;
-    buf_reserve(b, n + n / 2);
-    for (size_t i = 0; i < n; i += 2) {
-        unsigned u =
-            big_endian ? (unsigned)(s[i] << 8 | s[i + 1]) : (unsigned)(s[i + 1] << 8 | s[i]);
-        if (u >= 0xDC00 && u <= 0xDFFF)
-            return ERR_INVALID;
-        if (u >= 0xD800 && u <= 0xDBFF) {
-            if (i + 3 >= n)
-                return ERR_INVALID;
-            unsigned lo = big_endian ? (unsigned)(s[i + 2] << 8 | s[i + 3])
-                                     : (unsigned)(s[i + 3] << 8 | s[i + 2]);
-            if (lo < 0xDC00 || lo > 0xDFFF)
-                return ERR_INVALID;
-            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-            i += 2;
-        }
-        put_utf8(b, u);
-    }
-    return 0;
-}
-
-/* 1 for UTF-16LE, 2 for UTF-16BE without BOM (ASCII-heavy text has a NUL in every other byte), else
- * 0. */
-static int guess_utf16(const unsigned char *s, size_t n)
-{
-    size_t lim = n < 2048 ? n & ~(size_t)1 : 2048, even = 0, odd = 0;
-    if (lim < 4)
-        return 0;
-    for (size_t i = 0; i < lim; i += 2) {
-        even += s[i] == 0;
-        odd += s[i + 1] == 0;
-    }
-    size_t pairs = lim / 2;
-    if (odd * 4 >= pairs && even * 8 < odd)
-        return 1;
-    if (even * 4 >= pairs && odd * 8 < even)
-        return 2;
-    return 0;
-}
-
-/*
- * The text of a CSV upload as UTF-8 without BOM, in a. Returns 0 or
- * ERR_INVALID when it is neither UTF-8 nor UTF-16.
- */
-static int decode_text(struct arena *a, const char *bytes, size_t len, const char **out,
-                       size_t *out_len)
-{
-    const unsigned char *u = (const unsigned char *)bytes;
-    int kind = 0; /* 1 LE, 2 BE */
-    size_t skip = 0;
-    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
-        bytes += 3;
-        len -= 3;
-    } else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
-        kind = 1;
-        skip = 2;
-    } else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
-        kind = 2;
-        skip = 2;
-    } else {
-        kind = guess_utf16(u, len);
-    }
-    if (kind) {
-        struct buf b;
-        buf_init(&b, a);
-        if (utf16_to_utf8(u + skip, len - skip, kind == 2, &b) != 0)
-            return ERR_INVALID;
-        const char *t = b.ptr ? b.ptr : "";
-        size_t n = b.len;
-        if (n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) {
-            t += 3;
-            n -= 3;
-        }
-        *out = t;
-        *out_len = n;
-        return 0;
-    }
-    if (!utf8_valid(bytes, len))
-        return ERR_INVALID;
-    *out = bytes;
-    *out_len = len;
-    return 0;
-}
-
-/* ---- CSV ---- */
-
-static int count_newlines(const char *s, const char *end)
-{
-    int n = 0;
-    for (; s < end; s++) {
-        if (*s == '\n' || (*s == '\r' && (s + 1 == end || s[1] != '\n')))
-            n++;
-    }
-    return n;
-}
-
-/*
- * Reads RFC 4180 records from s[0..n), the first starting on line
- * first_line, and hands each to fn. A quoted field may hold delimiters,
- * newlines and "" for a quote; text after a closing quote is kept as is.
- * Returns 0, fn's error, or ERR_INVALID for a quote never closed, with
- * *open_line set to the line of its record.
- */
-static int csv_read(const char *s, size_t n, int first_line, char delim, roll_record_fn fn,
-                    void *ctx, int *open_line)
-{
-    int rc = 0;
-    const char *p = s, *end = s + n;
-    int line = first_line;
-    struct roll_cell *cells = calloc(ROLL_MAX_COLS, sizeof *cells);
-    struct arena *scratch = arena_new(0);
-    if (!cells)
-        abort();
-    while (p < end) {
-        int start_line = line;
-        size_t nc = 0;
-        arena_reset(scratch);
-        for (;;) {
-            struct roll_cell c = {"", 0, ROLL_CELL_TEXT, 0};
-            if (p < end && *p == '"') {
-                struct buf b;
-                buf_init(&b, scratch);
-                buf_reserve(&b, 0);
-                p++;
-                for (;;) {
-                    const char *q = memchr(p, '"', (size_t)(end - p));
-                    if (!q) {
-                        *open_line = start_line;
-                        rc = ERR_INVALID;
-                        goto out;
-                    }
-                    line += count_newlines(p, q);
-                    buf_append(&b, p, (size_t)(q - p));
-                    p = q + 1;
-                    if (p < end && *p == '"') {
-                        buf_putc(&b, '"');
-                        p++;
-                        continue;
-                    }
-                    break;
-                }
-                const char *q = p;
-                while (q < end && *q != delim && *q != '\n' && *q != '\r')
-                    q++;
-                buf_append(&b, p, (size_t)(q - p));
-                p = q;
-                c.text = b.ptr;
-                c.len = b.len;
-            } else {
-                const char *q = p;
-                while (q < end && *q != delim && *q != '\n' && *q != '\r')
-                    q++;
-                c.text = p;
-                c.len = (size_t)(q - p);
-                p = q;
-            }
-            if (nc < ROLL_MAX_COLS)
-                cells[nc++] = c;
-            if (p < end && *p == delim) {
-                p++;
-                continue;
-            }
-            break;
-        }
-        if (p < end && *p == '\r') {
-            p++;
-            if (p < end && *p == '\n')
-                p++;
-            line++;
-        } else if (p < end && *p == '\n') {
-            p++;
-            line++;
-        }
-        struct roll_record rec = {start_line, cells, nc};
-        rc = fn(ctx, &rec);
-        if (rc < 0)
-            goto out;
-    }
-out:
-    arena_free(scratch);
-    free(cells);
-    return rc;
 }
 
 /* ---- header ---- */
@@ -1351,7 +1134,7 @@ static char pick_delimiter(struct arena *a, const char **text, size_t *len, int 
     for (size_t i = 0; i < sizeof cands; i++) {
         struct probe pr = {a, 0, 0};
         int open_line;
-        csv_read(*text, *len, 1, cands[i], probe_record, &pr, &open_line);
+        rollfile_csv_read(*text, *len, 1, cands[i], probe_record, &pr, &open_line);
         if (pr.best > best_score) {
             best_score = pr.best;
             best = cands[i];
@@ -1401,13 +1184,13 @@ int rollfile_parse(struct arena *a, const char *bytes, size_t len, const struct 
         const char *text;
         size_t n;
         int first_line = 1, open_line = 0;
-        if (decode_text(a, bytes, len, &text, &n) != 0) {
+        if (rollfile_decode_text(a, bytes, len, &text, &n) != 0) {
             add_error(&p, 0, "%s", MSG_NOT_TEXT);
             rc = ERR_INVALID;
             goto out;
         }
         char delim = pick_delimiter(a, &text, &n, &first_line);
-        rc = csv_read(text, n, first_line, delim, on_record, &p, &open_line);
+        rc = rollfile_csv_read(text, n, first_line, delim, on_record, &p, &open_line);
         if (rc < 0 && !p.stop_rc) {
             add_error(&p, open_line, "Dấu ngoặc kép mở ở dòng %d không được đóng", open_line);
         }

@@ -154,6 +154,24 @@ struct roll_record {
 /* Returns 0 to go on, or a negative ERR_* to stop reading. */
 typedef int (*roll_record_fn)(void *ctx, const struct roll_record *rec);
 
+/*
+ * The text of a CSV upload as UTF-8 without BOM: UTF-8 (BOM stripped) is
+ * returned in place, UTF-16 is converted into a. Returns 0 or ERR_INVALID
+ * when the bytes are neither UTF-8 nor UTF-16.
+ */
+int rollfile_decode_text(struct arena *a, const char *bytes, size_t len, const char **out,
+                         size_t *out_len);
+
+/*
+ * Reads RFC 4180 records from s[0..n), the first starting on line
+ * first_line, and hands each to fn. A quoted field may hold delimiters,
+ * newlines and "" for a quote; text after a closing quote is kept as is.
+ * Returns 0, fn's error, or ERR_INVALID for a quote never closed, with
+ * *open_line set to the line of its record.
+ */
+int rollfile_csv_read(const char *s, size_t n, int first_line, char delim, roll_record_fn fn,
+                      void *ctx, int *open_line);
+
 /* A merged range: rows row0..row1 (1-based), columns col0..col1 (0-based). */
 typedef void (*roll_merge_fn)(void *ctx, int row0, int row1, int col0, int col1);
 

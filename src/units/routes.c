@@ -558,6 +558,17 @@ static int post_merge(struct http_request *r, struct http_response *res)
     if (rc)
         return rc;
     e->code = http_param(r, "ma_ho");
+    /* The household merged in loses its members: roll.edit on its village too. */
+    struct unit commune, v;
+    struct hh_found f;
+    if (units_commune_of(r->db, e->unit_id, &commune) == 0 &&
+        units_household_find(r->db, commune.id, e->code ? e->code : "", &f) == 0 &&
+        f.village_id != e->unit_id) {
+        if ((rc = units_get_id(r->db, f.village_id, &v)) != 0)
+            return rc;
+        if ((rc = http_authorize(r, "roll.edit", v.code)) != 0)
+            return rc;
+    }
     http_defer_write(r, run_merge, e);
     return HTTP_DEFERRED;
 }

@@ -28,15 +28,15 @@
 
 /* One piece of the source: text, or a tag with everything needed to build its node. */
 struct tok {
-    char type;                /* 'T' text, 'v' {{x}}, '&' raw, or the sigil: # ^ / > < $ ! = */
-    unsigned char standalone; /* the tag took its line (or its line's whitespace) with it */
-    uint32_t line;            /* line of start */
-    size_t start, end;        /* text: its bytes; tag: opening delimiter to past the closing one */
-    size_t name, name_len;    /* the tag's trimmed content */
-    size_t lead;              /* start of the whitespace before a standalone tag */
-    size_t next;              /* where the source resumes after the tag */
-    size_t match;             /* open tag: index of its close; close: index of its open */
-    const char *otag, *ctag;  /* delimiters in effect after this tag */
+    char type;                 /* 'T' text, 'v' {{x}}, '&' raw, or the sigil: # ^ / > < $ ! = */
+    unsigned char standalone;  /* the tag took its line (or its line's whitespace) with it */
+    uint32_t line;             /* line of start */
+    size_t start, end;         /* text: its bytes; tag: opening delimiter to past the closing one */
+    size_t name, name_len;     /* the tag's trimmed content */
+    size_t lead;               /* start of the whitespace before a standalone tag */
+    size_t next;               /* where the source resumes after the tag */
+    size_t match;              /* open tag: index of its close; close: index of its open */
+    const char *otag, *ctag;   /* delimiters in effect after this tag */
     size_t otag_len, ctag_len; /* their lengths */
 };
 
@@ -216,8 +216,7 @@ static int set_delims(struct parser *p, struct tok *t, uint32_t line)
     while (s < e && !is_space(*s) && *s != '=')
         s++;
     size_t clen = (size_t)(s - c);
-    if (alen == 0 || clen == 0 || s != e || alen > MUSTACHE_MAX_DELIM ||
-        clen > MUSTACHE_MAX_DELIM)
+    if (alen == 0 || clen == 0 || s != e || alen > MUSTACHE_MAX_DELIM || clen > MUSTACHE_MAX_DELIM)
         return fail(p, line, "bad set-delimiter tag '%.*s'", (int)t->name_len, p->src + t->name);
     t->otag = a;
     t->otag_len = alen;
@@ -271,8 +270,7 @@ static int read_tag(struct parser *p, size_t ts, uint32_t line, const char *otag
         return fail(p, line, "empty tag");
     for (size_t i = q; i < ce; i++)
         if (is_space(p->src[i]))
-            return fail(p, line, "space inside the tag name '%.*s'", (int)t->name_len,
-                        p->src + q);
+            return fail(p, line, "space inside the tag name '%.*s'", (int)t->name_len, p->src + q);
     return 0;
 }
 

@@ -38,12 +38,12 @@ struct name_part {
 };
 
 struct node {
-    unsigned char kind;            /* enum mustache_node_kind */
-    unsigned char bol;             /* begins a line of its template: indented in an indented partial */
-    unsigned char standalone;      /* a partial, parent or block that stood alone on its line */
-    uint32_t line;                 /* line in the template, for errors */
-    const char *str;               /* text bytes, or the tag's name */
-    size_t len;                    /* bytes in str */
+    unsigned char kind;       /* enum mustache_node_kind */
+    unsigned char bol;        /* begins a line of its template: indented in an indented partial */
+    unsigned char standalone; /* a partial, parent or block that stood alone on its line */
+    uint32_t line;            /* line in the template, for errors */
+    const char *str;          /* text bytes, or the tag's name */
+    size_t len;               /* bytes in str */
     const struct name_part *parts; /* the name split on '.'; none for "." */
     size_t n_parts;                /* number of parts */
     const char *indent;            /* what a standalone partial, parent or block indents by */

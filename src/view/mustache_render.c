@@ -27,24 +27,24 @@
 #include "core/err.h"
 
 enum {
-    MAX_DEPTH = 200,                  /* sections, partials, parents and blocks entered at once */
-    MAX_STEPS = 1 << 22, /* nodes, node lists and context levels visited in one render */
+    MAX_DEPTH = 200,               /* sections, partials, parents and blocks entered at once */
+    MAX_STEPS = 1 << 22,           /* nodes, node lists and context levels visited in one render */
     MAX_OUTPUT = (size_t)64 << 20, /* bytes one render may append */
 };
 
 /* One level of the context stack. */
 struct ctx {
-    json_t *v;             /* the value pushed (may be NULL for none) */
-    const struct ctx *up;  /* the level below, NULL at the root */
+    json_t *v;            /* the value pushed (may be NULL for none) */
+    const struct ctx *up; /* the level below, NULL at the root */
 };
 
 /* A parent being rendered: the blocks it passes. */
 struct frame {
-    const struct node *parent;     /* the {{<name}} node; its kids are the blocks */
-    const struct mustache *owner;  /* the template that holds it, for errors */
-    const char *indent;            /* indentation in effect where it was written */
-    size_t indent_len;             /* bytes in indent */
-    const struct frame *up;        /* the enclosing parent, NULL for none */
+    const struct node *parent;    /* the {{<name}} node; its kids are the blocks */
+    const struct mustache *owner; /* the template that holds it, for errors */
+    const char *indent;           /* indentation in effect where it was written */
+    size_t indent_len;            /* bytes in indent */
+    const struct frame *up;       /* the enclosing parent, NULL for none */
 };
 
 /* State of one render. */
@@ -61,8 +61,8 @@ struct render {
     size_t err_len;                       /* bytes available at err */
 };
 
-static int render_nodes(struct render *r, const struct node *nodes, size_t n,
-                        const struct ctx *cx, const char *ind, size_t ind_len);
+static int render_nodes(struct render *r, const struct node *nodes, size_t n, const struct ctx *cx,
+                        const char *ind, size_t ind_len);
 
 static int fail(struct render *r, int code, const struct node *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -203,8 +203,8 @@ static int falsy(const json_t *v)
 
 /* Renders nodes with ind followed by extra as the indentation. */
 static int render_indented(struct render *r, const struct node *nodes, size_t n,
-                           const struct ctx *cx, const char *ind, size_t ind_len,
-                           const char *extra, size_t extra_len)
+                           const struct ctx *cx, const char *ind, size_t ind_len, const char *extra,
+                           size_t extra_len)
 {
     if (ind_len == 0 || extra_len == 0) {
         if (ind_len == 0)
@@ -305,8 +305,8 @@ static int render_section(struct render *r, const struct node *n, const struct c
     return 0;
 }
 
-static int render_nodes(struct render *r, const struct node *nodes, size_t n,
-                        const struct ctx *cx, const char *ind, size_t ind_len)
+static int render_nodes(struct render *r, const struct node *nodes, size_t n, const struct ctx *cx,
+                        const char *ind, size_t ind_len)
 {
     int rc = 0;
     if (++r->steps > MAX_STEPS) {

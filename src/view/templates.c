@@ -19,8 +19,8 @@ static const char suffix[] = ".mustache";
 
 /* One compiled template and its name. */
 struct view_entry {
-    char *name;            /* "units/households", owned */
-    struct mustache *tpl;  /* owned */
+    char *name;           /* "units/households", owned */
+    struct mustache *tpl; /* owned */
 };
 
 struct view_templates {
@@ -45,8 +45,7 @@ static int entry_cmp(const void *a, const void *b)
 }
 
 /* Finds name (len bytes) among the sorted entries. */
-static const struct view_entry *find(const struct view_templates *reg, const char *name,
-                                     size_t len)
+static const struct view_entry *find(const struct view_templates *reg, const char *name, size_t len)
 {
     size_t lo = 0, hi = reg->n_entries;
     while (lo < hi) {
@@ -72,8 +71,8 @@ static int load(void *ctx, const char *name, size_t name_len, const struct musta
     return 0;
 }
 
-int view_templates_from(const struct embed_file *files, size_t n_files,
-                        struct view_templates **out, char *err, size_t err_len)
+int view_templates_from(const struct embed_file *files, size_t n_files, struct view_templates **out,
+                        char *err, size_t err_len)
 {
     int rc = 0;
     struct view_templates *reg = calloc(1, sizeof(*reg));

@@ -74,11 +74,13 @@ void mustache_free(struct mustache *t);
 const char *mustache_name(const struct mustache *t);
 
 /*
- * Renders t against data, appending to out. partials may be NULL (then every
- * partial is missing). Returns 0; ERR_INVALID for a strict-mode miss;
- * ERR_TOO_LARGE when recursion, work or output passes the engine's bounds
- * (a partial including itself forever); or a code from the loader. On error
- * err holds a message and out may hold partial output.
+ * Renders t against data (may be NULL), appending to out; out->ptr is a
+ * string afterwards even when nothing was appended. partials may be NULL
+ * (then every partial is missing). Returns 0; ERR_INVALID for a strict-mode
+ * miss; ERR_TOO_LARGE when the render passes the engine's bounds (200
+ * nested expansions, 4M steps, 64 MiB of output: a partial including itself
+ * forever, say); or the loader's code. On error err holds "name:line: reason"
+ * and out may hold partial output.
  */
 int mustache_render(const struct mustache *t, json_t *data, const struct mustache_loader *partials,
                     int flags, struct buf *out, char *err, size_t err_len);
@@ -102,8 +104,8 @@ struct view_templates;
 int view_templates_new(struct view_templates **out, char *err, size_t err_len);
 
 /* The same from an explicit list of files (files other than templates are skipped). */
-int view_templates_from(const struct embed_file *files, size_t n_files,
-                        struct view_templates **out, char *err, size_t err_len);
+int view_templates_from(const struct embed_file *files, size_t n_files, struct view_templates **out,
+                        char *err, size_t err_len);
 void view_templates_free(struct view_templates *reg);
 
 /* The compiled template called name, or NULL. */

@@ -36,10 +36,10 @@ struct spec_case {
 
 /* The partials of one case, compiled on first use. */
 struct spec_partials {
-    json_t *texts;                /* object name -> template text, or NULL */
+    json_t *texts;                 /* object name -> template text, or NULL */
     struct mustache *compiled[16]; /* compiled partials, in the order first asked for */
-    const char *names[16];        /* their names (borrowed from texts) */
-    size_t n;                     /* entries used */
+    const char *names[16];         /* their names (borrowed from texts) */
+    size_t n;                      /* entries used */
 };
 
 static int spec_load(void *ctx, const char *name, size_t name_len, const struct mustache **out)
@@ -104,9 +104,10 @@ static void run_case(void **state)
         char *want = json_dumps(expected, JSON_ENCODE_ANY);
         json_t *got_json = json_string(got);
         char *got_text = got_json ? json_dumps(got_json, JSON_ENCODE_ANY) : NULL;
-        print_error("spec case \"%s\" failed (%s)\n  template: %s\n  expected: %s\n  got:      %s\n",
-                    c->name, rc ? "error" : "wrong output", json_string_value(tpl), want,
-                    got_text ? got_text : got);
+        print_error(
+            "spec case \"%s\" failed (%s)\n  template: %s\n  expected: %s\n  got:      %s\n",
+            c->name, rc ? "error" : "wrong output", json_string_value(tpl), want,
+            got_text ? got_text : got);
         free(want);
         free(got_text);
         json_decref(got_json);

@@ -690,6 +690,42 @@ static void test_xlsx_inline_strings(void **state)
     check_workbook(f);
 }
 
+static void test_xlsx_merged_household_cells_fill_members(void **state)
+{
+    struct fixture *f = *state;
+    char *path = temp_path(f->a);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    const char *head[] = {"Mã hộ", "Họ và tên", "Thôn", "Địa chỉ", "Quan hệ"};
+    for (int c = 0; c < 5; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], NULL);
+    /* One household written the way village heads do: code, village, address merged. */
+    worksheet_merge_range(ws, 1, 0, 3, 0, "H01", NULL);
+    worksheet_merge_range(ws, 1, 2, 3, 2, "Thôn Đông", NULL);
+    worksheet_merge_range(ws, 1, 3, 3, 3, "Số 1, ngõ 2", NULL);
+    worksheet_write_string(ws, 1, 1, "Phan Văn Tài", NULL);
+    worksheet_write_string(ws, 1, 4, "Chủ hộ", NULL);
+    worksheet_write_string(ws, 2, 1, "Phan Thị Lụa", NULL);
+    worksheet_write_string(ws, 3, 1, "Phan Văn Lộc", NULL);
+    /* Not merged: a member without a village is still reported. */
+    worksheet_write_string(ws, 4, 0, "H02", NULL);
+    worksheet_write_string(ws, 4, 1, "Mai Văn Sơn", NULL);
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    size_t n;
+    char *bytes = read_and_unlink(f->a, path, &n);
+    parse_bytes(f, bytes, n, NULL);
+    const struct roll_household *h = household(&f->rf, "H01");
+    assert_int_equal(h->n_members, 3);
+    assert_false(h->has_error);
+    assert_string_equal(h->village, "Thôn Đông");
+    const struct roll_row *loc = row_named(&f->rf, "Phan Văn Lộc");
+    assert_string_equal(loc->household_code, "H01");
+    assert_string_equal(loc->village, "Thôn Đông");
+    assert_string_equal(loc->address, "Số 1, ngõ 2");
+    assert_error(&f->rf, 5, "Thiếu thôn");
+    assert_int_equal(f->rf.n_errors, 1);
+}
+
 static void test_template_xlsx_parses_back_clean(void **state)
 {
     struct fixture *f = *state;
@@ -832,6 +868,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_template_csv_parses_back_clean, setup, teardown),
         cmocka_unit_test_setup_teardown(test_xlsx_shared_strings_and_date_cell, setup, teardown),
         cmocka_unit_test_setup_teardown(test_xlsx_inline_strings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_xlsx_merged_household_cells_fill_members, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_template_xlsx_parses_back_clean, setup, teardown),
         cmocka_unit_test_setup_teardown(test_xlsx_zip_bomb_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_xlsx_minimal_hand_written, setup, teardown),

@@ -20,7 +20,7 @@
 
 /* Partials given as a NULL-terminated list of name, text pairs, compiled on use. */
 struct inline_partials {
-    const char *const *pairs;    /* name, text, name, text, ..., NULL */
+    const char *const *pairs;     /* name, text, name, text, ..., NULL */
     struct mustache *compiled[8]; /* by pair index, compiled on first use */
 };
 
@@ -33,8 +33,8 @@ static int inline_load(void *ctx, const char *name, size_t len, const struct mus
             continue;
         if (!ip->compiled[i]) {
             const char *text = ip->pairs[2 * i + 1];
-            int rc = mustache_compile(ip->pairs[2 * i], text, strlen(text), &ip->compiled[i],
-                                      NULL, 0);
+            int rc =
+                mustache_compile(ip->pairs[2 * i], text, strlen(text), &ip->compiled[i], NULL, 0);
             if (rc)
                 return rc;
         }
@@ -90,8 +90,8 @@ static void strict_missing_key_is_error_naming_key_and_line(void **state)
 {
     (void)state;
     char *html, err[256];
-    int rc = render("<h1>{{title}}</h1>\n<p>{{unit.name}}</p>\n", "{\"title\": \"Thôn 1\"}",
-                    NULL, MUSTACHE_STRICT, &html, err, sizeof(err));
+    int rc = render("<h1>{{title}}</h1>\n<p>{{unit.name}}</p>\n", "{\"title\": \"Thôn 1\"}", NULL,
+                    MUSTACHE_STRICT, &html, err, sizeof(err));
     assert_int_equal(rc, ERR_INVALID);
     assert_non_null(strstr(err, "unit.name"));
     assert_non_null(strstr(err, "test:2:"));
@@ -138,8 +138,8 @@ static void strict_missing_partial_is_error(void **state)
 static void escapes_script_quotes_and_ampersands(void **state)
 {
     (void)state;
-    expect("<p title=\"{{t}}\">{{t}}</p>",
-           "{\"t\": \"<script>alert(\\\"x\\\" & 'y')</script>\"}", NULL,
+    expect("<p title=\"{{t}}\">{{t}}</p>", "{\"t\": \"<script>alert(\\\"x\\\" & 'y')</script>\"}",
+           NULL,
            "<p title=\"&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;\">"
            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;</p>");
     /* raw only where asked for */
@@ -191,8 +191,8 @@ static json_t *fifty_rows(void)
     for (int i = 1; i <= 50; i++) {
         char head[64];
         snprintf(head, sizeof(head), "Hộ %d & con", i);
-        json_array_append_new(rows, json_pack("{s:i, s:s, s:b}", "id", i, "head", head, "poor",
-                                              i % 10 == 0));
+        json_array_append_new(
+            rows, json_pack("{s:i, s:s, s:b}", "id", i, "head", head, "poor", i % 10 == 0));
     }
     return json_pack("{s:o, s:s}", "rows", rows, "title", "Danh sách");
 }
@@ -249,7 +249,8 @@ static void expect_compile_error(const char *text, const char *needle)
 static void unbalanced_sections_fail_to_compile(void **state)
 {
     (void)state;
-    expect_compile_error("<ul>\n{{#rows}}\n<li>{{x}}</li>\n", "bad:2: section 'rows' is never closed");
+    expect_compile_error("<ul>\n{{#rows}}\n<li>{{x}}</li>\n",
+                         "bad:2: section 'rows' is never closed");
     expect_compile_error("{{#a}}{{#b}}{{/a}}{{/b}}", "'a' does not match 'b'");
     expect_compile_error("x\n{{/a}}", "bad:2: closing tag 'a' has no open section");
     expect_compile_error("{{<layout}}{{$main}}{{/layout}}", "does not match");
@@ -276,7 +277,8 @@ static void registry_from_files(void **state)
 {
     (void)state;
     static const char layout[] = "<main>{{$body}}{{/body}}</main>";
-    static const char page[] = "{{<shell/layout}}{{$body}}{{>shell/item}}{{/body}}{{/shell/layout}}";
+    static const char page[] =
+        "{{<shell/layout}}{{$body}}{{>shell/item}}{{/body}}{{/shell/layout}}";
     static const char item[] = "<b>{{name}}</b>";
     const struct embed_file files[] = {
         {"web/templates/shell/layout.mustache", (const unsigned char *)layout, sizeof(layout) - 1},
