@@ -67,6 +67,14 @@ int app_session_hook(void *ctx, struct http_request *r, const char *token)
     return 0;
 }
 
+/* Unit ancestor chains already read during this request: a page asks several times. */
+struct chain_memo {
+    char code[4][32];     /* unit codes */
+    int64_t chain[4][16]; /* their ancestor chains, self first */
+    size_t n_chain[4];    /* chain lengths */
+    size_t n;             /* entries used */
+};
+
 int app_authorize_hook(void *ctx, struct http_request *r, const char *perm, const char *unit_code)
 {
     (void)ctx;
@@ -75,13 +83,25 @@ int app_authorize_hook(void *ctx, struct http_request *r, const char *perm, cons
     const struct auth_user *u = r->user->ext;
     if (!unit_code)
         return auth_can_anywhere(u, perm) ? 0 : ERR_FORBIDDEN;
+    struct chain_memo *m = r->app_memo;
+    if (!m)
+        m = r->app_memo = arena_zalloc(r->a, sizeof *m);
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->code[i], unit_code) == 0)
+            return auth_can(u, perm, m->chain[i][0], m->chain[i], m->n_chain[i]) ? 0
+                                                                                 : ERR_FORBIDDEN;
     struct unit unit;
     if (units_get(r->db, unit_code, &unit) != 0)
         return ERR_FORBIDDEN;
     int64_t chain[16];
     size_t n = 0;
-    if (units_ancestors(r->db, unit.id, chain, 16, &n) != 0)
+    if (units_ancestors(r->db, unit.id, chain, 16, &n) != 0 || n == 0)
         return ERR_FORBIDDEN;
+    if (m->n < 4) {
+        snprintf(m->code[m->n], sizeof m->code[m->n], "%s", unit_code);
+        memcpy(m->chain[m->n], chain, n * sizeof chain[0]);
+        m->n_chain[m->n++] = n;
+    }
     return auth_can(u, perm, unit.id, chain, n) ? 0 : ERR_FORBIDDEN;
 }
 

@@ -104,8 +104,8 @@ static int post_signin(struct http_request *r, struct http_response *res)
     int64_t now = (int64_t)time(NULL);
     const char *k_ip = arena_printf(r->a, "ip:%s", r->ip);
     const char *k_login = arena_printf(r->a, "login:%s", login ? login : "");
-    if (ratelimit_hit(app->login_rl, k_ip, now) != 0 ||
-        ratelimit_hit(app->login_rl, k_login, now) != 0) {
+    if (ratelimit_check(app->login_rl, k_ip, now) != 0 ||
+        ratelimit_check(app->login_rl, k_login, now) != 0) {
         res->status = 429;
         http_form_error(res, "form",
                         "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 10 phút.");
@@ -119,6 +119,9 @@ static int post_signin(struct http_request *r, struct http_response *res)
     struct auth_user *u = arena_zalloc(r->a, sizeof *u);
     int rc = auth_login(r->db, login, pw, u);
     if (rc == ERR_UNAUTH || rc == ERR_INVALID) {
+        /* Only failures count against the limits. */
+        ratelimit_hit(app->login_rl, k_ip, now);
+        ratelimit_hit(app->login_rl, k_login, now);
         http_form_error(res, "form", "Tên đăng nhập hoặc mật khẩu không đúng.");
         return 0;
     }

@@ -250,6 +250,9 @@ void ratelimit_free(struct ratelimit *rl);
 /* Counts one hit for key at now (unix seconds): 0 when allowed, ERR_RATE when over the limit. */
 int ratelimit_hit(struct ratelimit *rl, const char *key, int64_t now);
 /* Forgets key (e.g. the login name after a successful sign-in). */
+/* Would a hit now be refused? Like ratelimit_hit but counts nothing (sign-in counts only
+ * failures, so an office behind one address is not locked out by good sign-ins). */
+int ratelimit_check(struct ratelimit *rl, const char *key, int64_t now);
 void ratelimit_clear(struct ratelimit *rl, const char *key);
 
 /* ---- audit log (audit.c) --------------------------------------------------------------- */

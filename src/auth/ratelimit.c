@@ -143,3 +143,17 @@ void ratelimit_clear(struct ratelimit *rl, const char *key)
     }
     pthread_mutex_unlock(&rl->mu);
 }
+
+int ratelimit_check(struct ratelimit *rl, const char *key, int64_t now)
+{
+    uint64_t h = key_hash(rl, key ? key : "");
+    int64_t now_scaled = now * rl->limit;
+    int rc = 0;
+    pthread_mutex_lock(&rl->mu);
+    struct rl_slot *s = find_slot(rl, h, now_scaled);
+    int64_t tat = s->key == h && s->tat > now_scaled ? s->tat : now_scaled;
+    if (tat + rl->window - now_scaled > rl->window * rl->limit)
+        rc = ERR_RATE;
+    pthread_mutex_unlock(&rl->mu);
+    return rc;
+}

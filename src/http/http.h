@@ -100,6 +100,7 @@ struct http_request {
     const struct http_route *route; /* the matched route */
     void *state;                    /* handler state carried to `after` (arena memory) */
     struct http_conn *conn;         /* internal: the connection state */
+    void *app_memo;                 /* the app hooks' per-request memo (arena memory) */
     const char *session_token;      /* the session cookie when it named a live session */
 };
 

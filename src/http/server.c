@@ -60,7 +60,9 @@ struct http_conn {
     uint64_t bytes;                        /* for the log line */
     int route_found;                       /* a route matched path and method */
     int method_mismatch;                   /* the path matched, the method did not */
-    int read_txn;                          /* a read transaction is open on req.db */
+    const char *flash_in; /* message from the previous redirect (dc_flash cookie) */
+    uint64_t discarded;   /* body bytes dropped past max_body */
+    int read_txn;         /* a read transaction is open on req.db */
 };
 
 static pthread_key_t tls_db_key;
@@ -468,6 +470,9 @@ static void base_model(struct http_conn *c, json_t *model)
     }
     if (r->csrf && (r->user || !(r->route && (r->route->flags & HTTP_CACHE))))
         json_object_set_new(model, "csrf", json_string(r->csrf));
+    if (c->flash_in && !json_object_get(model, "flash") &&
+        utf8_valid(c->flash_in, strlen(c->flash_in)))
+        json_object_set_new(model, "flash", json_string(c->flash_in));
     json_object_set_new(model, "asset", json_deep_copy(srv->assets_model));
     json_object_set_new(model, "base_url", json_string(srv->cfg.base_url));
     json_object_set_new(model, "path", json_string(r->path));
@@ -755,9 +760,7 @@ static enum MHD_Result dispatch(struct http_conn *c)
         buf_puts(&fb, "f=");
         buf_puts(&fb, flash);
         if (http_parse_query(c->a, fb.ptr, fb.len, &fp) == 0 && fp.n_items) {
-            c->res.model = json_object();
-            json_object_set_new(c->res.model, "flash",
-                                json_string(str_dup(c->a, fp.items[0].value)));
+            c->flash_in = str_dup(c->a, fp.items[0].value);
         }
         http_set_cookie(r, &c->res, "dc_flash", "", -1);
     }
@@ -843,13 +846,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         return MHD_YES;
     }
     if (c->phase == PH_BODY && *upload_size) {
-        if (c->too_large) {
-            /* Refuse at once rather than read a large upload we will drop. */
-            *upload_size = 0;
-            return send_error(c, ERR_TOO_LARGE, NULL);
-        }
-        if (c->body.len + *upload_size > c->max_body) {
+        if (c->too_large || c->body.len + *upload_size > c->max_body) {
+            /* Drop the rest and answer 413 once it is read: a client that is still sending
+             * would otherwise see a reset instead of the Vietnamese message. Past a hard
+             * limit, stop reading and answer at once. */
             c->too_large = 1;
+            c->discarded += *upload_size;
+            if (c->discarded > 4 * (uint64_t)c->max_body + (1u << 20)) {
+                *upload_size = 0;
+                return send_error(c, ERR_TOO_LARGE, NULL);
+            }
         } else {
             buf_append(&c->body, upload_data, *upload_size);
         }

@@ -37,14 +37,17 @@ int units_demo_build(struct db *db, int n_households, FILE *progress)
         fprintf(progress, "demo: %zu units, %zu villages\n", n_units, n_villages);
     int year = date_vn_from_time(time(NULL)).y;
     int done = 0;
+    int64_t cum = 0;
     for (size_t i = 0; i < n_units; i++) {
         if (du[i].kind != DEMO_VILLAGE && du[i].kind != DEMO_RESIDENTIAL_GROUP)
             continue;
         struct unit v;
         if ((rc = units_get(db, du[i].code, &v)) != 0)
             goto fail;
-        /* Scale the generator's plan to the number asked for. */
-        int want = planned ? (int)((int64_t)du[i].n_households * n_households / planned) : 0;
+        /* Scale the generator's plan to the number asked for; cumulative rounding makes the
+         * villages add up to exactly n_households. */
+        cum += du[i].n_households;
+        int want = planned ? (int)((int64_t)cum * n_households / planned) - done : 0;
         for (int k = 0; k < want; k++) {
             arena_reset(a);
             struct demo_household h;

@@ -316,18 +316,33 @@ out:
 
 /* ---- households ---------------------------------------------------------------------- */
 
-static const char sql_hh_count[] =
-    "SELECT COUNT(*) FROM households h WHERE (h.village_id = $1 OR h.commune_id = $1) "
+static const char sql_hh_count_village[] =
+    "SELECT COUNT(*) FROM households h WHERE h.village_id = $1 "
     "AND ($2 = '' OR h.code = $3 OR EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id "
     "AND m.name_fold LIKE $2))";
-static const char sql_hh_page[] =
+static const char sql_hh_count_commune[] =
+    "SELECT COUNT(*) FROM households h WHERE h.commune_id = $1 "
+    "AND ($2 = '' OR h.code = $3 OR EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id "
+    "AND m.name_fold LIKE $2))";
+static const char sql_hh_page_village[] =
     "SELECT h.id, h.code, h.address, h.status, v.code AS village_code, v.name AS village, "
     "COALESCE(r.full_name, '') AS representative, "
     "(SELECT COUNT(*) FROM members c WHERE c.household_id = h.id AND c.status = 'active') "
     "AS n_members "
     "FROM households h JOIN units v ON v.id = h.village_id "
     "LEFT JOIN members r ON r.id = h.representative_id "
-    "WHERE (h.village_id = $1 OR h.commune_id = $1) "
+    "WHERE h.village_id = $1 "
+    "AND ($2 = '' OR h.code = $3 OR EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id "
+    "AND m.name_fold LIKE $2)) "
+    "ORDER BY h.status, h.code LIMIT $4 OFFSET $5";
+static const char sql_hh_page_commune[] =
+    "SELECT h.id, h.code, h.address, h.status, v.code AS village_code, v.name AS village, "
+    "COALESCE(r.full_name, '') AS representative, "
+    "(SELECT COUNT(*) FROM members c WHERE c.household_id = h.id AND c.status = 'active') "
+    "AS n_members "
+    "FROM households h JOIN units v ON v.id = h.village_id "
+    "LEFT JOIN members r ON r.id = h.representative_id "
+    "WHERE h.commune_id = $1 "
     "AND ($2 = '' OR h.code = $3 OR EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id "
     "AND m.name_fold LIKE $2)) "
     "ORDER BY h.status, v.code, h.code LIMIT $4 OFFSET $5";
@@ -480,8 +495,13 @@ int units_households_json(struct db *db, struct arena *a, int64_t unit_id, const
     if (!fold)
         return ERR_INVALID;
     const char *like = fold[0] ? arena_printf(a, "%%%s%%", fold) : "";
+    struct unit u;
+    int rc = units_get_id(db, unit_id, &u);
+    if (rc)
+        return rc;
+    int village = strcmp(u.kind, "village") == 0 || strcmp(u.kind, "residential_group") == 0;
     struct db_stmt *st;
-    int rc = db_prepare(db, sql_hh_count, &st);
+    rc = db_prepare(db, village ? sql_hh_count_village : sql_hh_count_commune, &st);
     if (rc)
         return rc;
     db_bind_int(st, 1, unit_id);
@@ -498,7 +518,7 @@ int units_households_json(struct db *db, struct arena *a, int64_t unit_id, const
         pages = 1;
     if (page > pages)
         page = pages;
-    if ((rc = db_prepare(db, sql_hh_page, &st)) != 0)
+    if ((rc = db_prepare(db, village ? sql_hh_page_village : sql_hh_page_commune, &st)) != 0)
         return rc;
     db_bind_int(st, 1, unit_id);
     db_bind_cstr(st, 2, like);
@@ -590,6 +610,9 @@ int units_household_json(struct db *db, struct arena *a, int64_t household_id, j
         json_object_set_new(m, "at_vn", json_string(when));
         json_object_set_new(
             m, "label", json_string(event_label(json_string_value(json_object_get(m, "kind")))));
+        const char *who = json_string_value(json_object_get(m, "actor"));
+        if (!who || !who[0])
+            json_object_del(m, "actor"); /* the system acted (import, demo): no "()" */
     }
     json_object_set_new(model, "household", hh);
     json_object_set_new(model, "members", members);
@@ -951,19 +974,24 @@ int units_household_merge(struct db *db, int64_t actor, int64_t into_id, int64_t
         strcmp(from.status, "active") != 0)
         return ERR_CONFLICT;
     struct db_stmt *st;
-    if ((rc = db_prepare(db, sql_member_active_ids, &st)) != 0)
-        return rc;
-    db_bind_int(st, 1, from_id);
-    int64_t ids[64];
-    size_t n = 0;
-    while ((rc = db_step(st)) == DB_ROW && n < 64)
-        ids[n++] = db_col_int(st, 0);
-    db_reset(st);
-    if (rc < 0)
-        return rc;
-    for (size_t i = 0; i < n; i++)
-        if ((rc = move_member(db, ids[i], into_id)) != 0)
+    /* Move members in batches until none is left (a batch is read before it is moved). */
+    for (;;) {
+        if ((rc = db_prepare(db, sql_member_active_ids, &st)) != 0)
             return rc;
+        db_bind_int(st, 1, from_id);
+        int64_t ids[64];
+        size_t n = 0;
+        while (n < 64 && (rc = db_step(st)) == DB_ROW)
+            ids[n++] = db_col_int(st, 0);
+        db_reset(st);
+        if (rc < 0)
+            return rc;
+        if (n == 0)
+            break;
+        for (size_t i = 0; i < n; i++)
+            if ((rc = move_member(db, ids[i], into_id)) != 0)
+                return rc;
+    }
     if ((rc = set_status(db, sql_hh_set_status, from_id, "merged")) != 0)
         return rc;
     if ((rc = units_set_representative_raw(db, from_id, 0)) != 0)

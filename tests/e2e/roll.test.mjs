@@ -257,15 +257,7 @@ test('a CSV with a bad row is refused with its line number and nothing is applie
     assertNoProblems(problems);
 });
 
-test(
-    'the sign-in success message shows after the redirect',
-    {
-        todo:
-            'server bug: src/http/server.c puts the dc_flash message into res->model before the ' +
-            'handler runs; every handler but GET /ho/{id} replaces res->model (and leaks the old ' +
-            'one), so the flash is lost on the roll and most other pages',
-    },
-    async () => {
+test('the sign-in success message shows after the redirect', async () => {
         const ctx = await phoneContext(browser);
         const page = await ctx.newPage();
         try {
