@@ -39,9 +39,11 @@ static const char msg_login_bad[] =
     "Tên đăng nhập phải dài từ " LOGIN_LEN " ký tự, chỉ gồm chữ cái không dấu, chữ số và . _ - @ +";
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-static int init_rc;                             /* result of init_run, read after init_once */
+static int init_rc; /* result of init_run, read after init_once */
 /* Hash, with the INTERACTIVE limits, of a random password nobody knows. */
-static const char dummy_hash[crypto_pwhash_STRBYTES] = "$argon2id$v=19$m=65536,t=2,p=1$0MS54DTDQWw1vZYUzEHKig$gl/PwJijGGpMZXmkqLA5q3WOzfP6zHx/f80hMbTLMPA";
+static const char dummy_hash[crypto_pwhash_STRBYTES] =
+    "$argon2id$v=19$m=65536,t=2,p=1$0MS54DTDQWw1vZYUzEHKig$gl/PwJijGGpMZXmkqLA5q3WOzfP6zHx/"
+    "f80hMbTLMPA";
 
 static void init_run(void)
 {
