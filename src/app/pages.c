@@ -125,9 +125,9 @@ static int post_signin(struct http_request *r, struct http_response *res)
         http_form_error(res, "form", "Tên đăng nhập hoặc mật khẩu không đúng.");
         return 0;
     }
-    if (rc)
+    if (rc && rc != ERR_FORBIDDEN)
         return rc;
-    if (u->status != AUTH_STATUS_ACTIVE) {
+    if (rc == ERR_FORBIDDEN || u->status != AUTH_STATUS_ACTIVE) {
         http_form_error(res, "form",
                         "Tài khoản chưa được xác nhận hoặc đã bị khóa. Vui lòng liên hệ trưởng "
                         "thôn hoặc cán bộ xã.");

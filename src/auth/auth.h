@@ -171,9 +171,11 @@ int auth_password_set_hash(struct db *db, int64_t account_id, const char *hash);
 
 /*
  * Checks a login name and password. Returns 0 with out filled (roles included,
- * csrf empty) or ERR_UNAUTH for an unknown login, a wrong password, or an
- * account that is pending or disabled - always the same code, and after the
- * same Argon2 work, so the answer does not reveal which logins exist.
+ * csrf empty) or ERR_UNAUTH for an unknown login, a wrong password, or a
+ * disabled account - always the same code, and after the same Argon2 work, so
+ * the answer does not reveal which logins exist. ERR_FORBIDDEN when the
+ * password is right but the account is still pending (a resident waiting for
+ * the village head), so the person can be told why.
  * ERR_DB when the database fails. Read-only: when out->needs_rehash is set,
  * the caller may store auth_password_hash(password) with auth_password_set_hash.
  */

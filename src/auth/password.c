@@ -374,12 +374,18 @@ int auth_login(struct db *db, const char *login, const char *password, struct au
         rc = auth_store_account_by_login(db, folded, &u, hash);
         if (rc < 0 && rc != ERR_NOT_FOUND)
             return rc;
-        found = rc == 0 && u.status == AUTH_STATUS_ACTIVE && hash_ok(hash);
+        found = rc == 0 && u.status != AUTH_STATUS_DISABLED && hash_ok(hash);
     }
     /* The same Argon2 work whether or not the account exists. */
     rc = verify_nfc(found ? hash : dummy_hash, password);
     if (!found || rc < 0) {
         rc = ERR_UNAUTH;
+        goto out;
+    }
+    if (u.status == AUTH_STATUS_PENDING) {
+        /* Right password, not yet confirmed by the village head: say so (only someone who
+         * knows the password learns it). */
+        rc = ERR_FORBIDDEN;
         goto out;
     }
     if ((rc = auth_store_grants_load(db, &u)) < 0)
