@@ -728,7 +728,8 @@ static void take_row(struct parse *p, const struct roll_record *rec)
                       shown(p, r->village));
             ri->bad = 1;
         } else {
-            add_error(p, line, "Không có thôn \"%s\" trong xã", shown(p, r->village));
+            add_error(p, line, "Không có thôn, tổ dân phố \"%s\" ở nơi nhập danh sách này",
+                      shown(p, r->village));
             ri->bad = 1;
         }
     }

@@ -5,7 +5,10 @@
  * Reads run on the worker thread; every write is deferred to the store's
  * write queue and answered after its commit is durable (http_defer_write).
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "units/internal.h"
 #include "units/rollfile.h"
@@ -666,6 +669,33 @@ static int get_template(struct http_request *r, struct http_response *res)
     return 0;
 }
 
+/* GET /mau-danh-sach-ho.xlsx - public. The same template as an Excel workbook. libxlsxwriter
+ * writes files only, so it goes through a private temporary file. */
+static int get_template_xlsx(struct http_request *r, struct http_response *res)
+{
+    char path[] = "/tmp/danchu-mau-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return ERR_IO;
+    close(fd);
+    int rc = rollfile_template_xlsx(path);
+    FILE *f = rc == 0 ? fopen(path, "rb") : NULL;
+    if (!f) {
+        unlink(path);
+        return rc ? rc : ERR_IO;
+    }
+    buf_init(&res->body, r->a);
+    char chunk[16384];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&res->body, chunk, n);
+    fclose(f);
+    unlink(path);
+    res->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    res->filename = "mau-danh-sach-ho.xlsx";
+    return 0;
+}
+
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
 const struct http_route units_routes[] = {
@@ -695,6 +725,7 @@ const struct http_route units_routes[] = {
     {"POST", "/ho/{id}/nhap", post_merge, after_household, NULL, NULL, HTTP_LOGIN, merge_params,
      N(merge_params), 0},
     {"GET", "/mau-danh-sach-ho.csv", get_template, NULL, NULL, NULL, HTTP_RAW, NULL, 0, 0},
+    {"GET", "/mau-danh-sach-ho.xlsx", get_template_xlsx, NULL, NULL, NULL, HTTP_RAW, NULL, 0, 0},
 };
 
 const size_t units_n_routes = N(units_routes);

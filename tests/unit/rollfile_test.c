@@ -426,7 +426,7 @@ static void test_unknown_village_with_commune_list(void **state)
     assert_int_equal(row_named(&f->rf, "A")->village_id, 11);
     assert_int_equal(row_named(&f->rf, "B")->village_id, 12);
     assert_int_equal(row_named(&f->rf, "C")->village_id, 11);
-    assert_error(&f->rf, 5, "Không có thôn \"Thôn Bắc\" trong xã");
+    assert_error(&f->rf, 5, "Không có thôn, tổ dân phố \"Thôn Bắc\" ở nơi nhập danh sách này");
     assert_error(&f->rf, 6, "trùng với nhiều thôn");
     assert_int_equal(f->rf.n_errors, 2);
     /* "thon dong" and "Thôn Đông" are one village for household H1. */
