@@ -39,8 +39,16 @@ static struct arena_block *block_new(size_t size)
 
 struct arena *arena_new(size_t cap)
 {
+    return arena_new_sized(cap, ARENA_BLOCK);
+}
+
+struct arena *arena_new_sized(size_t cap, size_t block_size)
+{
     struct arena *a = xmalloc(sizeof *a);
-    a->head = block_new(ARENA_BLOCK - sizeof(struct arena_block));
+    if (block_size < 1024)
+        block_size = 1024;
+    a->block = block_size;
+    a->head = block_new(block_size - sizeof(struct arena_block));
     a->used = 0;
     a->cap = cap;
     a->over_cap = 0;
@@ -90,7 +98,7 @@ void *arena_alloc(struct arena *a, size_t n)
     }
     struct arena_block *b = a->head;
     if (b->size - b->off < need) {
-        size_t size = ARENA_BLOCK - sizeof(struct arena_block);
+        size_t size = a->block - sizeof(struct arena_block);
         if (need > size / 2) {
             /* A large object gets its own block behind the head, so the
              * head's free space stays usable for small ones. */

@@ -20,10 +20,13 @@ struct arena {
     size_t used;              /* bytes handed out in all blocks */
     size_t cap;               /* soft cap in bytes, 0 for none */
     int over_cap;             /* set once used passed cap */
+    size_t block;             /* size of each new block */
 };
 
 /* Returns a new arena owned by the caller; free with arena_free(). */
 struct arena *arena_new(size_t cap);
+/* The same with blocks of block_size bytes (requests use 64 KiB: one malloc for most pages). */
+struct arena *arena_new_sized(size_t cap, size_t block_size);
 void arena_free(struct arena *a);
 /* Drops all allocations but keeps the first block for reuse. */
 void arena_reset(struct arena *a);

@@ -121,3 +121,30 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
     }
     out[2 * n] = '\0';
 }
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
+uint64_t hash64(const void *p, size_t n, uint64_t seed)
+{
+    const unsigned char *s = p;
+    uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ull);
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ mix64(w)) * 0x9e3779b97f4a7c15ull;
+        h = (h << 27) | (h >> 37);
+        s += 8;
+        n -= 8;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, s, n);
+    return mix64(h ^ mix64(tail ^ n));
+}

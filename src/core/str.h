@@ -39,6 +39,12 @@ char *str_dup(struct arena *a, struct str s);
 int parse_int64(struct str s, int64_t min, int64_t max, int64_t *out);
 int parse_int(const char *s, int min, int max, int *out);
 
+/*
+ * Fast non-cryptographic 64-bit hash of n bytes, 8 bytes a step (ETags, cache keys). Not for
+ * anything an attacker may aim collisions at.
+ */
+uint64_t hash64(const void *p, size_t n, uint64_t seed);
+
 /* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 

@@ -13,12 +13,7 @@
 
 static uint64_t hash(const char *s, int json)
 {
-    uint64_t h = 1469598103934665603ull ^ (uint64_t)json;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
-    }
-    return h;
+    return hash64(s, strlen(s), (uint64_t)json);
 }
 
 void page_cache_init(struct http_server *srv)
@@ -89,11 +84,7 @@ void page_cache_put(struct http_server *srv, const char *uri, int json, const ch
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     char etag[24];
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)body[i];
-        h *= 1099511628211ull;
-    }
+    uint64_t h = hash64(body, len, 0);
     snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)h);
     MHD_add_response_header(resp, "Content-Type",
                             json ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
