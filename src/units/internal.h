@@ -29,6 +29,11 @@ struct member_rec {
     int matched;             /* import: paired with a file row */
 };
 
+/* units_household_add for a village and commune the caller already resolved (the HTTP handler
+ * reads them on its worker thread, so the writer thread does less). */
+int units_household_add_in(struct db *db, int64_t actor, int64_t commune_id, int64_t village_id,
+                           const char *code, const char *address, const struct member_input *head,
+                           int64_t *id);
 int units_event(struct db *db, int64_t actor, int64_t household_id, const char *kind,
                 const char *detail);
 int units_member_insert(struct db *db, int64_t household_id, const struct member_input *m,

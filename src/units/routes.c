@@ -23,7 +23,7 @@ struct edit {
     int64_t unit_id;                  /* village or commune */
     int64_t household_id;             /* target household */
     int64_t member_id;                /* target member */
-    int64_t other_id;                 /* merge source, split result */
+    int64_t other_id;                 /* add: the commune; split: the new household */
     const char *code;                 /* unit or household code */
     const char *text;                 /* address, kind ... */
     struct member_input m;            /* member fields */
@@ -380,7 +380,11 @@ static int post_household_add(struct http_request *r, struct http_response *res)
         res->title = "Thêm hộ mới";
         return 0;
     }
+    struct unit commune;
+    if ((rc = units_commune_of(r->db, u.id, &commune)) != 0)
+        return rc;
     e->unit_id = u.id;
+    e->other_id = commune.id; /* resolved here, not on the writer thread */
     e->code = str_dup(r->a, c);
     const char *addr = http_param(r, "dia_chi");
     e->text = addr ? addr : "";

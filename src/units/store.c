@@ -789,10 +789,18 @@ int units_household_add(struct db *db, int64_t actor, int64_t village_id, const 
         return ERR_INVALID;
     if ((rc = units_commune_of(db, village_id, &commune)) != 0)
         return rc;
+    return units_household_add_in(db, actor, commune.id, village_id, code, address, head, id);
+}
+
+int units_household_add_in(struct db *db, int64_t actor, int64_t commune_id, int64_t village_id,
+                           const char *code, const char *address, const struct member_input *head,
+                           int64_t *id)
+{
     struct hh_found f;
-    if (units_household_find(db, commune.id, code, &f) == 0)
+    if (units_household_find(db, commune_id, code, &f) == 0)
         return ERR_CONFLICT;
-    if ((rc = units_household_insert(db, commune.id, village_id, code, address, id)) != 0)
+    int rc = units_household_insert(db, commune_id, village_id, code, address, id);
+    if (rc)
         return rc;
     int64_t mid;
     if ((rc = units_member_insert(db, *id, head, &mid)) != 0)
