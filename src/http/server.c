@@ -463,7 +463,8 @@ static void base_model(struct http_conn *c, json_t *model)
     if (c->flash_in && !json_object_get(model, "flash") &&
         utf8_valid(c->flash_in, strlen(c->flash_in)))
         json_object_set_new(model, "flash", json_string(c->flash_in));
-    json_object_set_new(model, "asset", json_deep_copy(srv->assets_model));
+    /* Shared, read-only after start-up; jansson counts references atomically. */
+    json_object_set(model, "asset", srv->assets_model);
     json_object_set_new(model, "base_url", json_string(srv->cfg.base_url));
     json_object_set_new(model, "path", json_string(r->path));
     if (srv->cfg.hooks.decorate)
