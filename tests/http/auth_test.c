@@ -21,7 +21,6 @@
 #define WRONG_PW_MSG "Tên đăng nhập hoặc mật khẩu không đúng."
 
 static struct h_server srv;
-static int srv_failed; /* setup or teardown of the server failed */
 
 /* A client signed in as login; fails the case otherwise. */
 static struct h_client *signed_in(const char *login)
@@ -298,26 +297,6 @@ static void council_views_but_cannot_edit(void **state)
     h_client_free(c);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    if (h_start(&srv) != 0) {
-        srv_failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    if (h_stop(&srv) != 0) {
-        srv_failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -333,8 +312,5 @@ int main(void)
         cmocka_unit_test(province_admin_sees_everything),
         cmocka_unit_test(council_views_but_cannot_edit),
     };
-    int failed = cmocka_run_group_tests(tests, setup, teardown);
-    if (failed)
-        h_log_tail(&srv, 40);
-    return failed || srv_failed ? 1 : 0;
+    return h_run_group(tests, &srv);
 }

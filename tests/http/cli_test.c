@@ -26,7 +26,6 @@
 #define HEADER "Mã hộ;Họ và tên;Ngày sinh;Giới tính;Quan hệ với chủ hộ;Thôn;Địa chỉ\n"
 
 static struct h_server srv;
-static int srv_failed; /* setup or teardown failed */
 
 static const char good_csv[] = BOM HEADER "9900103-5001;Tô Văn Dòng;1966;Nam;Chủ hộ;9900103;Số 51\n"
                                           "9900103-5001;Tô Thị Lệnh;1968;Nữ;Vợ;9900103;\n"
@@ -262,26 +261,6 @@ static void users_add_then_sign_in(void **state)
     h_client_free(c);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    if (h_db_create(&srv) != 0) {
-        srv_failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    if (h_stop(&srv) != 0) {
-        srv_failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,8 +272,5 @@ int main(void)
         cmocka_unit_test(audit_verify_detects_a_row_edited_by_hand),
         cmocka_unit_test(users_add_then_sign_in),
     };
-    int failed = cmocka_run_group_tests(tests, setup, teardown);
-    if (failed)
-        h_log_tail(&srv, 40);
-    return failed || srv_failed ? 1 : 0;
+    return h_run_group(tests, &srv);
 }

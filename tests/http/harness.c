@@ -1030,3 +1030,38 @@ long long h_jint(json_t *root, const char *path)
     json_t *v = h_jget(root, path);
     return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
 }
+
+/* ---- group runner ------------------------------------------------------------------------ */
+
+static struct h_server *group_srv; /* the server of the running group */
+static int group_srv_failed;       /* start or stop failed */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (h_start(group_srv) != 0) {
+        group_srv_failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    if (h_stop(group_srv) != 0) {
+        group_srv_failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+int h_run_group_(const char *name, const struct CMUnitTest *tests, size_t n, struct h_server *srv)
+{
+    group_srv = srv;
+    group_srv_failed = 0;
+    int failed = _cmocka_run_group_tests(name, tests, n, group_setup, group_teardown);
+    if (failed)
+        h_log_tail(srv, 40);
+    return failed || group_srv_failed ? 1 : 0;
+}

@@ -21,7 +21,11 @@
 #define DANCHU_TESTS_HTTP_HARNESS_H
 
 #include <stddef.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <sys/types.h>
+
+#include <cmocka.h>
 
 #include <jansson.h>
 
@@ -160,5 +164,13 @@ void h_proc_free(struct h_proc *p);
  * out. 0 or -1. */
 int h_write_file(const struct h_server *srv, const char *name, const char *data, size_t len,
                  char *out, size_t out_len);
+
+/*
+ * Runs a cmocka group against srv, started before the first case (h_start) and stopped after
+ * the last (h_stop). Returns the process exit code: 1 when a case failed or the server did
+ * not start or stop cleanly (its log tail is printed then), else 0.
+ */
+#define h_run_group(tests, srv) h_run_group_(#tests, tests, sizeof(tests) / sizeof((tests)[0]), srv)
+int h_run_group_(const char *name, const struct CMUnitTest *tests, size_t n, struct h_server *srv);
 
 #endif

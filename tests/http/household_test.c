@@ -27,7 +27,6 @@
     }
 
 static struct h_server srv;
-static int srv_failed; /* setup or teardown of the server failed */
 
 static struct h_client *head(void)
 {
@@ -439,26 +438,6 @@ static void json_variants_match_html(void **state)
     h_client_free(c);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    if (h_start(&srv) != 0) {
-        srv_failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    if (h_stop(&srv) != 0) {
-        srv_failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,8 +451,5 @@ int main(void)
         cmocka_unit_test(move_out_closes_but_keeps_household),
         cmocka_unit_test(json_variants_match_html),
     };
-    int failed = cmocka_run_group_tests(tests, setup, teardown);
-    if (failed)
-        h_log_tail(&srv, 40);
-    return failed || srv_failed ? 1 : 0;
+    return h_run_group(tests, &srv);
 }

@@ -26,7 +26,6 @@
 #define IMPORT "/don-vi/9900102/nhap-ho"
 
 static struct h_server srv;
-static int srv_failed; /* setup or teardown of the server failed */
 
 /* Three new households in 9900102, six people, Vietnamese names, Excel's BOM and CRLF. */
 static const char good_csv[] = BOM HEADER
@@ -373,26 +372,6 @@ static void template_download_is_csv_with_bom(void **state)
     h_client_free(c);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    if (h_start(&srv) != 0) {
-        srv_failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    if (h_stop(&srv) != 0) {
-        srv_failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,8 +383,5 @@ int main(void)
         cmocka_unit_test(import_needs_import_right_on_the_group),
         cmocka_unit_test(template_download_is_csv_with_bom),
     };
-    int failed = cmocka_run_group_tests(tests, setup, teardown);
-    if (failed)
-        h_log_tail(&srv, 40);
-    return failed || srv_failed ? 1 : 0;
+    return h_run_group(tests, &srv);
 }

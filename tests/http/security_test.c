@@ -20,7 +20,6 @@
 #define XSS "<script>alert(1)</script>"
 
 static struct h_server srv;
-static int srv_failed; /* setup or teardown of the server failed */
 
 static struct h_client *head(void)
 {
@@ -297,26 +296,6 @@ static void signin_never_redirects_off_site(void **state)
     }
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    if (h_start(&srv) != 0) {
-        srv_failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    if (h_stop(&srv) != 0) {
-        srv_failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,8 +308,5 @@ int main(void)
         cmocka_unit_test(stored_markup_comes_back_escaped),
         cmocka_unit_test(signin_never_redirects_off_site),
     };
-    int failed = cmocka_run_group_tests(tests, setup, teardown);
-    if (failed)
-        h_log_tail(&srv, 40);
-    return failed || srv_failed ? 1 : 0;
+    return h_run_group(tests, &srv);
 }
