@@ -553,13 +553,8 @@ int auth_store_account_link(struct db *db, int64_t id, int64_t household_id, int
         return rc;
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, household_id);
-    if (member_id)
-        db_bind_int(st, 3, member_id);
-    else
-        db_bind_null(st, 3);
-    rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? 0 : (rc < 0 ? rc : ERR_DB);
+    bind_id_or_null(st, 3, member_id);
+    return run_done(st, NULL);
 }
 
 int auth_store_code_put(struct db *db, const char *phone, const char *code_hash, int64_t account_id,
@@ -573,9 +568,7 @@ int auth_store_code_put(struct db *db, const char *phone, const char *code_hash,
     db_bind_cstr(st, 2, code_hash);
     db_bind_int(st, 3, account_id);
     db_bind_int(st, 4, expires_at);
-    rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? 0 : (rc < 0 ? rc : ERR_DB);
+    return run_done(st, NULL);
 }
 
 int auth_store_code_get(struct db *db, const char *phone, int64_t *account_id, char *code_hash,
@@ -608,9 +601,7 @@ int auth_store_code_try(struct db *db, const char *phone, int64_t account_id)
         return rc;
     db_bind_cstr(st, 1, phone);
     db_bind_int(st, 2, account_id);
-    rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? 0 : (rc < 0 ? rc : ERR_DB);
+    return run_done(st, NULL);
 }
 
 int auth_store_code_drop(struct db *db, const char *phone)
@@ -620,7 +611,5 @@ int auth_store_code_drop(struct db *db, const char *phone)
     if (rc)
         return rc;
     db_bind_cstr(st, 1, phone);
-    rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? 0 : (rc < 0 ? rc : ERR_DB);
+    return run_done(st, NULL);
 }

@@ -116,7 +116,7 @@ static int page_households(struct http_request *r, struct http_response *res)
     if (rc)
         return rc;
     const char *q = http_param(r, "q");
-    rc = units_households_json(r->db, r->a, u.id, q ? q : "", (int)http_param_int(r, "trang", 1),
+    rc = units_households_json(r->db, r->a, &u, q ? q : "", (int)http_param_int(r, "trang", 1),
                                PER_PAGE, res->model);
     if (rc)
         return rc;

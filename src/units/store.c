@@ -488,20 +488,17 @@ static const char *birth_vn(struct arena *a, const char *birth)
     return birth;
 }
 
-int units_households_json(struct db *db, struct arena *a, int64_t unit_id, const char *q, int page,
-                          int per_page, json_t *model)
+int units_households_json(struct db *db, struct arena *a, const struct unit *u, const char *q,
+                          int page, int per_page, json_t *model)
 {
     const char *fold = q ? utf8_fold(a, q, strlen(q), NULL) : "";
     if (!fold)
         return ERR_INVALID;
     const char *like = fold[0] ? arena_printf(a, "%%%s%%", fold) : "";
-    struct unit u;
-    int rc = units_get_id(db, unit_id, &u);
-    if (rc)
-        return rc;
-    int village = strcmp(u.kind, "village") == 0 || strcmp(u.kind, "residential_group") == 0;
+    int64_t unit_id = u->id;
+    int village = strcmp(u->kind, "village") == 0 || strcmp(u->kind, "residential_group") == 0;
     struct db_stmt *st;
-    rc = db_prepare(db, village ? sql_hh_count_village : sql_hh_count_commune, &st);
+    int rc = db_prepare(db, village ? sql_hh_count_village : sql_hh_count_commune, &st);
     if (rc)
         return rc;
     db_bind_int(st, 1, unit_id);

@@ -77,8 +77,8 @@ int units_roll_import(struct db *db, struct arena *a, int64_t actor, int64_t uni
 
 /* Households of a unit (village, or all villages of a commune), filtered by q (name or code,
  * folded), one page of per_page. Adds "households", "total", "page", "pages". */
-int units_households_json(struct db *db, struct arena *a, int64_t unit_id, const char *q, int page,
-                          int per_page, json_t *model);
+int units_households_json(struct db *db, struct arena *a, const struct unit *u, const char *q,
+                          int page, int per_page, json_t *model);
 /* One household with members and history into model. */
 int units_household_json(struct db *db, struct arena *a, int64_t household_id, json_t *model);
 /* The village and commune ids of a household. */
