@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "view/view.h"
 
 struct command {
     const char *name;                  /* what the operator types */
@@ -40,6 +41,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    view_json_mem_init(); /* before any other jansson call */
     if (argc < 2) {
         usage(stderr);
         return 2;

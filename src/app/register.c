@@ -17,15 +17,17 @@
 static int sms_send(const char *url, const char *to, const char *message)
 {
     json_t *j = json_pack("{s:s,s:s}", "to", to, "message", message);
-    char *body = json_dumps(j, JSON_COMPACT);
+    struct buf body;
+    buf_init(&body, NULL);
+    int dumped = view_json_dump(j, JSON_COMPACT, &body);
     json_decref(j);
     CURL *c = curl_easy_init();
     int rc = ERR_IO;
-    if (c && body) {
+    if (c && dumped == 0) {
         struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
         curl_easy_setopt(c, CURLOPT_URL, url);
         curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.ptr);
         curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
         curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -38,7 +40,7 @@ static int sms_send(const char *url, const char *to, const char *message)
     }
     if (c)
         curl_easy_cleanup(c);
-    free(body);
+    buf_free(&body);
     if (rc)
         log_warn("sms gateway %s failed", url);
     return rc;

@@ -483,11 +483,13 @@ static enum MHD_Result send_model(struct http_conn *c)
     base_model(c, res->model);
     if (r->want_json || !res->template) {
         json_object_del(res->model, "asset");
-        char *s = json_dumps(res->model, JSON_COMPACT);
-        size_t n = strlen(s);
-        char *copy = arena_strndup(c->a, s, n);
-        free(s);
-        return send_bytes(c, status, "application/json; charset=utf-8", copy, n, 1);
+        struct buf out;
+        buf_init(&out, c->a);
+        if (view_json_dump(res->model, JSON_COMPACT, &out) != 0) {
+            const char *msg = err_message_vi(ERR_INTERNAL);
+            return send_bytes(c, 500, "text/plain; charset=utf-8", msg, strlen(msg), 0);
+        }
+        return send_bytes(c, status, "application/json; charset=utf-8", out.ptr, out.len, 1);
     }
     struct buf out;
     buf_init(&out, c->a);
@@ -798,14 +800,11 @@ static enum MHD_Result dispatch(struct http_conn *c)
     return finish(c, rc);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
-                                  const char *method, const char *version, const char *upload_data,
-                                  size_t *upload_size, void **con_cls)
+static enum MHD_Result serve_request(struct http_server *srv, struct http_conn *c,
+                                     struct MHD_Connection *mc, const char *url, const char *method,
+                                     const char *version, const char *upload_data,
+                                     size_t *upload_size)
 {
-    struct http_server *srv = cls;
-    struct http_conn *c = *con_cls;
-    if (!c)
-        return MHD_NO; /* the URI callback always sets it */
     if (c->phase == PH_HEADERS) {
         c->mc = mc;
         c->req.method = arena_strdup(c->a, method);
@@ -871,6 +870,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
         return MHD_YES;
     (void)version;
     return MHD_YES;
+}
+
+/* MHD's request callback. While it runs, the view-model and every other jansson value come from
+ * the request's arena (see view_json_arena in view.h), so a page costs no malloc per value. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
+{
+    struct http_conn *c = *con_cls;
+    if (!c)
+        return MHD_NO; /* the URI callback always sets it */
+    struct arena *old = view_json_arena(c->a);
+    enum MHD_Result ok = serve_request(cls, c, mc, url, method, version, upload_data, upload_size);
+    view_json_arena(old);
+    return ok;
 }
 
 /* One spare request arena per worker thread: reset and reused, so a page costs no malloc for

@@ -399,7 +399,7 @@ int store_pg_row_json(struct db_stmt *st, json_t **row)
     for (int c = 0; c < n; c++) {
         json_t *v = NULL;
         if (PQgetisnull(st->res, st->row, c)) {
-            json_object_set_new(obj, PQfname(st->res, c), json_null());
+            json_object_set_new_nocheck(obj, PQfname(st->res, c), json_null());
             continue;
         }
         const char *t = PQgetvalue(st->res, st->row, c);
@@ -440,7 +440,7 @@ int store_pg_row_json(struct db_stmt *st, json_t **row)
             v = json_stringn(t, len);
             break;
         }
-        json_object_set_new(obj, PQfname(st->res, c), v ? v : json_null());
+        json_object_set_new_nocheck(obj, PQfname(st->res, c), v ? v : json_null());
     }
     *row = obj;
     return 0;

@@ -215,7 +215,8 @@ int store_lite_row_json(struct db_stmt *st, json_t **row)
             /* NULL, or text that is not UTF-8 (never stored by danchu itself). */
             v = json_null();
         }
-        json_object_set_new(obj, sqlite3_column_name(st->lite, c), v);
+        /* Column names come from our own SQL: ASCII, no need to check them. */
+        json_object_set_new_nocheck(obj, sqlite3_column_name(st->lite, c), v);
     }
     *row = obj;
     return 0;

@@ -119,4 +119,17 @@ size_t view_templates_count(const struct view_templates *reg);
 int view_render(const struct view_templates *reg, const char *name, json_t *data, int flags,
                 struct buf *out, char *err, size_t err_len);
 
+/*
+ * jansson's memory (jsonmem.c). view_json_mem_init() must run before any
+ * other jansson call (main() does it). view_json_arena(a) makes jansson
+ * allocate from arena a on this thread until it is called again, and returns
+ * the arena that was current (NULL: the heap). A value made from an arena
+ * must not outlive it; json_decref() of it frees nothing, arena_free() does.
+ */
+void view_json_mem_init(void);
+struct arena *view_json_arena(struct arena *a);
+
+/* Appends j as JSON text (json_dumps flags) to out; 0, or -1 when j cannot be encoded. */
+int view_json_dump(const json_t *j, size_t flags, struct buf *out);
+
 #endif

@@ -368,8 +368,44 @@ static void embedded_templates_compile_and_layout_renders(void **state)
     view_templates_free(reg);
 }
 
+/* jansson's memory: values made while an arena is current live in it, heap values outside it,
+ * and a document may mix the two (the shared asset table inside a page's model). */
+static void json_values_come_from_the_current_arena(void **state)
+{
+    (void)state;
+    json_t *shared = json_pack("{s:s}", "app_css", "/s/abc/app.css"); /* heap */
+    struct arena *a = arena_new(0);
+    size_t before = a->used;
+    assert_null(view_json_arena(a));
+    json_t *model = json_object();
+    json_object_set_new(model, "title", json_string("Danh sách hộ"));
+    json_object_set(model, "asset", shared);
+    json_t *rows = json_array();
+    json_object_set_new(model, "rows", rows);
+    for (int i = 0; i < 100; i++) /* the array grows: old storage stays in the arena */
+        json_array_append_new(rows, json_integer(i));
+    assert_ptr_equal(view_json_arena(NULL), a);
+    assert_true(a->used > before); /* the model came from the arena */
+    size_t used = a->used;
+    json_t *heap = json_string("ngoài yêu cầu"); /* no arena current: the heap */
+    assert_int_equal(a->used, used);
+    struct buf out;
+    buf_init(&out, NULL);
+    assert_int_equal(view_json_dump(model, JSON_COMPACT | JSON_SORT_KEYS, &out), 0);
+    assert_non_null(strstr(out.ptr, "\"asset\":{\"app_css\":\"/s/abc/app.css\"}"));
+    assert_non_null(strstr(out.ptr, "\"rows\":[0,1,2,"));
+    json_decref(model); /* frees nothing from the arena, drops its hold on the shared table */
+    assert_int_equal(shared->refcount, 1);
+    arena_free(a);
+    assert_string_equal(json_string_value(json_object_get(shared, "app_css")), "/s/abc/app.css");
+    json_decref(heap);
+    json_decref(shared);
+    buf_free(&out);
+}
+
 int main(void)
 {
+    view_json_mem_init();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(strict_missing_key_is_error_naming_key_and_line),
         cmocka_unit_test(strict_allows_absent_sections),
@@ -382,6 +418,7 @@ int main(void)
         cmocka_unit_test(runaway_recursion_is_stopped),
         cmocka_unit_test(registry_from_files),
         cmocka_unit_test(embedded_templates_compile_and_layout_renders),
+        cmocka_unit_test(json_values_come_from_the_current_arena),
     };
     return cmocka_run_group_tests_name("view", tests, NULL, NULL);
 }
