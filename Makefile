@@ -19,14 +19,15 @@ SANFLAGS =
 OPT = -O2
 endif
 
-PKGS = libmicrohttpd sqlite3 libpq jansson libsodium libutf8proc inih libcurl libzip expat xlsxwriter
+PKGS = libmicrohttpd sqlite3 libpq jansson libsodium libutf8proc inih libcurl libzip expat xlsxwriter \
+	cairo pangocairo libqrencode libcmark-gfm libmagic libexif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS = -std=c17 -Wall -Wextra -Werror -Wvla -Wshadow -Wno-unused-parameter -g $(OPT) \
 	 -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS = $(PKG_LIBS) -lpthread -lm
+LDLIBS = $(PKG_LIBS) -lcmark-gfm-extensions -lpthread -lm
 
 LIB_SRC := $(shell find src -name '*.c' ! -name '*_test.c' ! -path src/main.c | sort)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
@@ -130,7 +131,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(EMBED_FILES)
 		OPT=-O1 build/fuzzlib/libdanchu.a
 	@mkdir -p $(dir $@)
 	clang -std=c17 -g -O1 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-		-o $@ $< build/fuzzlib/libdanchu.a $(PKG_LIBS) -lpthread -lm
+		-o $@ $< build/fuzzlib/libdanchu.a $(PKG_LIBS) -lcmark-gfm-extensions -lpthread -lm
 
 demo: deps
 	$(MAKE) all
@@ -139,6 +140,7 @@ demo: deps
 bench: deps
 	$(MAKE) all
 	bench/run.sh
+	bench/disclosure.sh
 
 clean:
 	rm -rf build

@@ -2,8 +2,11 @@
  * app.c - opens the store, compiles templates, wires the http hooks to auth
  * and units, and serves.
  */
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,6 +21,16 @@ int app_open(struct app *app, int migrate)
     char err[512] = "";
     if (auth_init() != 0) {
         fprintf(stderr, "danchu: libsodium failed to start\n");
+        return 1;
+    }
+    app->cal =
+        calendar_load(app->cfg.calendar_dir[0] ? app->cfg.calendar_dir : NULL, err, sizeof err);
+    if (!app->cal) {
+        fprintf(stderr, "danchu: calendar: %s\n", err);
+        return 1;
+    }
+    if (disclosure_env_init(&app->dc, app->cal, app->cfg.base_url, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "danchu: disclosure rules: %s\n", err);
         return 1;
     }
     if (store_open(app->cfg.db, &app->store, err, sizeof err) != 0) {
@@ -42,6 +55,7 @@ void app_close(struct app *app)
         store_close(app->store);
     if (app->views)
         view_templates_free(app->views);
+    disclosure_env_free(&app->dc);
     if (app->cal)
         calendar_free(app->cal);
     if (app->login_rl)
@@ -117,7 +131,44 @@ void app_decorate_hook(void *ctx, struct http_request *r, json_t *model)
         json_object_set_new(model, "home_unit",
                             json_pack("{s:s,s:s}", "code", home.code, "name", home.name));
         json_object_set_new(model, "can_roll", json_boolean(auth_can_anywhere(u, "roll.view")));
+        /* Disclosure: the back office of the commune the account sits in (or under), or the
+         * compliance dashboard of a province. */
+        if (auth_can_anywhere(u, "disclosure.view")) {
+            struct unit c;
+            const char *url = NULL;
+            if (units_commune_of(r->db, home.id, &c) == 0)
+                url = arena_printf(r->a, "/quan-ly/cong-khai/%s", c.code);
+            else if (strcmp(home.kind, "province") == 0)
+                url = arena_printf(r->a, "/quan-ly/tuan-thu/%s", home.code);
+            if (url)
+                json_object_set_new(model, "disclosure_admin_url", json_string(url));
+        }
     }
+}
+
+/* The ticker: every few seconds, lets modules notice time passing (a scheduled item becoming
+ * public) and drops cached pages when one did. */
+struct ticker {
+    struct app *app;         /* the app */
+    struct http_server *srv; /* whose cache to drop */
+    atomic_int stop;         /* set at shutdown */
+    pthread_t thread;        /* the thread */
+};
+
+static void *ticker_main(void *arg)
+{
+    struct ticker *t = arg;
+    struct db *db = NULL;
+    if (store_connect(t->app->store, &db) != 0)
+        return NULL;
+    while (!atomic_load(&t->stop)) {
+        if (disclosure_tick(&t->app->dc, db, time(NULL)))
+            http_cache_bump(t->srv);
+        for (int i = 0; i < 20 && !atomic_load(&t->stop); i++)
+            usleep(250 * 1000); /* 5 s, waking often enough for a quick shutdown */
+    }
+    db_close(db);
+    return NULL;
 }
 
 int app_serve(struct app *app, int quiet)
@@ -125,12 +176,6 @@ int app_serve(struct app *app, int quiet)
     char err[512] = "";
     if (view_templates_new(&app->views, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: templates: %s\n", err);
-        return 1;
-    }
-    app->cal =
-        calendar_load(app->cfg.calendar_dir[0] ? app->cfg.calendar_dir : NULL, err, sizeof err);
-    if (!app->cal) {
-        fprintf(stderr, "danchu: calendar: %s\n", err);
         return 1;
     }
     app->login_rl = ratelimit_new(4096, 10, 600);
@@ -163,6 +208,7 @@ int app_serve(struct app *app, int quiet)
     http_add_routes(srv, app_routes, app_n_routes);
     http_add_routes(srv, units_routes, units_n_routes);
     http_add_routes(srv, register_routes, register_n_routes);
+    disclosure_add_routes(srv, &app->dc);
     if (http_server_start(srv, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: %s\n", err);
         http_server_free(srv);
@@ -170,7 +216,12 @@ int app_serve(struct app *app, int quiet)
         return 1;
     }
     log_info("serving on http://%s (database %s)", app->cfg.listen, app->cfg.db);
+    struct ticker t = {.app = app, .srv = srv};
+    int ticking = pthread_create(&t.thread, NULL, ticker_main, &t) == 0;
     http_server_run_until_signal(srv);
+    atomic_store(&t.stop, 1);
+    if (ticking)
+        pthread_join(t.thread, NULL);
     store_write_stop(app->store);
     http_server_free(srv);
     return 0;

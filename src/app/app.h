@@ -7,6 +7,7 @@
 #define DANCHU_APP_H
 
 #include "core/core.h"
+#include "disclosure/disclosure.h"
 #include "http/http.h"
 #include "store/store.h"
 
@@ -18,6 +19,7 @@ struct app {
     struct ratelimit *login_rl;   /* sign-in attempts per IP and per login */
     struct ratelimit *submit_rl;  /* registrations per IP */
     unsigned char secret[32];     /* anonymous CSRF key, fresh per process */
+    struct disclosure_env dc;     /* the disclosure module's rules and links */
 };
 
 /* Subcommands. argv[0] is the subcommand's name. Return a process exit code. */

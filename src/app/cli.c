@@ -13,26 +13,33 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "disclosure/disclosure.h"
 #include "auth/auth.h"
 #include "units/units.h"
 
 /* Options every command understands, plus the positional arguments. */
 struct opts {
-    const char *db;         /* --db URL */
-    const char *listen;     /* --listen ADDR:PORT */
-    const char *config;     /* --config FILE */
-    const char *unit;       /* --unit CODE */
-    const char *role;       /* --role ROLE */
-    const char *login;      /* --login NAME */
-    const char *name;       /* --name "Display name" */
-    const char *format;     /* --format json|text */
-    const char *households; /* --households N (demo) */
-    int password_stdin;     /* --password-stdin */
-    int quiet;              /* --quiet: no request log */
-    int no_serve;           /* --no-serve (demo) */
-    int help;               /* --help */
-    const char *pos[4];     /* positional arguments */
-    int n_pos;              /* their count */
+    const char *db;          /* --db URL */
+    const char *listen;      /* --listen ADDR:PORT */
+    const char *config;      /* --config FILE */
+    const char *unit;        /* --unit CODE */
+    const char *role;        /* --role ROLE */
+    const char *login;       /* --login NAME */
+    const char *name;        /* --name "Display name" */
+    const char *format;      /* --format json|text */
+    const char *households;  /* --households N (demo) */
+    const char *disclosures; /* --disclosures N (demo: items per commune) */
+    const char *kind;        /* --kind disclosure (import document) */
+    const char *category;    /* --category CK01..CK14 */
+    const char *title;       /* --title T */
+    const char *decision;    /* --decision dd/mm/yyyy */
+    int draft;               /* --draft: import document without publishing */
+    int password_stdin;      /* --password-stdin */
+    int quiet;               /* --quiet: no request log */
+    int no_serve;            /* --no-serve (demo) */
+    int help;                /* --help */
+    const char *pos[4];      /* positional arguments */
+    int n_pos;               /* their count */
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -50,6 +57,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"--name", offsetof(struct opts, name)},
         {"--format", offsetof(struct opts, format)},
         {"--households", offsetof(struct opts, households)},
+        {"--disclosures", offsetof(struct opts, disclosures)},
+        {"--kind", offsetof(struct opts, kind)},
+        {"--category", offsetof(struct opts, category)},
+        {"--title", offsetof(struct opts, title)},
+        {"--decision", offsetof(struct opts, decision)},
     };
     memset(o, 0, sizeof *o);
     for (int i = 1; i < argc; i++) {
@@ -68,6 +80,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         }
         if (strcmp(a, "--no-serve") == 0) {
             o->no_serve = 1;
+            continue;
+        }
+        if (strcmp(a, "--draft") == 0) {
+            o->draft = 1;
             continue;
         }
         int found = 0;
@@ -413,20 +429,64 @@ static void print_errors(json_t *errors)
     }
 }
 
+/* danchu import document ...: one file as a disclosure item (see the usage text). */
+static int import_document(const struct opts *o, struct app *app)
+{
+    if (o->n_pos != 2 || !o->unit || !o->kind || !o->category) {
+        fprintf(stderr, "danchu: usage: danchu import document --unit CODE --kind disclosure "
+                        "--category CK01..CK14 [--title T] [--decision dd/mm/yyyy] [--draft] "
+                        "FILE\n");
+        return 2;
+    }
+    if (strcmp(o->kind, "disclosure") != 0) {
+        fprintf(stderr, "danchu: --kind %s is not supported yet (only disclosure)\n", o->kind);
+        return 2;
+    }
+    int cat = dc_category_parse(o->category);
+    if (!cat) {
+        fprintf(stderr, "danchu: --category must be CK01 to CK14, not '%s'\n", o->category);
+        return 2;
+    }
+    if (app_open(app, 1)) {
+        app_close(app);
+        return 1;
+    }
+    struct disclosure_import in = {o->unit, cat, o->title, o->decision, !o->draft, o->pos[1]};
+    int64_t id = 0;
+    char err[512] = "";
+    int rc = disclosure_import_file(app->store, &app->dc, 0, &in, &id, err, sizeof err);
+    if (rc == 0)
+        printf("danchu: %s imported as item %lld (%s): %s/thong-tin/%lld\n", o->pos[1],
+               (long long)id, o->draft ? "draft" : "published", app->cfg.base_url, (long long)id);
+    else
+        fprintf(stderr, "danchu: %s not imported: %s\n", o->pos[1], err[0] ? err : err_name(rc));
+    app_close(app);
+    return rc ? 1 : 0;
+}
+
 int app_cmd_import(int argc, char **argv)
 {
     struct opts o;
     struct app app;
-    int rc = begin(argc, argv, &o, &app,
-                   "Usage: danchu import units FILE\n"
-                   "       danchu import households --unit CODE FILE\n\n"
-                   "units: a CSV with header code,kind,name,parent (UTF-8).\n"
-                   "households: the village head's roll as CSV or XLSX; columns found by\n"
-                   "header name (mã hộ, họ và tên, ngày sinh, giới tính, quan hệ với chủ hộ,\n"
-                   "thôn, địa chỉ, số điện thoại, CCCD). The file is applied whole or not at\n"
-                   "all; every bad row is listed with its line number.");
+    int rc =
+        begin(argc, argv, &o, &app,
+              "Usage: danchu import units FILE\n"
+              "       danchu import households --unit CODE FILE\n"
+              "       danchu import document --unit CODE --kind disclosure --category CK01..CK14\n"
+              "                              [--title T] [--decision dd/mm/yyyy] [--draft] FILE\n\n"
+              "units: a CSV with header code,kind,name,parent (UTF-8).\n"
+              "households: the village head's roll as CSV or XLSX; columns found by\n"
+              "header name (mã hộ, họ và tên, ngày sinh, giới tính, quan hệ với chủ hộ,\n"
+              "thôn, địa chỉ, số điện thoại, CCCD). The file is applied whole or not at\n"
+              "all; every bad row is listed with its line number.\n"
+              "document: a text, Markdown or Word (.docx) file published as a disclosure\n"
+              "item of the commune CODE in the given category (CK01..CK14); the title is\n"
+              "--title or the file's first heading or line; the decision date defaults to\n"
+              "today; --draft keeps it unpublished.");
     if (rc)
         return rc < 0 ? 0 : rc;
+    if (o.n_pos >= 1 && strcmp(o.pos[0], "document") == 0)
+        return import_document(&o, &app);
     if (o.n_pos != 2 || (strcmp(o.pos[0], "units") && strcmp(o.pos[0], "households")) ||
         (strcmp(o.pos[0], "households") == 0 && !o.unit)) {
         fprintf(stderr, "danchu: usage: danchu import units FILE | "
@@ -642,12 +702,18 @@ int app_cmd_demo(int argc, char **argv)
                    "into the database, prints the logins and serves it. An existing SQLite demo\n"
                    "file is replaced; a PostgreSQL database must be empty.\n"
                    "  --households N   how many households (default 3000)\n"
+                   "  --disclosures N  disclosure items per commune (default 60)\n"
                    "  --no-serve       build and exit");
     if (rc)
         return rc < 0 ? 0 : rc;
     struct demo_job d = {3000, NULL, {{0}}};
     if (o.households && parse_int(o.households, 1, 1000000, &d.households) != 0) {
         fprintf(stderr, "danchu: --households takes a number from 1 to 1000000\n");
+        return 2;
+    }
+    int n_disclosures = 60;
+    if (o.disclosures && parse_int(o.disclosures, 0, 10000000, &n_disclosures) != 0) {
+        fprintf(stderr, "danchu: --disclosures takes a number from 0 to 10000000\n");
         return 2;
     }
     if (strncmp(app.cfg.db, "sqlite:", 7) == 0) {
@@ -683,6 +749,22 @@ int app_cmd_demo(int argc, char **argv)
     json_decref(m);
     uint64_t t0 = log_now_us();
     rc = units_demo_build(db, d.households, stderr);
+    /* Each commune's disclosures: a full portal, items in every state. */
+    if (rc == 0 && n_disclosures > 0 && (rc = units_list_json(db, &m)) == 0) {
+        size_t i;
+        json_t *u;
+        unsigned seed = 2026;
+        json_array_foreach(json_object_get(m, "units"), i, u)
+        {
+            const char *kind = json_string_value(json_object_get(u, "kind"));
+            if (rc || (strcmp(kind, "ward") && strcmp(kind, "commune_rural") &&
+                       strcmp(kind, "special_zone")))
+                continue;
+            rc = disclosure_demo_build(db, &app.dc, json_string_value(json_object_get(u, "code")),
+                                       n_disclosures, seed++, stderr);
+        }
+        json_decref(m);
+    }
     db_close(db);
     char hash[AUTH_HASH_SIZE];
     if (rc == 0 && (rc = auth_password_hash(demo_password, hash)) == 0) {

@@ -88,6 +88,11 @@ int auth_role_parse(const char *s, enum auth_role *out);
  *   units.edit       unit_admin province_admin
  *   users.manage     unit_admin chairperson province_admin
  *   audit.view       unit_admin chairperson inspection_board council province_admin
+ *   disclosure.manage   officer unit_admin chairperson (create, publish, correct, withdraw)
+ *   disclosure.post     village_head officer unit_admin chairperson (record postings)
+ *   disclosure.view     the above plus inspection_board council front province_admin
+ *                       (back-office lists and the compliance dashboard)
+ *   disclosure.secret   officer unit_admin chairperson (see items marked state secret)
  *
  * 1 when perm is in the table and role r holds it, else 0.
  */

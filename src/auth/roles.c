@@ -45,6 +45,11 @@ static const struct perm_row perms[] = {
     {"units.view", (1u << AUTH_ROLE_COUNT) - 1},
     {"units.edit", R(UNIT_ADMIN) | R(PROVINCE_ADMIN)},
     {"users.manage", R(UNIT_ADMIN) | R(CHAIRPERSON) | R(PROVINCE_ADMIN)},
+    {"disclosure.manage", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
+    {"disclosure.post", R(VILLAGE_HEAD) | R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
+    {"disclosure.view", R(VILLAGE_HEAD) | R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON) |
+                            R(INSPECTION_BOARD) | R(COUNCIL) | R(FRONT) | R(PROVINCE_ADMIN)},
+    {"disclosure.secret", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
     {"audit.view",
      R(UNIT_ADMIN) | R(CHAIRPERSON) | R(INSPECTION_BOARD) | R(COUNCIL) | R(PROVINCE_ADMIN)},
 };

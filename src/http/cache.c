@@ -70,8 +70,8 @@ int page_cache_serve(struct http_server *srv, struct http_conn *c, const char *u
     return hit;
 }
 
-void page_cache_put(struct http_server *srv, const char *uri, int json, const char *body,
-                    size_t len)
+void page_cache_put(struct http_server *srv, const char *uri, int json, const char *ctype,
+                    const char *body, size_t len)
 {
     uint64_t v = atomic_load(&srv->data_version);
     size_t n = strlen(uri);
@@ -86,8 +86,7 @@ void page_cache_put(struct http_server *srv, const char *uri, int json, const ch
     char etag[24];
     uint64_t h = hash64(body, len, 0);
     snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)h);
-    MHD_add_response_header(resp, "Content-Type",
-                            json ? "application/json; charset=utf-8" : "text/html; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Type", ctype);
     MHD_add_response_header(resp, "ETag", etag);
     MHD_add_response_header(resp, "Cache-Control", "no-cache");
     http_add_security_headers(resp);

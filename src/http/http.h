@@ -98,6 +98,7 @@ struct http_request {
     const char *csrf;               /* token that forms must carry (session or anonymous) */
     int want_json;                  /* Accept: application/json or ?format=json */
     const struct http_route *route; /* the matched route */
+    void *route_ctx;                /* the context its table was added with (module state) */
     void *state;                    /* handler state carried to `after` (arena memory) */
     struct http_conn *conn;         /* internal: the connection state */
     void *app_memo;                 /* the app hooks' per-request memo (arena memory) */
@@ -117,7 +118,7 @@ struct http_response {
     const char *redirect;          /* when set: 303 See Other to this location */
     const char *flash;             /* message shown on the next page (after a redirect) */
     struct buf body;               /* HTTP_RAW routes: the bytes to send */
-    const char *content_type;      /* HTTP_RAW routes: their type */
+    const char *content_type;      /* HTTP_RAW routes: their type; templates: overrides HTML */
     const char *filename;          /* HTTP_RAW routes: Content-Disposition attachment name */
     struct http_header headers[8]; /* extra headers */
     size_t n_headers;              /* their count */
@@ -151,6 +152,11 @@ struct http_config {
 
 /* Registers a module's route table; call before http_server_start. */
 void http_add_routes(struct http_server *srv, const struct http_route *routes, size_t n);
+/* The same with a context (the module's long-lived state) that its handlers get back from
+ * http_route_ctx(r). ctx must outlive the server. */
+void http_add_routes_ctx(struct http_server *srv, const struct http_route *routes, size_t n,
+                         void *ctx);
+void *http_route_ctx(const struct http_request *r);
 
 struct http_server *http_server_new(const struct http_config *cfg);
 int http_server_start(struct http_server *srv, char *err, size_t err_len);

@@ -37,6 +37,7 @@ struct http_server {
     int view_flags;                   /* MUSTACHE_STRICT in tests */
     struct MHD_Daemon *mhd;           /* the daemon */
     const struct http_route **routes; /* all modules' routes, in order */
+    void **route_ctx;                 /* the context each route's table was added with */
     size_t n_routes, cap_routes;      /* count and capacity */
     struct http_asset *assets;        /* static files */
     size_t n_assets;                  /* their count */
@@ -59,8 +60,8 @@ void page_cache_free(struct http_server *srv);
 /* Queues the cached page for uri when fresh; returns 1 and sets *ok, else 0. */
 int page_cache_serve(struct http_server *srv, struct http_conn *c, const char *uri, int json,
                      enum MHD_Result *ok);
-void page_cache_put(struct http_server *srv, const char *uri, int json, const char *body,
-                    size_t len);
+void page_cache_put(struct http_server *srv, const char *uri, int json, const char *ctype,
+                    const char *body, size_t len);
 /* Queues resp with status for c (server.c). */
 enum MHD_Result http_conn_queue(struct http_conn *c, int status, struct MHD_Response *resp,
                                 size_t len);

@@ -93,17 +93,30 @@ static struct db *thread_db(struct http_server *srv)
 
 /* ---- route table ---------------------------------------------------------------------- */
 
-void http_add_routes(struct http_server *srv, const struct http_route *routes, size_t n)
+void http_add_routes_ctx(struct http_server *srv, const struct http_route *routes, size_t n,
+                         void *ctx)
 {
     for (size_t i = 0; i < n; i++) {
         if (srv->n_routes == srv->cap_routes) {
             srv->cap_routes = srv->cap_routes ? srv->cap_routes * 2 : 32;
             srv->routes = realloc(srv->routes, srv->cap_routes * sizeof *srv->routes);
-            if (!srv->routes)
+            srv->route_ctx = realloc(srv->route_ctx, srv->cap_routes * sizeof *srv->route_ctx);
+            if (!srv->routes || !srv->route_ctx)
                 abort();
         }
+        srv->route_ctx[srv->n_routes] = ctx;
         srv->routes[srv->n_routes++] = &routes[i];
     }
+}
+
+void http_add_routes(struct http_server *srv, const struct http_route *routes, size_t n)
+{
+    http_add_routes_ctx(srv, routes, n, NULL);
+}
+
+void *http_route_ctx(const struct http_request *r)
+{
+    return r->route_ctx;
 }
 
 /* Matches path against pattern; captures {x} segments into r. */
@@ -148,6 +161,7 @@ static void find_route(struct http_conn *c, const char *method, const char *path
             continue;
         if (strcmp(rt->method, method) == 0 || (is_head && strcmp(rt->method, "GET") == 0)) {
             c->req.route = rt;
+            c->req.route_ctx = srv->route_ctx[i];
             c->route_found = 1;
             c->max_body = rt->max_body ? rt->max_body : DEFAULT_MAX_BODY;
             return;
@@ -502,9 +516,10 @@ static enum MHD_Result send_model(struct http_conn *c)
     }
     int cacheable = status == 200 && !r->user && r->route && (r->route->flags & HTTP_CACHE) &&
                     res->n_cookies == 0;
+    const char *ctype = res->content_type ? res->content_type : "text/html; charset=utf-8";
     if (cacheable)
-        page_cache_put(srv, c->raw_uri, r->want_json, out.ptr, out.len);
-    return send_bytes(c, status, "text/html; charset=utf-8", out.ptr, out.len, 1);
+        page_cache_put(srv, c->raw_uri, r->want_json, ctype, out.ptr, out.len);
+    return send_bytes(c, status, ctype, out.ptr, out.len, 1);
 }
 
 static enum MHD_Result send_error(struct http_conn *c, int code, const char *detail)
@@ -1039,5 +1054,6 @@ void http_server_free(struct http_server *srv)
     page_cache_free(srv);
     assets_free(srv);
     free(srv->routes);
+    free(srv->route_ctx);
     free(srv);
 }

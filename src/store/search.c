@@ -1,8 +1,9 @@
 /*
  * search.c - one search index for every module: search_docs(unit_id, kind,
  * ref_id, title, body), filled with store_search_put() and queried with
- * store_search(). Matching ignores case, tone marks and đ/d, on whole words,
- * all words required.
+ * store_search(). Matching ignores case, tone marks and đ/d; every query word
+ * must match the beginning of a word of the document ("dau" finds "đầu tư" and
+ * "đấu giá"), in any order.
  *
  * Words are runs of letters, marks and digits (Unicode categories L, M, N);
  * each word is folded with utf8_fold(). SQLite indexes them with the FTS5
@@ -178,9 +179,9 @@ static const char search_lite_sql[] =
     "ORDER BY search_fts.rank, d.id LIMIT $4";
 static const char search_pg_sql[] =
     "SELECT kind, ref_id, title, body FROM search_docs "
-    "WHERE fts @@ plainto_tsquery('simple', $1) "
+    "WHERE fts @@ to_tsquery('simple', $1) "
     "AND ($2::bigint = 0 OR unit_id = $2::bigint) AND ($3::text = '' OR kind = $3::text) "
-    "ORDER BY ts_rank(fts, plainto_tsquery('simple', $1)) DESC, id LIMIT $4";
+    "ORDER BY ts_rank(fts, to_tsquery('simple', $1)) DESC, id LIMIT $4";
 
 int store_search_put(struct db *db, int64_t unit_id, const char *kind, int64_t ref_id,
                      const char *title, const char *body)
@@ -260,7 +261,7 @@ static char *snippet(struct arena *a, const char *text, const char **words, size
         seen++;
         const char *f = fold_word(a, text + start, end - start, &flen);
         for (size_t i = 0; f && i < n_words; i++) {
-            if (strcmp(words[i], f) == 0) {
+            if (strncmp(words[i], f, strlen(words[i])) == 0) {
                 hit = seen - 1;
                 break;
             }
@@ -317,17 +318,21 @@ int store_search(struct db *db, int64_t unit_id, const char *kind, const char *q
     query_words(a, query ? query : "", words, &n_words);
     if (n_words == 0 || limit <= 0)
         goto out;
-    /* SQLite: each word as an FTS5 phrase (quoted, so words like AND or NEAR are plain
-     * words), all required. PostgreSQL: the folded words, which plainto_tsquery ANDs. */
+    /* SQLite: each word as an FTS5 prefix phrase ("dau"*: quoted, so words like AND or NEAR
+     * are plain words), all required. PostgreSQL: "dau:* & tu:*". Folded words hold only
+     * letters, marks and digits, so neither syntax can be injected. */
     buf_init(&q, a);
     for (size_t i = 0; i < n_words; i++) {
-        if (i > 0)
-            buf_putc(&q, ' ');
-        if (db->kind == STORE_SQLITE)
-            buf_putc(&q, '"');
-        buf_puts(&q, words[i]);
-        if (db->kind == STORE_SQLITE)
-            buf_putc(&q, '"');
+        if (db->kind == STORE_SQLITE) {
+            buf_puts(&q, i > 0 ? " \"" : "\"");
+            buf_puts(&q, words[i]);
+            buf_puts(&q, "\"*");
+        } else {
+            if (i > 0)
+                buf_puts(&q, " & ");
+            buf_puts(&q, words[i]);
+            buf_puts(&q, ":*");
+        }
     }
     rc = db_prepare2(db, search_lite_sql, search_pg_sql, &st);
     if (rc != 0)

@@ -129,7 +129,8 @@ void store_stats(struct store *s, struct store_stats *out);
 /*
  * Search. One index for every module: a document is (unit, kind, ref_id) with a title and a
  * body, e.g. ("disclosure", 42). Matching ignores case, tone marks and đ/d ("dan chu" finds
- * "DÂN CHỦ"), on whole words, every word of the query required.
+ * "DÂN CHỦ"); each query word matches the beginning of a word ("dau" finds "đầu tư"), every
+ * word of the query required, in any order.
  */
 /* Adds or replaces the document (kind, ref_id); call it inside the write that changes it. */
 int store_search_put(struct db *db, int64_t unit_id, const char *kind, int64_t ref_id,

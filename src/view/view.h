@@ -132,4 +132,40 @@ struct arena *view_json_arena(struct arena *a);
 /* Appends j as JSON text (json_dumps flags) to out; 0, or -1 when j cannot be encoded. */
 int view_json_dump(const json_t *j, size_t flags, struct buf *out);
 
+/*
+ * Markdown (markdown.c): cmark-gfm in safe mode with the table, strikethrough and autolink
+ * extensions. view_markdown_html() gives HTML fit for {{{x}}}: raw HTML in the source is
+ * dropped and links other than http, https, mailto and site-relative ones are removed.
+ * view_markdown_text() gives plain text for search and printed notices: paragraphs separated
+ * by blank lines, list items as "- ", headings as "# text", table rows as cells joined by
+ * " | ". Both write arena memory to *out; 0 or ERR_INVALID when md is not UTF-8.
+ */
+int view_markdown_html(struct arena *a, const char *md, size_t len, char **out);
+int view_markdown_text(struct arena *a, const char *md, size_t len, char **out);
+
+/* One series of a bar chart: a value per label. */
+struct view_chart_series {
+    const char *name;     /* legend text, e.g. "Đúng hạn" */
+    const char *color;    /* "#2e7d32": a fill colour with enough contrast on white */
+    const double *values; /* n_labels values, >= 0 */
+};
+
+/* A horizontal bar chart, one bar per label, series stacked within a bar. */
+struct view_chart {
+    const char *title;                      /* <title> of the SVG, read by screen readers */
+    const char *desc;                       /* <desc>: one-sentence summary, may be NULL */
+    const char *const *labels;              /* bar labels (left of each bar) */
+    size_t n_labels;                        /* their count */
+    const struct view_chart_series *series; /* stacked series */
+    size_t n_series;                        /* their count */
+};
+
+/*
+ * Appends an inline <svg> (role="img", <title>, <desc>, a legend, value labels) to out. No
+ * script, no style attributes or <style> (the CSP forbids them): presentation attributes only;
+ * text is escaped. Scales to its container's width (viewBox); readable printed in black and
+ * white (series also differ by pattern or by a value label).
+ */
+void view_chart_svg(const struct view_chart *c, struct buf *out);
+
 #endif

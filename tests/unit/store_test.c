@@ -669,7 +669,10 @@ static void test_search_folds_case_tones_and_d(void **state)
     expect_refs(f->db, 0, NULL, "Đặng", one, 1);
     expect_refs(f->db, 0, NULL, "duong", (const int64_t[]){1, 2}, 2); /* đường */
     expect_refs(f->db, 0, NULL, "dan xyz", NULL, 0);                  /* every word required */
-    expect_refs(f->db, 0, NULL, "da", NULL, 0);                       /* whole words only */
+    expect_refs(f->db, 0, NULL, "da", both, 2);    /* words by their beginning: dân, Đặng */
+    expect_refs(f->db, 0, NULL, "thu", one, 1);    /* thủy, not thôn */
+    expect_refs(f->db, 0, NULL, "ang", NULL, 0);   /* a word's middle does not match */
+    expect_refs(f->db, 0, NULL, "d chu", both, 2); /* every word may be a beginning */
     expect_refs(f->db, 0, NULL, "", NULL, 0);
     expect_refs(f->db, 0, NULL, "AND OR NOT \" *", NULL, 0); /* no query syntax leaks */
 
