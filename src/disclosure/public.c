@@ -573,6 +573,7 @@ static int page_search(struct http_request *r, struct http_response *res)
     json_decref(hits);
     json_object_set_new(res->model, "n_results",
                         json_integer((json_int_t)json_array_size(results)));
+    dc_flag_lists(res->model);
     return 0;
 }
 

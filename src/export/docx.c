@@ -446,7 +446,7 @@ static void end_paragraph(struct docx *d)
             buf_putc(&d->cell, ' ');
         size_t mark = d->cell.len;
         put_inline(d, &d->cell, &e, 1);
-        if (d->cell.len == mark) {
+        if (d->cell.len == mark && d->cell.ptr) {
             d->cell.len = before; /* an empty paragraph adds no space */
             d->cell.ptr[before] = '\0';
         }

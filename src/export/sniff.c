@@ -100,12 +100,11 @@ static enum export_type zip_type(const void *data, size_t len)
     return t;
 }
 
+/* libmagic's answers for a ZIP: plain ZIP, undecided, or already recognised as OOXML. */
 static int zipish_mime(const char *mime)
 {
     static const char ooxml[] = "application/vnd.openxmlformats-officedocument.";
-    return strcmp(mime, "application/zip") == 0 ||
-           strcmp(mime, "application/x-zip-compressed") == 0 ||
-           strcmp(mime, "application/octet-stream") == 0 ||
+    return strstr(mime, "zip") != NULL || strcmp(mime, "application/octet-stream") == 0 ||
            strncmp(mime, ooxml, sizeof ooxml - 1) == 0;
 }
 

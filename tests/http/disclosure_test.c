@@ -198,6 +198,10 @@ static void publish_now_reaches_portal_item_feed_search(void **state)
     assert_true(search_finds(anon, "DỰ TOÁN NGÂN SÁCH", title, id));
     assert_true(search_finds(anon, "ngan du", title, id)); /* any order, by beginnings */
     assert_false(search_finds(anon, "ngan sach xyzzy", title, id));
+    /* The HTML page of the same search links the item (the page people see). */
+    struct h_response *sh = h_get(anon, "/tim-kiem?q=du+toan+ngan+sach+phuong+2027&unit=99001");
+    assert_int_equal(sh->status, 200);
+    assert_true(h_has(sh, h_fmt(anon, "<a href=\"/thong-tin/%lld\">%s</a>", id, title)));
     h_client_free(anon);
     h_client_free(c);
 }

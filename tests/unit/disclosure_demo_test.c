@@ -24,6 +24,17 @@
 
 #define SEED 20261123u
 
+/*
+ * fontconfig leaks a few hundred bytes once per process while parsing its XML configuration
+ * (FcInit, reached through the PDF appendices; not ours). As in pdf_test.c, only that library
+ * is suppressed, so a leak of ours is still reported.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+    return "leak:libfontconfig.so\n";
+}
+
 /* One temporary database with the demo units. */
 struct demo_db {
     struct store *s; /* the store */
@@ -247,8 +258,11 @@ static void c2_c3_demo_shows_every_state_on_the_compliance_list(void **state)
         while (to < np && pid[to] == items[i].id)
             to++;
         struct dc_status st;
-        assert_int_equal(
-            dc_item_status(&ENV, &items[i], ps + from, to - from, villages, nv, today, &st), 0);
+        int rc = dc_item_status(&ENV, &items[i], ps + from, to - from, villages, nv, today, &st);
+        /* Late in a year the deadline may fall in a year without a holiday table yet (A8). */
+        if (rc == ERR_INVALID && !calendar_has_year(CAL, today.y + 1))
+            continue;
+        assert_int_equal(rc, 0);
         states[st.state]++;
         broken += st.ch[DC_BOARD].state == DC_CH_BROKEN;
         missing += st.ch[DC_BOARD].state == DC_CH_MISSING;
@@ -283,6 +297,8 @@ static void c3_demo_publishes_mostly_within_five_working_days(void **state)
         assert_int_equal(date_parse(db_col_text(st, 0), &dec), 0);
         struct date pub = date_vn_from_time((time_t)db_col_int(st, 1));
         int wd = working_days_between(CAL, dec, pub);
+        if (wd < 0 && !calendar_has_year(CAL, pub.y))
+            continue; /* no holiday table for that year yet (A8) */
         assert_true(wd >= 0);
         if (wd <= 5)
             on_time++;

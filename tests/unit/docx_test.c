@@ -11,6 +11,7 @@
  * The DOCX, XLSX, PNG and JPEG files are made here (libzip, libxlsxwriter, byte arrays made
  * with libjpeg and checked with it once), so the tests need no files beside them.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -118,16 +119,21 @@ static const char STYLES[] =
 #define W_CELL(inner) "<w:tc><w:tcPr><w:tcW w:w=\"2000\" w:type=\"dxa\"/></w:tcPr>" inner "</w:tc>"
 
 /* A decision as a commune writes it: every feature the converter knows, in one body. */
+/* One line per paragraph reads better than what clang-format would make of it. */
+/* clang-format off */
 static const char DOCUMENT[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>"
     "<w:document " W_NS " xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">"
-    "<w:body>" STYLED("TieuDe", "Quyết định về việc công khai dự toán")
-        STYLED("u1", "Điều 1. Phạm vi điều chỉnh")
+    "<w:body>"
+    STYLED("TieuDe", "Quyết định về việc công khai dự toán")
+    STYLED("u1", "Điều 1. Phạm vi điều chỉnh")
     /* A numbered heading stays a heading; "Heading2" is understood without styles.xml. */
     "<w:p><w:pPr><w:pStyle w:val=\"Heading2\"/><w:numPr><w:numId w:val=\"3\"/></w:numPr>"
-    "</w:pPr><w:r><w:t>Mục 2</w:t></w:r></w:p>" STYLED("TieuMuc", "Tiểu mục #1")
+    "</w:pPr><w:r><w:t>Mục 2</w:t></w:r></w:p>"
+    STYLED("TieuMuc", "Tiểu mục #1")
     /* Runs: bold split over two runs with the spaces at its edges, an un-bolded run,
-       a deleted-by-move run and an mc:Fallback copy that must not appear. */
+       a bold colon alone, a bold character style, a moved-away run and an mc:Fallback
+       copy that must not appear. */
     "<w:p><w:pPr><w:rPr><w:b/></w:rPr></w:pPr>"
     "<w:r><w:t xml:space=\"preserve\">Ủy ban nhân dân xã </w:t></w:r>"
     "<w:r><w:rPr><w:b/></w:rPr><w:t>Bình</w:t></w:r>"
@@ -138,24 +144,35 @@ static const char DOCUMENT[] =
     "<w:r><w:rPr><w:rStyle w:val=\"Manh\"/></w:rPr><w:t>ngay</w:t></w:r><w:r><w:t>.</w:t></w:r>"
     "<mc:AlternateContent><mc:Choice Requires=\"wps\"></mc:Choice><mc:Fallback>"
     "<w:r><w:t>bản sao</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p>"
-    "<w:p/>" P("   ") NUMBERED("Khoản một") NUMBERED("Khoản hai") STYLED("DanhSach", "Khoản ba")
+    /* Empty paragraphs (spacing) leave nothing. */
+    "<w:p/>"
+    P("   ")
+    NUMBERED("Khoản một")
+    NUMBERED("Khoản hai")
+    STYLED("DanhSach", "Khoản ba")
     /* numId 0 takes the numbering of the list style away again. */
     "<w:p><w:pPr><w:pStyle w:val=\"DanhSach\"/><w:numPr><w:numId w:val=\"0\"/></w:numPr>"
-    "</w:pPr><w:r><w:t>Không còn đánh số</w:t></w:r></w:p>" P("1. Không phải danh sách")
-        P("- gạch đầu dòng gõ tay") P("# không phải tiêu đề") P("> không phải trích dẫn")
+    "</w:pPr><w:r><w:t>Không còn đánh số</w:t></w:r></w:p>"
+    P("1. Không phải danh sách")
+    P("- gạch đầu dòng gõ tay")
+    P("# không phải tiêu đề")
+    P("> không phải trích dẫn")
     /* Tab, line break and a decomposed "Quyết định" (e + circumflex + acute, i + dot). */
     "<w:p><w:r><w:t>Nghe</w:t><w:tab/><w:t>nhìn</w:t><w:br/>"
-    "<w:t>Quye\xCC\x82\xCC\x81t \xC4\x91i\xCC\xA3nh</w:t></w:r></w:p>" P(
-        "Ký tự * _x_ [a](b) &lt;b&gt; &amp;amp; \\ ~ 1.5 triệu")
+    "<w:t>Quye\xCC\x82\xCC\x81t \xC4\x91i\xCC\xA3nh</w:t></w:r></w:p>"
+    P("Ký tự * _x_ [a](b) &lt;b&gt; &amp;amp; \\ ~ 1.5 triệu")
     /* A 2 x 3 table: header row, then a row with a pipe, two paragraphs and a bold cell. */
     "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
-    "<w:tr>" W_CELL(P("STT")) W_CELL(P("Nội dung")) W_CELL(
-        P("Ghi chú")) "</w:tr>"
-                      "<w:tr>" W_CELL(P("1")) W_CELL(P("Dự toán a|b") NUMBERED("năm 2026")) W_CELL(
-                          "<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Đã "
-                          "duyệt</w:t></w:r></w:p>") "</w:tr>"
-                                                     "</w:tbl>" P("Hết.") "<w:sectPr/></w:body></"
-                                                                          "w:document>";
+    "<w:tr>" W_CELL(P("STT")) W_CELL(P("Nội dung")) W_CELL(P("Ghi chú")) "</w:tr>"
+    "<w:tr>"
+    W_CELL(P("1"))
+    W_CELL(P("Dự toán a|b") NUMBERED("năm 2026"))
+    W_CELL("<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Đã duyệt</w:t></w:r></w:p>")
+    "</w:tr>"
+    "</w:tbl>"
+    P("Hết.")
+    "<w:sectPr/></w:body></w:document>";
+/* clang-format on */
 
 static const char EXPECTED[] = "# Quyết định về việc công khai dự toán\n\n"
                                "# Điều 1. Phạm vi điều chỉnh\n\n"
@@ -214,20 +231,48 @@ static void docx_without_styles_still_knows_english_style_ids(void **state)
     assert_string_equal(md, "# Thông báo\n\n# Điều 1\n\n### Khoản\n\n### Sâu\n\nKhông rõ kiểu");
 }
 
+/* Rows of the table below: a merged header, a nested table, a row starting one column in,
+ * and a row with one cell too many. */
+#define ROW_MERGED                                                                                 \
+    "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr>" P("Gộp") "</w:tc>" W_CELL(            \
+        P("C")) "</w:tr>"
+#define ROW_NESTED                                                                                 \
+    "<w:tr>" W_CELL(P("1"))                                                                        \
+        W_CELL("<w:tbl><w:tr>" W_CELL(P("lồng")) W_CELL(P("bảng")) "</w:tr></w:tbl>") "</w:tr>"
+#define ROW_BEFORE "<w:tr><w:trPr><w:gridBefore w:val=\"1\"/></w:trPr>" W_CELL(P("x")) "</w:tr>"
+#define ROW_EXTRA "<w:tr>" W_CELL(P("a")) W_CELL(P("b")) W_CELL(P("c")) W_CELL(P("d")) "</w:tr>"
+
 static void docx_table_with_merged_cells_lines_up(void **state)
 {
     static const char doc[] =
-        "<w:document " W_NS "><w:body><w:tbl>"
-        "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr>" P("Gộp") "</w:tc>" W_CELL(
-            P("C")) "</w:tr>"
-                    "<w:tr>" W_CELL(P("1")) W_CELL("<w:tbl><w:tr>" W_CELL(P("lồng")) W_CELL(
-                        P("bảng")) "</w:tr></w:tbl>") "</w:tr>"
-                                                      "</w:tbl></w:body></w:document>";
+        "<w:document " W_NS "><w:body><w:tbl>" ROW_MERGED ROW_NESTED ROW_BEFORE ROW_EXTRA
+        "</w:tbl></w:body></w:document>";
     size_t len;
     unsigned char *z = make_docx(doc, STYLES, &len);
     char *md = NULL;
     assert_int_equal(docx(z, len, &md, NULL, 0), 0);
-    assert_string_equal(md, "| Gộp |  | C |\n| --- | --- | --- |\n| 1 | lồng bảng |  |");
+    assert_string_equal(md, "| Gộp |  | C |\n"
+                            "| --- | --- | --- |\n"
+                            "| 1 | lồng bảng |  |\n"
+                            "|  | x |  |\n"
+                            "| a | b | c |");
+}
+
+/* A table whose first cell is empty (a layout table, a blank corner) still has its columns. */
+static void docx_table_with_empty_cells(void **state)
+{
+    static const char doc[] =
+        "<w:document " W_NS "><w:body><w:tbl>"
+        "<w:tr><w:tc><w:p/></w:tc>" W_CELL(
+            P("B")) "</w:tr>"
+                    "<w:tr>" W_CELL(P("   "))
+                        W_CELL("<w:p/>" P("c") "<w:p/>") "</w:tr>"
+                                                         "</w:tbl></w:body></w:document>";
+    size_t len;
+    unsigned char *z = make_docx(doc, NULL, &len);
+    char *md = NULL;
+    assert_int_equal(docx(z, len, &md, NULL, 0), 0);
+    assert_string_equal(md, "|  | B |\n| --- | --- |\n|  | c |");
 }
 
 static void docx_corrupt_zip_is_invalid(void **state)
@@ -410,6 +455,40 @@ static void sniff_programs_are_unknown(void **state)
     /* A shell script is UTF-8 text: accepted only as text, never as a document. */
     static const char sh[] = "#!/bin/sh\nrm -rf /\n";
     assert_int_equal(export_sniff(sh, sizeof sh - 1), EXPORT_TYPE_TEXT);
+}
+
+/* Work for one thread of sniff_from_many_threads. */
+struct sniff_job {
+    const void *data;      /* file to sniff */
+    size_t len;            /* its bytes */
+    enum export_type want; /* expected answer */
+    int wrong;             /* answers that differed */
+};
+
+static void *sniff_loop(void *arg)
+{
+    struct sniff_job *j = arg;
+    for (int i = 0; i < 200; i++)
+        j->wrong += export_sniff(j->data, j->len) != j->want;
+    return NULL;
+}
+
+/* Upload handlers run on many worker threads; libmagic's one handle must not mix answers. */
+static void sniff_from_many_threads(void **state)
+{
+    static const char pdf[] = "%PDF-1.4\n%%EOF\n";
+    static const char txt[] = "Thông báo";
+    struct sniff_job jobs[] = {{pdf, sizeof pdf - 1, EXPORT_TYPE_PDF, 0},
+                               {JPEG, sizeof JPEG, EXPORT_TYPE_JPEG, 0},
+                               {PNG, PNG_LEN, EXPORT_TYPE_PNG, 0},
+                               {txt, sizeof txt - 1, EXPORT_TYPE_TEXT, 0}};
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, sniff_loop, &jobs[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(jobs[i].wrong, 0);
+    }
 }
 
 static void type_names(void **state)
@@ -601,6 +680,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(docx_without_styles_still_knows_english_style_ids, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(docx_table_with_merged_cells_lines_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(docx_table_with_empty_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(docx_corrupt_zip_is_invalid, setup, teardown),
         cmocka_unit_test_setup_teardown(docx_without_document_xml_is_invalid, setup, teardown),
         cmocka_unit_test_setup_teardown(docx_malformed_xml_is_invalid, setup, teardown),
@@ -610,6 +690,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(sniff_office_files, setup, teardown),
         cmocka_unit_test_setup_teardown(sniff_text_only_when_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(sniff_programs_are_unknown, setup, teardown),
+        cmocka_unit_test(sniff_from_many_threads),
         cmocka_unit_test(type_names),
         cmocka_unit_test_setup_teardown(jpeg_strip_removes_exif_gps_and_comments, setup, teardown),
         cmocka_unit_test_setup_teardown(jpeg_strip_keeps_only_the_orientation, setup, teardown),
