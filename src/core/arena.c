@@ -70,14 +70,24 @@ void arena_free(struct arena *a)
 
 void arena_reset(struct arena *a)
 {
-    struct arena_block *b = a->head;
-    while (b->next) {
+    /* Keep one block of the standard size for reuse and free the rest. Not simply the oldest
+     * block: a large object's own block is linked behind the head, so the oldest block may be
+     * a large one (and the standard block holding the caller's first objects is freed). */
+    size_t standard = a->block - sizeof(struct arena_block);
+    struct arena_block *keep = NULL, *b = a->head;
+    while (b) {
         struct arena_block *next = b->next;
-        free(b);
+        if (!keep && b->size == standard)
+            keep = b;
+        else
+            free(b);
         b = next;
     }
-    b->off = 0;
-    a->head = b;
+    if (!keep)
+        keep = block_new(standard);
+    keep->next = NULL;
+    keep->off = 0;
+    a->head = keep;
     a->used = 0;
     a->over_cap = 0;
 }

@@ -59,7 +59,17 @@ static const char *first_title(struct arena *a, const char *md)
                 while (line.len && ((unsigned char)line.ptr[line.len] & 0xC0) == 0x80)
                     line.len--; /* not inside a UTF-8 sequence */
             }
-            return str_dup(a, line);
+            /* Markdown escapes (a DOCX paragraph "1." becomes "1\\.") are not part of a title. */
+            char *t = arena_alloc(a, line.len + 1);
+            size_t k = 0;
+            for (size_t i = 0; i < line.len; i++) {
+                if (line.ptr[i] == '\\' && i + 1 < line.len &&
+                    strchr("\\`*_{}[]()#+-.!|<>&~", line.ptr[i + 1]))
+                    i++;
+                t[k++] = line.ptr[i];
+            }
+            t[k] = '\0';
+            return t;
         }
         if (!e)
             break;

@@ -955,11 +955,12 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     json_decref(c->res.model);
     atomic_fetch_sub(&srv->inflight, 1);
     pthread_once(&spare_once, spare_init);
+    struct arena *a = c->a; /* c lives in a: do not touch it after the reset */
     if (!pthread_getspecific(spare_key)) {
-        arena_reset(c->a);
-        pthread_setspecific(spare_key, c->a);
+        arena_reset(a);
+        pthread_setspecific(spare_key, a);
     } else {
-        arena_free(c->a);
+        arena_free(a);
     }
     *con_cls = NULL;
     (void)mc;

@@ -187,10 +187,14 @@ static void A3_year_without_table_is_invalid(void **state)
     struct date out = {0, 0, 0};
     assert_int_equal(deadline_add(CAL, D(2030, 3, 2), 7, DAY_CALENDAR, &out), ERR_INVALID);
     assert_int_equal(deadline_add(CAL, D(2030, 3, 2), 7, DAY_WORKING, &out), ERR_INVALID);
-    /* Starting in a known year but ending in 2027, which has no table. */
-    assert_int_equal(deadline_add(CAL, D(2026, 12, 20), 30, DAY_CALENDAR, &out), ERR_INVALID);
-    assert_int_equal(deadline_add(CAL, D(2026, 12, 28), 5, DAY_WORKING, &out), ERR_INVALID);
-    assert_int_equal(working_days_between(CAL, D(2026, 12, 1), D(2027, 1, 10)), ERR_INVALID);
+    /* Starting in a known year but ending in 2028, which has no table. */
+    assert_int_equal(deadline_add(CAL, D(2027, 12, 20), 30, DAY_CALENDAR, &out), ERR_INVALID);
+    assert_int_equal(deadline_add(CAL, D(2027, 12, 28), 5, DAY_WORKING, &out), ERR_INVALID);
+    assert_int_equal(working_days_between(CAL, D(2027, 12, 1), D(2028, 1, 10)), ERR_INVALID);
+    /* Across New Year into the provisional 2027 table: Mon 28/12/2026 + 5 working days skips
+     * Fri 01/01/2027 (Tết Dương lịch) and the weekend: Tue 05/01/2027. */
+    assert_int_equal(deadline_add(CAL, D(2026, 12, 28), 5, DAY_WORKING, &out), 0);
+    assert_int_equal(date_cmp(out, D(2027, 1, 5)), 0);
     /* Bad input. */
     assert_int_equal(deadline_add(CAL, D(2025, 2, 29), 1, DAY_CALENDAR, &out), ERR_INVALID);
     assert_int_equal(deadline_add(CAL, D(2025, 3, 2), -1, DAY_CALENDAR, &out), ERR_INVALID);
