@@ -128,8 +128,8 @@ DI=$(rps "$WORK/d_item.txt"); NI=$(rps "$WORK/n_item.txt")
 RL=$(ratio "$DL" "$NL"); RI=$(ratio "$DI" "$NI")
 
 echo "bench: 6/7 search over $TOTAL_ITEMS items, 16 clients"
-wrk -t2 -c16 -d2s -s bench/search.lua "$BASE" >/dev/null
-wrk -t2 -c16 -d"${SECS}s" --latency -s bench/search.lua "$BASE" >"$WORK/search.txt"
+wrk -t2 -c16 -d2s -s bench/search.lua "$BASE/" >/dev/null
+wrk -t2 -c16 -d"${SECS}s" --latency -s bench/search.lua "$BASE/" >"$WORK/search.txt"
 P99=$(p99_ms "$WORK/search.txt")
 SRPS=$(rps "$WORK/search.txt")
 HITS=$(curl -fs "$BASE/search?q=ngan+sach&unit=99001&format=json" | grep -o '"url"' | wc -l)
@@ -178,7 +178,7 @@ if [ "$RESULTS" != "-" ]; then
         echo "    curl -o q.pdf -w '%{time_total}' $QURL    # best of 2; then VmHWM of the server"
         echo "    $WRK $BASE/cong-khai/99001/linh-vuc/ck02    # and nginx on the same bytes"
         echo "    $WRK $BASE/thong-tin/$ITEM_ID    # and nginx on the same bytes"
-        echo "    wrk -t2 -c16 -d${SECS}s --latency -s bench/search.lua $BASE"
+        echo "    wrk -t2 -c16 -d${SECS}s --latency -s bench/search.lua $BASE/"
     } >>"$RESULTS"
     echo "bench: appended to $RESULTS"
 fi

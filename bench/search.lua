@@ -6,9 +6,14 @@ local queries = {
    "quy hoach", "dat", "tai san cong", "phi cho", "nhap ngu", "thanh tra", "ho tro bao",
    "dong gop", "nha van hoa", "lien thon", "quy III", "danh sach", "ke hoach",
 }
+-- Percent-encodes a query the way a browser's form does (space as +, UTF-8 bytes as %XX).
+local function encode(s)
+   s = s:gsub("[^%w%-%.~ ]", function(c) return string.format("%%%02X", string.byte(c)) end)
+   return (s:gsub(" ", "+"))
+end
 local n = 0
 request = function()
    n = n + 1
-   local q = queries[(n % #queries) + 1]:gsub(" ", "+")
+   local q = encode(queries[(n % #queries) + 1])
    return wrk.format("GET", "/search?q=" .. q .. "&unit=99001&format=json")
 end

@@ -19,6 +19,7 @@
 
 #define PER_PAGE 20
 #define FEED_ITEMS 30
+#define SEARCH_RESULTS 20 /* a phone screenful or two; newest first */
 
 struct disclosure_env *dc_env(struct http_request *r)
 {
@@ -546,7 +547,7 @@ static int page_search(struct http_request *r, struct http_response *res)
     if (!q || !q[0])
         return 0;
     json_t *hits;
-    if ((rc = store_search(r->db, u.id, "disclosure", q, 50, &hits)) != 0)
+    if ((rc = store_search(r->db, u.id, "disclosure", q, SEARCH_RESULTS, &hits)) != 0)
         return rc;
     size_t n = json_array_size(hits), i;
     int64_t *ids = arena_alloc(r->a, (n ? n : 1) * sizeof *ids);

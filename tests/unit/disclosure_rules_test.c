@@ -778,9 +778,14 @@ static void A3_dates_outside_the_calendar_are_refused(void **state)
 {
     struct item it;
     struct dc_status st;
-    /* Decided Thu 31/12/2026: the deadline runs into 2027, which has no table. */
+    /* Decided Fri 31/12/2027: the deadline runs into 2028, which has no table. */
+    item_init(&it, 1, D(2027, 12, 31, FRI));
+    assert_int_equal(dc_evaluate(R, CAL, facts(&it), D(2027, 12, 31, FRI), &st), ERR_INVALID);
+    /* Decided Thu 31/12/2026: counted over the provisional 2027 table (01/01 a holiday, then
+     * Mon 04 - Fri 08/01/2027). */
     item_init(&it, 1, D(2026, 12, 31, THU));
-    assert_int_equal(dc_evaluate(R, CAL, facts(&it), D(2026, 12, 31, THU), &st), ERR_INVALID);
+    assert_int_equal(dc_evaluate(R, CAL, facts(&it), D(2026, 12, 31, THU), &st), 0);
+    assert_date(st.due, D(2027, 1, 8, FRI));
     /* Decided Mon 02/12/2024: the five working days fall in 2024, which has no table. */
     item_init(&it, 1, D(2024, 12, 2, MON));
     assert_int_equal(dc_evaluate(R, CAL, facts(&it), D(2024, 12, 2, MON), &st), ERR_INVALID);
