@@ -137,8 +137,8 @@ int store_search_put(struct db *db, int64_t unit_id, const char *kind, int64_t r
                      const char *title, const char *body);
 /* Removes the document (kind, ref_id), if any. */
 int store_search_drop(struct db *db, const char *kind, int64_t ref_id);
-/* At most limit matches, newest first (most recently put), as a new array of {kind, ref_id, title, snippet}
- * (snippet: plain text of the body around the first match). unit_id 0 searches every unit
+/* At most limit matches, newest first (most recently put), as a new array of {kind, ref_id, title,
+ * snippet} (snippet: plain text of the body around the first match). unit_id 0 searches every unit
  * (no descendants: exactly that unit otherwise); kind NULL searches every kind. */
 int store_search(struct db *db, int64_t unit_id, const char *kind, const char *query, int limit,
                  json_t **out);
