@@ -101,6 +101,9 @@ int dc_store_posting_end(struct db *db, int64_t actor, int64_t id, int64_t posti
 /* Public lists: published, public by now, not secret. category 0 / village 0: any. */
 int dc_store_public_json(struct db *db, int64_t unit_id, int category, int64_t village_id,
                          int64_t now, int limit, int offset, json_t **rows, int64_t *total);
+/* The feed's rows: as dc_store_public_json plus changed_at, newest change first. */
+int dc_store_feed_json(struct db *db, int64_t unit_id, int category, int64_t now, int limit,
+                       json_t **rows);
 /* Items per category visible to the public, as {category, n}. */
 int dc_store_public_counts(struct db *db, int64_t unit_id, int64_t now, json_t **rows);
 /* Of ids, those visible to the public now (search results pass through this). */

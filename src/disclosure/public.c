@@ -470,9 +470,9 @@ static int feed(struct http_request *r, struct http_response *res, int category)
     int rc = dc_commune_arg(r, "code", &u);
     if (rc)
         return rc;
-    int64_t total, now = dc_now();
+    int64_t now = dc_now();
     json_t *rows;
-    if ((rc = dc_store_public_json(r->db, u.id, category, 0, now, FEED_ITEMS, 0, &rows, &total)))
+    if ((rc = dc_store_feed_json(r->db, u.id, category, now, FEED_ITEMS, &rows)) != 0)
         return rc;
     dc_decorate_rows(r->a, rows);
     size_t i;
@@ -480,10 +480,13 @@ static int feed(struct http_request *r, struct http_response *res, int category)
     int64_t newest = 0;
     json_array_foreach(rows, i, row)
     {
-        int64_t t = json_integer_value(json_object_get(row, "published_at"));
+        int64_t t = json_integer_value(json_object_get(row, "changed_at"));
         if (t > newest)
             newest = t;
         json_object_set_new(row, "updated", json_string(rfc3339(r->a, t)));
+        json_object_set_new(
+            row, "published",
+            json_string(rfc3339(r->a, json_integer_value(json_object_get(row, "published_at")))));
     }
     struct disclosure_env *env = dc_env(r);
     res->model = json_object();

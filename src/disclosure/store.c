@@ -76,6 +76,16 @@ static const char sql_public[] =
     "AND d.published_at <= $2 AND ($3 = 0 OR d.category = $3) "
     "AND ($4 = 0 OR d.village_id = $4) "
     "ORDER BY d.published_at DESC, d.id DESC LIMIT $5 OFFSET $6";
+/* The feed: the newest changes first - a publication, and later a correction or a withdrawal
+ * of the same item (Art 14(1): changes to disclosed information are themselves disclosed). */
+static const char sql_feed[] =
+    "SELECT d.id, d.category, d.title, d.doc_number, d.decision_date, d.published_at, "
+    "d.status, d.version, COALESCE(v.code, '') AS village_code, COALESCE(v.name, '') AS village, "
+    "CASE WHEN d.updated_at > d.published_at THEN d.updated_at ELSE d.published_at END "
+    "AS changed_at FROM disclosures d LEFT JOIN units v ON v.id = d.village_id "
+    "WHERE d.unit_id = $1 AND d.status IN ('published', 'withdrawn') AND d.secret = 0 "
+    "AND d.published_at <= $2 AND ($3 = 0 OR d.category = $3) "
+    "ORDER BY changed_at DESC, d.id DESC LIMIT $4";
 static const char sql_public_count[] =
     "SELECT COUNT(*) FROM disclosures d WHERE d.unit_id = $1 "
     "AND d.status IN ('published', 'withdrawn') AND d.secret = 0 AND d.published_at <= $2 "
@@ -507,6 +517,20 @@ int dc_store_public_json(struct db *db, int64_t unit_id, int category, int64_t v
     db_bind_int(st, 4, village_id);
     db_bind_int(st, 5, limit);
     db_bind_int(st, 6, offset);
+    return db_rows_json(st, rows);
+}
+
+int dc_store_feed_json(struct db *db, int64_t unit_id, int category, int64_t now, int limit,
+                       json_t **rows)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_feed, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    db_bind_int(st, 2, now);
+    db_bind_int(st, 3, category);
+    db_bind_int(st, 4, limit);
     return db_rows_json(st, rows);
 }
 

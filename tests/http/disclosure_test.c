@@ -316,6 +316,14 @@ static void correction_keeps_old_version_and_withdrawal_keeps_page(void **state)
     assert_true(h_has(old, "20.000.000"));
     assert_true(h_has(old, "phiên bản 1"));
     assert_true(search_finds(anon, "dinh chinh sua nha", title2, id));
+    /* The correction is itself disclosed: the feed lists the item again, marked. */
+    struct h_response *feed = h_get(anon, "/cong-khai/99001/linh-vuc/ck07/atom.xml");
+    assert_true(is_atom(feed));
+    const char *entry = strstr(feed->body, h_fmt(anon, "/thong-tin/%lld\"", id));
+    assert_non_null(entry);
+    const char *mark = strstr(entry, "đã đính chính (phiên bản 2)");
+    assert_non_null(mark);
+    assert_true(mark < strstr(entry, "</entry>")); /* in this item's own entry */
 
     /* A correction without its reason is refused and keeps the typed text. */
     const char *noreason[] = {"_csrf",    csrf,    "tieu_de", "Tiêu đề mới", "noi_dung",
