@@ -222,9 +222,16 @@ static void channels_model(struct http_request *r, json_t *model, int cat, unsig
     json_t *chs = json_array();
     for (int c = 0; c < DC_N_CHANNELS; c++) {
         int required = (req >> c) & 1;
-        json_array_append_new(chs, json_pack("{s:s,s:s,s:b,s:b}", "name", names[c], "label",
+        /* The categories that require this channel, for disclosure.js to tick it at once. */
+        struct buf cats;
+        buf_init(&cats, r->a);
+        for (int k = 1; rules && k <= DC_N_CATEGORIES; k++)
+            if ((rules->required[k] >> c) & 1)
+                buf_printf(&cats, cats.len ? " %d" : "%d", k);
+        json_array_append_new(chs, json_pack("{s:s,s:s,s:b,s:b,s:s}", "name", names[c], "label",
                                              dc_channel_label((enum dc_channel)c), "required",
-                                             required, "checked", required || ((chosen >> c) & 1)));
+                                             required, "checked", required || ((chosen >> c) & 1),
+                                             "required_for", cats.ptr ? cats.ptr : ""));
     }
     json_object_set_new(model, "channels", chs);
     /* The C2 table, so the official sees the legal minimum of every category. */

@@ -68,7 +68,14 @@ test('an official publishes an item with an attachment and downloads its notice'
         await page.getByRole('link', { name: 'Đăng thông tin mới' }).click();
         await page.waitForURL('**/quan-ly/cong-khai/99001/moi');
         problems.push(...(await checkPage(page, 'new item form')));
+        // Choosing CK07 ticks and locks the loudspeaker and the village head at once (Art 13).
+        await page.getByLabel('Lĩnh vực công khai').selectOption('7');
+        assert.ok(await page.locator('#kenh_loa').isChecked());
+        assert.ok(await page.locator('#kenh_loa').isDisabled());
+        assert.ok(await page.locator('#kenh_truong_thon').isDisabled());
         await page.getByLabel('Lĩnh vực công khai').selectOption('3');
+        assert.ok(await page.locator('#kenh_niem_yet').isDisabled());
+        assert.ok(!(await page.locator('#kenh_loa').isDisabled()));
         await page.getByRole('textbox', { name: 'Tiêu đề', exact: true }).fill(TITLE);
         await page
             .getByLabel(/^Nội dung/)
