@@ -175,11 +175,12 @@ static const char drop_sql[] = "DELETE FROM search_docs WHERE kind = $1 AND ref_
 
 /* Newest first. Ranking by relevance (bm25 / ts_rank) scores every match before the LIMIT
  * applies: 200 ms for a common word over 100,000 documents here. Walking the index in rowid
- * order stops after `limit` matches, and every query word is required anyway. */
+ * order stops after `limit` matches, and every query word is required anyway. The FTS5 rowid
+ * is 2^40 - id (migration 0007), so the forward walk FTS5 does best is newest first. */
 static const char search_lite_sql[] =
     "SELECT d.kind, d.ref_id, d.title, d.body FROM search_docs d WHERE d.id IN "
-    "(SELECT rowid FROM search_fts WHERE search_fts MATCH $1 ORDER BY rowid DESC LIMIT $4) "
-    "ORDER BY d.id DESC";
+    "(SELECT 1099511627776 - rowid FROM search_fts WHERE search_fts MATCH $1 "
+    "ORDER BY rowid LIMIT $4) ORDER BY d.id DESC";
 static const char search_pg_sql[] =
     "SELECT kind, ref_id, title, body FROM search_docs "
     "WHERE fts @@ to_tsquery('simple', $1) "
