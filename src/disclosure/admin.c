@@ -40,22 +40,19 @@ static struct dc_edit *edit_new(struct http_request *r)
     return e;
 }
 
-/* Every village id of the commune (for where an item must be posted). */
+/* Every village of the commune (where an item must be posted), and their ids. */
 static int village_ids(struct http_request *r, int64_t commune, int64_t **ids, size_t *n,
-                       json_t **villages)
+                       struct unit **villages)
 {
-    json_t *v;
-    int rc = units_children_json(r->db, commune, &v);
+    struct unit *v;
+    int rc = units_villages_of(r->db, r->a, commune, &v, n);
     if (rc)
         return rc;
-    *n = json_array_size(v);
     *ids = arena_alloc(r->a, (*n ? *n : 1) * sizeof **ids);
     for (size_t i = 0; i < *n; i++)
-        (*ids)[i] = json_integer_value(json_object_get(json_array_get(v, i), "id"));
+        (*ids)[i] = v[i].id;
     if (villages)
         *villages = v;
-    else
-        json_decref(v);
     return 0;
 }
 
@@ -607,7 +604,8 @@ static int manage_model(struct http_request *r, struct http_response *res, int64
         res->model = json_object();
     json_t *item = dc_item_json(r, &it, &u);
     json_object_set_new(res->model, "item", item);
-    json_t *postings, *villages;
+    json_t *postings;
+    struct unit *villages;
     int64_t *vids;
     size_t nv;
     if ((rc = village_ids(r, u.id, &vids, &nv, &villages)) != 0)
@@ -662,17 +660,13 @@ static int manage_model(struct http_request *r, struct http_response *res, int64
     if (http_authorize(r, "disclosure.post", u.code) == 0)
         json_array_append_new(places, json_pack("{s:s,s:s}", "code", u.code, "name",
                                                 arena_printf(r->a, "Trụ sở UBND %s", u.name)));
-    json_array_foreach(villages, i, row)
-    {
-        const char *vcode = json_string_value(json_object_get(row, "code"));
-        if (http_authorize(r, "disclosure.post", vcode) != 0)
+    for (size_t vi = 0; vi < nv; vi++) {
+        if (http_authorize(r, "disclosure.post", villages[vi].code) != 0)
             continue; /* a village head records for their own village only */
-        json_array_append_new(
-            places, json_pack("{s:s,s:s}", "code", vcode, "name",
-                              arena_printf(r->a, "Nhà văn hóa %s",
-                                           json_string_value(json_object_get(row, "name")))));
+        json_array_append_new(places,
+                              json_pack("{s:s,s:s}", "code", villages[vi].code, "name",
+                                        arena_printf(r->a, "Nhà văn hóa %s", villages[vi].name)));
     }
-    json_decref(villages);
     json_object_set_new(res->model, "places", places);
     json_t *files;
     if ((rc = dc_store_files_json(r->db, id, "attachment", &files)) != 0)

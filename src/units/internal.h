@@ -50,9 +50,6 @@ int units_members_load(struct db *db, struct arena *a, int64_t household_id,
 int units_member_update_raw(struct db *db, int64_t member_id, const struct member_input *m);
 /* Codes of active households in a unit (village or commune) as a JSON array of strings. */
 int units_active_codes(struct db *db, int64_t unit_id, json_t **out);
-/* Villages (and residential groups) below a commune, in the arena. */
-int units_villages_of(struct db *db, struct arena *a, int64_t commune_id, struct unit **out,
-                      size_t *n);
 void units_format_time(int64_t t, char out[20]);
 
 #endif

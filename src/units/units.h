@@ -51,6 +51,9 @@ int units_children_json(struct db *db, int64_t unit_id, json_t **out);
 int units_import_csv(struct db *db, int64_t actor, const char *text, size_t len, json_t *errors,
                      int *n_added, int *n_updated);
 
+/* Villages (and residential groups) below a commune, in the arena. */
+int units_villages_of(struct db *db, struct arena *a, int64_t commune_id, struct unit **out,
+                      size_t *n);
 /* The commune a unit belongs to (itself if it is one). */
 int units_commune_of(struct db *db, int64_t unit_id, struct unit *out);
 
