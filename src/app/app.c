@@ -131,18 +131,10 @@ void app_decorate_hook(void *ctx, struct http_request *r, json_t *model)
         json_object_set_new(model, "home_unit",
                             json_pack("{s:s,s:s}", "code", home.code, "name", home.name));
         json_object_set_new(model, "can_roll", json_boolean(auth_can_anywhere(u, "roll.view")));
-        /* Disclosure: the back office of the commune the account sits in (or under), or the
-         * compliance dashboard of a province. */
-        if (auth_can_anywhere(u, "disclosure.view")) {
-            struct unit c;
-            const char *url = NULL;
-            if (units_commune_of(r->db, home.id, &c) == 0)
-                url = arena_printf(r->a, "/quan-ly/cong-khai/%s", c.code);
-            else if (strcmp(home.kind, "province") == 0)
-                url = arena_printf(r->a, "/quan-ly/tuan-thu/%s", home.code);
-            if (url)
-                json_object_set_new(model, "disclosure_admin_url", json_string(url));
-        }
+        /* Disclosure's back office: /quan-ly/cong-khai finds the account's commune itself, so
+         * no page pays for that lookup. */
+        if (auth_can_anywhere(u, "disclosure.view"))
+            json_object_set_new(model, "disclosure_admin_url", json_string("/quan-ly/cong-khai"));
     }
 }
 

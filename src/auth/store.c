@@ -84,24 +84,6 @@ static struct str col_str(struct db_stmt *st, int col)
     return s;
 }
 
-/* Runs a statement that returns no rows; *changes (may be NULL) gets the rows changed. */
-static int run_done(struct db_stmt *st, int64_t *changes)
-{
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        rc = ERR_INTERNAL;
-        goto out;
-    }
-    if (rc < 0)
-        goto out;
-    if (changes)
-        *changes = db_changes(st);
-    rc = 0;
-out:
-    db_reset(st);
-    return rc;
-}
-
 /* ---- accounts -------------------------------------------------------------------------- */
 
 int auth_store_account_insert(struct db *db, const char *login, const char *display_name,
@@ -181,7 +163,7 @@ int auth_store_account_set_status(struct db *db, int64_t id, enum auth_status st
         db_reset(st);
         return rc;
     }
-    rc = run_done(st, &n);
+    rc = db_run(st, &n);
     if (rc == 0 && n == 0)
         rc = ERR_NOT_FOUND;
     return rc;
@@ -198,7 +180,7 @@ int auth_store_password_update(struct db *db, int64_t id, const char *hash)
         db_reset(st);
         return rc;
     }
-    rc = run_done(st, &n);
+    rc = db_run(st, &n);
     if (rc == 0 && n == 0)
         rc = ERR_NOT_FOUND;
     return rc;
@@ -247,7 +229,7 @@ int auth_store_grant_insert(struct db *db, int64_t account_id, int64_t unit_id, 
         db_reset(st);
         return rc;
     }
-    return run_done(st, NULL);
+    return db_run(st, NULL);
 }
 
 int auth_store_grant_delete(struct db *db, int64_t account_id, int64_t unit_id, const char *role,
@@ -262,7 +244,7 @@ int auth_store_grant_delete(struct db *db, int64_t account_id, int64_t unit_id, 
         db_reset(st);
         return rc;
     }
-    return run_done(st, n_deleted);
+    return db_run(st, n_deleted);
 }
 
 /* ---- sessions -------------------------------------------------------------------------- */
@@ -280,7 +262,7 @@ int auth_store_session_insert(struct db *db, const char *token_hash, int64_t acc
         db_reset(st);
         return rc;
     }
-    return run_done(st, NULL);
+    return db_run(st, NULL);
 }
 
 int auth_store_session_get(struct db *db, const char *token_hash, int64_t now,
@@ -324,7 +306,7 @@ static int delete_by_text(struct db *db, const char *sql, const char *key)
         db_reset(st);
         return rc;
     }
-    return run_done(st, NULL);
+    return db_run(st, NULL);
 }
 
 int auth_store_session_delete(struct db *db, const char *token_hash)
@@ -342,7 +324,7 @@ static int delete_by_int(struct db *db, const char *sql, int64_t v, int64_t *n_d
         db_reset(st);
         return rc;
     }
-    return run_done(st, n_deleted);
+    return db_run(st, n_deleted);
 }
 
 int auth_store_sessions_delete_account(struct db *db, int64_t account_id)
@@ -554,7 +536,7 @@ int auth_store_account_link(struct db *db, int64_t id, int64_t household_id, int
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, household_id);
     bind_id_or_null(st, 3, member_id);
-    return run_done(st, NULL);
+    return db_run(st, NULL);
 }
 
 int auth_store_code_put(struct db *db, const char *phone, const char *code_hash, int64_t account_id,
@@ -568,7 +550,7 @@ int auth_store_code_put(struct db *db, const char *phone, const char *code_hash,
     db_bind_cstr(st, 2, code_hash);
     db_bind_int(st, 3, account_id);
     db_bind_int(st, 4, expires_at);
-    return run_done(st, NULL);
+    return db_run(st, NULL);
 }
 
 int auth_store_code_get(struct db *db, const char *phone, int64_t *account_id, char *code_hash,
@@ -601,7 +583,7 @@ int auth_store_code_try(struct db *db, const char *phone, int64_t account_id)
         return rc;
     db_bind_cstr(st, 1, phone);
     db_bind_int(st, 2, account_id);
-    return run_done(st, NULL);
+    return db_run(st, NULL);
 }
 
 int auth_store_code_drop(struct db *db, const char *phone)
@@ -611,5 +593,5 @@ int auth_store_code_drop(struct db *db, const char *phone)
     if (rc)
         return rc;
     db_bind_cstr(st, 1, phone);
-    return run_done(st, NULL);
+    return db_run(st, NULL);
 }

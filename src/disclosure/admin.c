@@ -108,10 +108,16 @@ static int evaluate_commune(struct http_request *r, const struct unit *u, struct
     ev->st = arena_zalloc(r->a, (ev->n ? ev->n : 1) * sizeof *ev->st);
     struct date today = dc_vn_date(dc_now());
     for (size_t i = 0; i < ev->n; i++) {
-        /* Postings come ordered by item: find this item's slice. */
-        size_t from = 0, k = 0;
-        while (from < np && pitem[from] != ev->items[i].id)
-            from++;
+        /* Postings come ordered by item id: binary search for this item's slice (a commune
+         * may hold tens of thousands of items; a scan per item would be quadratic). */
+        size_t from = 0, hi = np, k = 0;
+        while (from < hi) {
+            size_t mid = from + (hi - from) / 2;
+            if (pitem[mid] < ev->items[i].id)
+                from = mid + 1;
+            else
+                hi = mid;
+        }
         while (from + k < np && pitem[from + k] == ev->items[i].id)
             k++;
         rc = dc_item_status(env, &ev->items[i], posts + from, k, vids, nv, today, &ev->st[i]);
@@ -1033,6 +1039,23 @@ static int post_end(struct http_request *r, struct http_response *res)
     return HTTP_DEFERRED;
 }
 
+/* GET /quan-ly/cong-khai - signed in. The back office of the account's own commune (or, for a
+ * province account, the province's compliance dashboard): the menu links here. */
+static int go_home_office(struct http_request *r, struct http_response *res)
+{
+    const struct auth_user *au = r->user ? r->user->ext : NULL;
+    struct unit home, c;
+    if (!au || !au->unit_id || units_get_id(r->db, au->unit_id, &home) != 0)
+        return ERR_NOT_FOUND;
+    if (units_commune_of(r->db, home.id, &c) == 0)
+        res->redirect = arena_printf(r->a, "/quan-ly/cong-khai/%s", c.code);
+    else if (strcmp(home.kind, "province") == 0)
+        res->redirect = arena_printf(r->a, "/quan-ly/tuan-thu/%s", home.code);
+    else
+        return ERR_NOT_FOUND;
+    return 0;
+}
+
 /* ---- the compliance dashboard ---- */
 
 struct tally {
@@ -1255,6 +1278,7 @@ out:
 #define UPLOAD_MAX (3 * DC_MAX_FILE + (1u << 20))
 
 const struct http_route dc_admin_routes[] = {
+    {"GET", "/quan-ly/cong-khai", go_home_office, NULL, NULL, NULL, HTTP_LOGIN, NULL, 0, 0},
     {"GET", "/quan-ly/cong-khai/{code}", page_admin_list, NULL, "disclosure.view", "code", 0,
      admin_list_params, N(admin_list_params), 0},
     {"GET", "/quan-ly/cong-khai/{code}/moi", page_new, NULL, "disclosure.manage", "code", 0,

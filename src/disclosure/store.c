@@ -118,14 +118,6 @@ static int64_t now_s(void)
     return (int64_t)time(NULL);
 }
 
-/* Steps a statement that returns no row (or ignores it); resets it. */
-static int run(struct db_stmt *st)
-{
-    int rc = db_step(st);
-    db_reset(st);
-    return rc < 0 ? rc : 0;
-}
-
 /* Steps an INSERT ... RETURNING id. */
 static int run_id(struct db_stmt *st, int64_t *id)
 {
@@ -180,6 +172,26 @@ int dc_store_file_add(struct db *db, int64_t actor, int64_t id, const struct dc_
     return audit_append(db, actor, 0, "disclosure.file", object_of(obj, sizeof obj, id), f->name);
 }
 
+/* One row of disclosure_versions: version n of item id as it was published. */
+static int version_insert(struct db *db, int64_t id, int64_t n, const char *title,
+                          const char *body_md, const char *body_html, const char *reason,
+                          int64_t actor, int64_t now)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_version_insert, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    db_bind_int(st, 2, n);
+    db_bind_cstr(st, 3, title);
+    db_bind_cstr(st, 4, body_md);
+    db_bind_cstr(st, 5, body_html);
+    db_bind_cstr(st, 6, reason);
+    bind_id_or_null(st, 7, actor);
+    db_bind_int(st, 8, now);
+    return db_run(st, NULL);
+}
+
 int dc_store_create(struct db *db, struct dc_new *in)
 {
     struct db_stmt *st;
@@ -205,17 +217,8 @@ int dc_store_create(struct db *db, struct dc_new *in)
     db_bind_int(st, 16, now);
     if ((rc = run_id(st, &in->id)) != 0)
         return rc;
-    if ((rc = db_prepare(db, sql_version_insert, &st)) != 0)
-        return rc;
-    db_bind_int(st, 1, in->id);
-    db_bind_int(st, 2, 1);
-    db_bind_cstr(st, 3, in->title);
-    db_bind_cstr(st, 4, in->body_md);
-    db_bind_cstr(st, 5, in->body_html);
-    db_bind_cstr(st, 6, "");
-    bind_id_or_null(st, 7, in->actor);
-    db_bind_int(st, 8, now);
-    if ((rc = run(st)) != 0)
+    if ((rc = version_insert(db, in->id, 1, in->title, in->body_md, in->body_html, "", in->actor,
+                             now)) != 0)
         return rc;
     for (size_t i = 0; i < in->n_files; i++) {
         int64_t fid;
@@ -315,10 +318,8 @@ int dc_store_publish(struct db *db, int64_t actor, int64_t id, int64_t at, const
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, at);
     db_bind_int(st, 3, now_s());
-    rc = db_step(st);
-    int64_t changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc < 0)
+    int64_t changed = 0;
+    if ((rc = db_run(st, &changed)) != 0)
         goto out;
     if (changed == 0) {
         rc = ERR_CONFLICT; /* not a draft any more */
@@ -362,17 +363,7 @@ int dc_store_correct(struct db *db, int64_t actor, int64_t id, const char *title
     db_reset(st);
     if (rc)
         goto out;
-    if ((rc = db_prepare(db, sql_version_insert, &st)) != 0)
-        goto out;
-    db_bind_int(st, 1, id);
-    db_bind_int(st, 2, version);
-    db_bind_cstr(st, 3, title);
-    db_bind_cstr(st, 4, body_md);
-    db_bind_cstr(st, 5, body_html);
-    db_bind_cstr(st, 6, reason);
-    bind_id_or_null(st, 7, actor);
-    db_bind_int(st, 8, now);
-    if ((rc = run(st)) != 0)
+    if ((rc = version_insert(db, id, version, title, body_md, body_html, reason, actor, now)))
         goto out;
     if (!it.secret && (rc = store_search_put(db, it.unit_id, "disclosure", id, title, text)))
         goto out;
@@ -397,10 +388,8 @@ int dc_store_withdraw(struct db *db, int64_t actor, int64_t id, const char *reas
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, now_s());
     db_bind_cstr(st, 3, reason);
-    rc = db_step(st);
-    int64_t changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc < 0)
+    int64_t changed = 0;
+    if ((rc = db_run(st, &changed)) != 0)
         goto out;
     if (changed == 0) {
         rc = ERR_CONFLICT;
@@ -483,10 +472,8 @@ int dc_store_posting_end(struct db *db, int64_t actor, int64_t id, int64_t posti
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, posting_id);
     db_bind_cstr(st, 3, removed_on);
-    rc = db_step(st);
-    int64_t changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc < 0)
+    int64_t changed = 0;
+    if ((rc = db_run(st, &changed)) != 0)
         return rc;
     if (changed == 0)
         return ERR_CONFLICT; /* not a board posting still up, or removed before it was posted */

@@ -403,6 +403,20 @@ int64_t db_changes(struct db_stmt *st)
     return st->changes;
 }
 
+int db_run(struct db_stmt *st, int64_t *changes)
+{
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        rc = ERR_INTERNAL; /* a statement meant to return nothing returned a row */
+    } else if (rc == DB_DONE) {
+        if (changes)
+            *changes = db_changes(st);
+        rc = 0;
+    }
+    db_reset(st);
+    return rc;
+}
+
 int db_rows_json(struct db_stmt *st, json_t **out)
 {
     json_t *arr = json_array();

@@ -467,6 +467,10 @@ static void officials_lists_and_dashboard(void **state)
                        "cong_bo",  "nhap", NULL};
     long long id = create(c, f, NULL, NULL, 0, NULL);
     assert_true(id > 0);
+    /* The menu's link finds each account's own office. */
+    struct h_response *home = h_get(c, "/quan-ly/cong-khai");
+    assert_int_equal(home->status, 303);
+    assert_string_equal(h_header(home, "Location"), "/quan-ly/cong-khai/99001");
     struct h_response *l = h_get(c, "/quan-ly/cong-khai/99001?loai=draft");
     assert_int_equal(l->status, 200);
     assert_true(h_has(l, "Công khai tài sản công quý này (ca H)"));
@@ -492,6 +496,9 @@ static void officials_lists_and_dashboard(void **state)
     assert_true(x->len > 100);
     assert_memory_equal(x->body, "PK", 2);
     struct h_client *prov = signed_in("tinh");
+    struct h_response *ph = h_get(prov, "/quan-ly/cong-khai");
+    assert_int_equal(ph->status, 303);
+    assert_string_equal(h_header(ph, "Location"), "/quan-ly/tuan-thu/99");
     struct h_response *pd = h_get(prov, "/quan-ly/tuan-thu/99");
     assert_int_equal(pd->status, 200);
     assert_true(h_has(pd, "/quan-ly/tuan-thu/99001"));
