@@ -316,16 +316,14 @@ out:
 
 /* ---- households ---------------------------------------------------------------------- */
 
-/* The household list, one page of a village or a commune. Without a search the statements
- * leave out the search clause: SQLite does not fold "$2 = '' OR EXISTS (...)" away at prepare
+/* The household list, one page of a village or a commune. The member count and the
+ * representative's name are columns of households kept by triggers (migration 0008), not a
+ * subquery and a join per row. Without a search the statements leave out the search clause: SQLite does not fold "$2 = '' OR EXISTS (...)" away at prepare
  * time, and evaluating it costs as much as the rest of the page. */
 #define HH_COLUMNS                                                                                 \
     "SELECT h.id, h.code, h.address, h.status, v.code AS village_code, v.name AS village, "        \
-    "COALESCE(r.full_name, '') AS representative, "                                                \
-    "(SELECT COUNT(*) FROM members c WHERE c.household_id = h.id AND c.status = 'active') "        \
-    "AS n_members "                                                                                \
-    "FROM households h JOIN units v ON v.id = h.village_id "                                       \
-    "LEFT JOIN members r ON r.id = h.representative_id "
+    "h.representative_name AS representative, h.n_members "                                        \
+    "FROM households h JOIN units v ON v.id = h.village_id "
 #define HH_SEARCH                                                                                  \
     "AND ($2 = '' OR h.code = $3 OR EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id "  \
     "AND m.name_fold LIKE $2)) "

@@ -1065,3 +1065,16 @@ int h_run_group_(const char *name, const struct CMUnitTest *tests, size_t n, str
         h_log_tail(srv, 40);
     return failed || group_srv_failed ? 1 : 0;
 }
+
+long long h_roll_summary_mismatches(const struct h_server *srv)
+{
+    long long n = -1;
+    if (h_db_int(srv,
+                 "SELECT COUNT(*) FROM households h WHERE h.n_members <> (SELECT COUNT(*) FROM "
+                 "members m WHERE m.household_id = h.id AND m.status = 'active') OR "
+                 "h.representative_name <> COALESCE((SELECT r.full_name FROM members r WHERE "
+                 "r.id = h.representative_id), '')",
+                 &n) != 0)
+        return -1;
+    return n;
+}

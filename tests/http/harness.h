@@ -154,6 +154,10 @@ int h_db_exec(const struct h_server *srv, const char *sql);
 /* The first column of the first row of a query, as an integer. 0 or -1. */
 int h_db_int(const struct h_server *srv, const char *sql, long long *out);
 
+/* Households whose kept summary (n_members, representative_name; migration 0008) disagrees
+ * with their members, or -1 on a database error. Every roll test ends with it at 0. */
+long long h_roll_summary_mismatches(const struct h_server *srv);
+
 /* Runs the danchu binary with args (NULL-terminated, without the program name), feeding
  * stdin_data (or nothing). Fills p; returns p->status. */
 int h_run(const struct h_server *srv, const char *const *args, const char *stdin_data,

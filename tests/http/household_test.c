@@ -438,6 +438,34 @@ static void json_variants_match_html(void **state)
     h_client_free(c);
 }
 
+/* The list shows each household's active members and representative from columns the
+ * database keeps (migration 0008): after every edit above, they agree with the members. */
+static void list_counts_agree_with_members_after_edits(void **state)
+{
+    (void)state;
+    struct h_client *c = head();
+    long long id = add_household(c, "9900101-7010", "Kiều Văn Đếm", "Số 10");
+    const char *m1[] = {"ho_ten", "Kiều Thị Hai", "quan_he", "Vợ", NULL};
+    assert_int_equal(post(c, id, "thanh-vien", m1)->status, 303);
+    const char *m2[] = {"ho_ten", "Kiều Văn Ba", "quan_he", "Con", NULL};
+    assert_int_equal(post(c, id, "thanh-vien", m2)->status, 303);
+    json_t *hh = household(c, id);
+    const char *leave[] = {"thanh_vien", h_fmt(c, "%lld", member_id(hh, "Kiều Văn Ba")), "ly_do",
+                           "left", NULL};
+    assert_int_equal(post(c, id, "roi-ho", leave)->status, 303);
+    const char *rep[] = {"thanh_vien", h_fmt(c, "%lld", member_id(hh, "Kiều Thị Hai")), NULL};
+    assert_int_equal(post(c, id, "dai-dien", rep)->status, 303);
+
+    json_t *list = h_json(h_get(c, "/don-vi/9900101/ho?q=9900101-7010&format=json"));
+    assert_int_equal(h_jint(list, "total"), 1);
+    assert_int_equal(h_jint(list, "households[0].n_members"), 2);
+    assert_string_equal(h_jstr(list, "households[0].representative"), "Kiều Thị Hai");
+    struct h_response *html = h_get(c, "/don-vi/9900101/ho?q=9900101-7010");
+    assert_true(h_has(html, "<td>Kiều Thị Hai</td><td class=\"num\">2</td>"));
+    assert_int_equal(h_roll_summary_mismatches(&srv), 0);
+    h_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +478,7 @@ int main(void)
         cmocka_unit_test(merge_needs_rights_on_the_other_household),
         cmocka_unit_test(move_out_closes_but_keeps_household),
         cmocka_unit_test(json_variants_match_html),
+        cmocka_unit_test(list_counts_agree_with_members_after_edits),
     };
     return h_run_group(tests, &srv);
 }

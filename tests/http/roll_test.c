@@ -229,6 +229,11 @@ static void import_changed_file_updates_only_what_changed(void **state)
     assert_int_equal(n_events(c, "9900102-8102"), ev[1] + 1);
     assert_int_equal(n_events(c, "9900102-8103"), ev[2]);
     assert_int_equal(db_count("SELECT count(*) FROM members"), members + 1);
+    /* The list's member counts and representatives follow the import (migration 0008). */
+    assert_int_equal(h_jint(h_json(h_get(c, "/don-vi/9900102/ho?q=9900102-8102&format=json")),
+                            "households[0].n_members"),
+                     2);
+    assert_int_equal(h_roll_summary_mismatches(&srv), 0);
     h_client_free(c);
 }
 
