@@ -318,8 +318,9 @@ out:
 
 /* The household list, one page of a village or a commune. The member count and the
  * representative's name are columns of households kept by triggers (migration 0008), not a
- * subquery and a join per row. Without a search the statements leave out the search clause: SQLite does not fold "$2 = '' OR EXISTS (...)" away at prepare
- * time, and evaluating it costs as much as the rest of the page. */
+ * subquery and a join per row. Without a search the statements leave out the search clause: SQLite
+ * does not fold "$2 = '' OR EXISTS (...)" away at prepare time, and evaluating it costs as much as
+ * the rest of the page. */
 #define HH_COLUMNS                                                                                 \
     "SELECT h.id, h.code, h.address, h.status, v.code AS village_code, v.name AS village, "        \
     "h.representative_name AS representative, h.n_members "                                        \
