@@ -11,6 +11,7 @@
 #include "core/embed.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/rows.h"
 #include "core/str.h"
 #include "core/utf8.h"
 

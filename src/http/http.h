@@ -124,6 +124,8 @@ struct http_response {
     size_t n_headers;              /* their count */
     const char *set_cookie[4];     /* full Set-Cookie values */
     size_t n_cookies;              /* their count */
+    struct view_rows tables[4];    /* long lists standing at top-level keys of model */
+    size_t n_tables;               /* their count */
 };
 
 /* Hooks the app supplies so that http never includes a module header. */
@@ -190,6 +192,11 @@ void *http_app(const struct http_request *r);
 
 /* 0 when the signed-in person holds perm on the unit with that code (NULL: any unit). */
 int http_authorize(struct http_request *r, const char *perm, const char *unit_code);
+
+/* Puts table t at the top-level key `key` of the view-model: rendered row by row without JSON
+ * objects, and turned into an array of objects only for the JSON variant (view.h, view_rows).
+ * t must live as long as the request (the request arena). At most 4 per response. */
+void http_model_rows(struct http_response *res, const char *key, const struct rows *t);
 
 /* Form error helper: res->status = 422 and model["errors"][field] = message (Vietnamese). */
 void http_form_error(struct http_response *res, const char *field, const char *message);

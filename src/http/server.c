@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <sodium.h>
 #include <stdatomic.h>
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,18 @@ static int csrf_ok(const char *expected, const char *got)
 
 /* ---- responses ----------------------------------------------------------------------- */
 
+void http_model_rows(struct http_response *res, const char *key, const struct rows *t)
+{
+    for (size_t i = 0; i < res->n_tables; i++) {
+        if (strcmp(res->tables[i].name, key) == 0) {
+            res->tables[i].rows = t;
+            return;
+        }
+    }
+    assert(res->n_tables < sizeof res->tables / sizeof res->tables[0]);
+    res->tables[res->n_tables++] = (struct view_rows){key, t};
+}
+
 void http_form_error(struct http_response *res, const char *field, const char *message)
 {
     res->status = 422;
@@ -497,6 +510,8 @@ static enum MHD_Result send_model(struct http_conn *c)
     base_model(c, res->model);
     if (r->want_json || !res->template) {
         json_object_del(res->model, "asset");
+        for (size_t i = 0; i < res->n_tables; i++)
+            json_object_set_new(res->model, res->tables[i].name, rows_json(res->tables[i].rows));
         struct buf out;
         buf_init(&out, c->a);
         if (view_json_dump(res->model, JSON_COMPACT, &out) != 0) {
@@ -507,9 +522,10 @@ static enum MHD_Result send_model(struct http_conn *c)
     }
     struct buf out;
     buf_init(&out, c->a);
+    buf_reserve(&out, 16 * 1024); /* most pages fit: no regrowth while rendering */
     char err[256];
-    if (view_render(srv->cfg.views, res->template, res->model, srv->view_flags, &out, err,
-                    sizeof err) != 0) {
+    if (view_render_rows(srv->cfg.views, res->template, res->model, res->tables, res->n_tables,
+                         srv->view_flags, &out, err, sizeof err) != 0) {
         log_error("render %s: %s", res->template, err);
         const char *msg = err_message_vi(ERR_INTERNAL);
         return send_bytes(c, 500, "text/plain; charset=utf-8", msg, strlen(msg), 0);
@@ -527,6 +543,7 @@ static enum MHD_Result send_error(struct http_conn *c, int code, const char *det
     struct http_response *res = &c->res;
     json_decref(res->model);
     res->model = json_object();
+    res->n_tables = 0;
     res->template = "error";
     res->status = err_http_status(code);
     res->title = "Có lỗi xảy ra";

@@ -104,7 +104,8 @@ int store_lite_bind(struct db_stmt *st, int idx, enum bind_kind k, int64_t i, co
 int store_lite_step(struct db_stmt *st);
 void store_lite_reset(struct db_stmt *st);
 int store_lite_exec(struct db *db, const char *sql);
-int store_lite_row_json(struct db_stmt *st, json_t **row);
+/* Fills out with column c of the current row; text is copied into t's arena. */
+void store_lite_cell(struct db_stmt *st, int c, struct rows *t, struct rows_cell *out);
 int store_lite_backup(struct store *s, const char *path, char *err, size_t err_len);
 
 /* postgres.c */
@@ -125,7 +126,7 @@ int64_t store_pg_col_int(struct db_stmt *st, int col);
 const char *store_pg_col_text(struct db_stmt *st, int col);
 size_t store_pg_col_len(struct db_stmt *st, int col);
 const void *store_pg_col_blob(struct db_stmt *st, int col, size_t *len);
-int store_pg_row_json(struct db_stmt *st, json_t **row);
+void store_pg_cell(struct db_stmt *st, int c, struct rows *t, struct rows_cell *out);
 int store_pg_backup(struct store *s, const char *path, char *err, size_t err_len);
 
 /* migrate.c: applies files (names like "db/migrations/0001_init.sql") in version order. */

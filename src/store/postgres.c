@@ -390,60 +390,52 @@ const void *store_pg_col_blob(struct db_stmt *st, int col, size_t *len)
     return st->blobs[col];
 }
 
-int store_pg_row_json(struct db_stmt *st, json_t **row)
+void store_pg_cell(struct db_stmt *st, int c, struct rows *t, struct rows_cell *out)
 {
-    int n = PQnfields(st->res);
-    json_t *obj = json_object();
-    if (!obj)
-        abort();
-    for (int c = 0; c < n; c++) {
-        json_t *v = NULL;
-        if (PQgetisnull(st->res, st->row, c)) {
-            json_object_set_new_nocheck(obj, PQfname(st->res, c), json_null());
-            continue;
-        }
-        const char *t = PQgetvalue(st->res, st->row, c);
-        size_t len = (size_t)PQgetlength(st->res, st->row, c);
-        int64_t iv;
-        switch (PQftype(st->res, c)) {
-        case OID_INT2:
-        case OID_INT4:
-        case OID_INT8:
-        case OID_OID:
-        case OID_BOOL: /* SQLite has no booleans: 0/1 on both engines */
-            v = json_integer(text_int(t, PQftype(st->res, c)));
-            break;
-        case OID_NUMERIC:
-            /* SUM() of integers is numeric on PostgreSQL and an integer on SQLite. */
-            if (parse_int64(str_c(t), INT64_MIN, INT64_MAX, &iv) == 0) {
-                v = json_integer(iv);
-                break;
-            }
-            /* fall through */
-        case OID_FLOAT4:
-        case OID_FLOAT8:
-            v = json_real(strtod(t, NULL));
-            break;
-        case OID_BYTEA: {
-            size_t bn = 0;
-            unsigned char *b = PQunescapeBytea((const unsigned char *)t, &bn);
-            char *hex = malloc(2 * bn + 1);
-            if (!b || !hex)
-                abort();
-            hex_encode(b, bn, hex);
-            v = json_stringn(hex, 2 * bn);
-            free(hex);
-            PQfreemem(b);
+    memset(out, 0, sizeof *out);
+    if (PQgetisnull(st->res, st->row, c))
+        return;
+    const char *v = PQgetvalue(st->res, st->row, c);
+    size_t len = (size_t)PQgetlength(st->res, st->row, c);
+    int64_t iv;
+    switch (PQftype(st->res, c)) {
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+    case OID_OID:
+    case OID_BOOL: /* SQLite has no booleans: 0/1 on both engines */
+        rows_set_int(out, text_int(v, PQftype(st->res, c)));
+        break;
+    case OID_NUMERIC:
+        /* SUM() of integers is numeric on PostgreSQL and an integer on SQLite. */
+        if (parse_int64(str_c(v), INT64_MIN, INT64_MAX, &iv) == 0) {
+            rows_set_int(out, iv);
             break;
         }
-        default:
-            v = json_stringn(t, len);
-            break;
-        }
-        json_object_set_new_nocheck(obj, PQfname(st->res, c), v ? v : json_null());
+        /* fall through */
+    case OID_FLOAT4:
+    case OID_FLOAT8:
+        out->kind = ROWS_REAL;
+        out->d = strtod(v, NULL);
+        break;
+    case OID_BYTEA: {
+        /* Rows carry text: bytes travel as lower-case hex. */
+        size_t bn = 0;
+        unsigned char *b = PQunescapeBytea((const unsigned char *)v, &bn);
+        if (!b)
+            abort();
+        char *hex = arena_alloc(t->a, 2 * bn + 1);
+        hex_encode(b, bn, hex);
+        PQfreemem(b);
+        out->kind = ROWS_TEXT;
+        out->s = hex;
+        out->len = 2 * bn;
+        break;
     }
-    *row = obj;
-    return 0;
+    default:
+        rows_set_textn(t, out, v, len);
+        break;
+    }
 }
 
 /* libpq's environment variables, so that pg_dump gets the password without it showing in

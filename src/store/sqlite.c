@@ -177,49 +177,36 @@ int store_lite_exec(struct db *db, const char *sql)
     return rc == SQLITE_OK ? 0 : lite_err(db, rc);
 }
 
-int store_lite_row_json(struct db_stmt *st, json_t **row)
+void store_lite_cell(struct db_stmt *st, int c, struct rows *t, struct rows_cell *out)
 {
-    int n = sqlite3_column_count(st->lite);
-    json_t *obj = json_object();
-    if (!obj)
-        abort();
-    for (int c = 0; c < n; c++) {
-        json_t *v = NULL;
-        switch (sqlite3_column_type(st->lite, c)) {
-        case SQLITE_INTEGER:
-            v = json_integer(sqlite3_column_int64(st->lite, c));
-            break;
-        case SQLITE_FLOAT:
-            v = json_real(sqlite3_column_double(st->lite, c));
-            break;
-        case SQLITE_TEXT:
-            v = json_stringn((const char *)sqlite3_column_text(st->lite, c),
-                             (size_t)sqlite3_column_bytes(st->lite, c));
-            break;
-        case SQLITE_BLOB: {
-            /* JSON has no bytes: blobs travel as lower-case hex. */
-            size_t len = (size_t)sqlite3_column_bytes(st->lite, c);
-            const unsigned char *p = sqlite3_column_blob(st->lite, c);
-            char *hex = malloc(2 * len + 1);
-            if (!hex)
-                abort();
-            hex_encode(p, len, hex);
-            v = json_stringn(hex, 2 * len);
-            free(hex);
-            break;
-        }
-        default:
-            break;
-        }
-        if (!v) {
-            /* NULL, or text that is not UTF-8 (never stored by danchu itself). */
-            v = json_null();
-        }
-        /* Column names come from our own SQL: ASCII, no need to check them. */
-        json_object_set_new_nocheck(obj, sqlite3_column_name(st->lite, c), v);
+    memset(out, 0, sizeof *out);
+    switch (sqlite3_column_type(st->lite, c)) {
+    case SQLITE_INTEGER:
+        rows_set_int(out, sqlite3_column_int64(st->lite, c));
+        break;
+    case SQLITE_FLOAT:
+        out->kind = ROWS_REAL;
+        out->d = sqlite3_column_double(st->lite, c);
+        break;
+    case SQLITE_TEXT: {
+        const char *v = (const char *)sqlite3_column_text(st->lite, c);
+        rows_set_textn(t, out, v, (size_t)sqlite3_column_bytes(st->lite, c));
+        break;
     }
-    *row = obj;
-    return 0;
+    case SQLITE_BLOB: {
+        /* Rows carry text: bytes travel as lower-case hex. */
+        size_t len = (size_t)sqlite3_column_bytes(st->lite, c);
+        const unsigned char *p = sqlite3_column_blob(st->lite, c);
+        char *hex = arena_alloc(t->a, 2 * len + 1);
+        hex_encode(p, len, hex);
+        out->kind = ROWS_TEXT;
+        out->s = hex;
+        out->len = 2 * len;
+        break;
+    }
+    default:
+        break;
+    }
 }
 
 int store_lite_backup(struct store *s, const char *path, char *err, size_t err_len)

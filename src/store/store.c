@@ -417,30 +417,55 @@ int db_run(struct db_stmt *st, int64_t *changes)
     return rc;
 }
 
+/* An empty table with st's columns (known once it has run) and room for extra ones. */
+static struct rows *rows_for(struct db_stmt *st, struct arena *a, size_t extra_cols)
+{
+    int n = db_column_count(st);
+    if (n < 0)
+        n = 0;
+    struct rows *t = rows_new(a, (size_t)n + extra_cols);
+    /* Column names live only as long as the statement's result: copied. */
+    for (int c = 0; c < n; c++)
+        rows_add_col(t, arena_strdup(a, db_column_name(st, c)));
+    return t;
+}
+
+int db_rows(struct db_stmt *st, struct arena *a, size_t extra_cols, struct rows **out)
+{
+    struct rows *t = NULL;
+    size_t n_sql = 0;
+    int rc;
+    *out = NULL;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (!t) {
+            t = rows_for(st, a, extra_cols);
+            n_sql = t->n_cols;
+        }
+        struct rows_cell *row = rows_add_row(t);
+        for (size_t c = 0; c < n_sql; c++) {
+            if (st->db->kind == STORE_SQLITE)
+                store_lite_cell(st, (int)c, t, &row[c]);
+            else
+                store_pg_cell(st, (int)c, t, &row[c]);
+        }
+    }
+    if (!t && rc >= 0)
+        t = rows_for(st, a, extra_cols);
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    *out = t;
+    return 0;
+}
+
 int db_rows_json(struct db_stmt *st, json_t **out)
 {
-    json_t *arr = json_array();
-    int rc;
-
-    *out = NULL;
-    if (!arr)
-        abort();
-    while ((rc = db_step(st)) == DB_ROW) {
-        json_t *row = NULL;
-        rc = st->db->kind == STORE_SQLITE ? store_lite_row_json(st, &row)
-                                          : store_pg_row_json(st, &row);
-        if (rc != 0)
-            goto out;
-        json_array_append_new(arr, row);
-    }
-out:
-    db_reset(st);
-    if (rc < 0) {
-        json_decref(arr);
-        return rc;
-    }
-    *out = arr;
-    return 0;
+    struct arena *a = arena_new(0);
+    struct rows *t;
+    int rc = db_rows(st, a, 0, &t);
+    *out = rc == 0 ? rows_json(t) : NULL;
+    arena_free(a);
+    return rc;
 }
 
 int store_backup(struct store *s, const char *path, char *err, size_t err_len)

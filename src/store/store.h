@@ -92,6 +92,10 @@ int64_t db_changes(struct db_stmt *st);
 /* Runs a bound statement that returns no rows, then resets it: 0 (with *changes, may be NULL,
  * the rows it changed), ERR_INTERNAL if it returned a row, or the engine's error. */
 int db_run(struct db_stmt *st, int64_t *changes);
+/* Runs a bound statement and returns all rows as a table in arena a (core/rows.h), with room
+ * for extra_cols computed columns after the statement's own; then resets the statement. The
+ * fast way to a long list: no JSON object per row. Cells are typed as db_rows_json says. */
+int db_rows(struct db_stmt *st, struct arena *a, size_t extra_cols, struct rows **out);
 /* Runs a bound statement and returns all rows as a new JSON array of objects keyed by
  * column name (integers for integer columns, including PostgreSQL booleans as 0/1 and
  * integral numeric sums; reals for floats; blobs as hex strings; strings otherwise; null for

@@ -116,10 +116,12 @@ static int page_households(struct http_request *r, struct http_response *res)
     if (rc)
         return rc;
     const char *q = http_param(r, "q");
-    rc = units_households_json(r->db, r->a, &u, q ? q : "", (int)http_param_int(r, "trang", 1),
-                               PER_PAGE, res->model);
+    struct rows *households;
+    rc = units_households_page(r->db, r->a, &u, q ? q : "", (int)http_param_int(r, "trang", 1),
+                               PER_PAGE, res->model, &households);
     if (rc)
         return rc;
+    http_model_rows(res, "households", households);
     json_object_set_new(res->model, "q", json_string(q ? q : ""));
     json_object_set_new(res->model, "can_edit",
                         json_boolean(http_authorize(r, "roll.edit", u.code) == 0 &&

@@ -21,10 +21,11 @@ static const char sql_unit_rename[] = "UPDATE units SET name = $2, name_fold = $
 static const char sql_units_all[] =
     "SELECT u.code, u.kind, u.name, COALESCE(p.code, '') AS parent FROM units u "
     "LEFT JOIN units p ON p.id = u.parent_id ORDER BY u.code";
+/* Active households of each child: a village's own count, a commune's the sum of its villages'
+ * (both kept by triggers, migration 0008). */
 static const char sql_units_children[] =
-    "SELECT u.id, u.code, u.kind, u.name, "
-    "(SELECT COUNT(*) FROM households h WHERE (h.village_id = u.id OR h.commune_id = u.id) "
-    "AND h.status = 'active') AS n_households "
+    "SELECT u.id, u.code, u.kind, u.name, u.n_active + "
+    "COALESCE((SELECT SUM(c.n_active) FROM units c WHERE c.parent_id = u.id), 0) AS n_households "
     "FROM units u WHERE u.parent_id = $1 ORDER BY u.code";
 
 static const char *const unit_kinds[][2] = {
@@ -337,10 +338,10 @@ static const char sql_hh_page_village[] =
 static const char sql_hh_page_commune[] =
     HH_COLUMNS "WHERE h.commune_id = $1 " HH_SEARCH "ORDER BY h.status, v.code, h.code "
                "LIMIT $4 OFFSET $5";
-static const char sql_hh_count_village_all[] =
-    "SELECT COUNT(*) FROM households WHERE village_id = $1";
+/* Without a search, the counts kept by triggers (migration 0008). */
+static const char sql_hh_count_village_all[] = "SELECT n_households FROM units WHERE id = $1";
 static const char sql_hh_count_commune_all[] =
-    "SELECT COUNT(*) FROM households WHERE commune_id = $1";
+    "SELECT COALESCE(SUM(n_households), 0) FROM units WHERE parent_id = $1";
 static const char sql_hh_page_village_all[] =
     HH_COLUMNS "WHERE h.village_id = $1 ORDER BY h.status, h.code LIMIT $2 OFFSET $3";
 static const char sql_hh_page_commune_all[] =
@@ -487,8 +488,8 @@ static const char *birth_vn(struct arena *a, const char *birth)
     return birth;
 }
 
-int units_households_json(struct db *db, struct arena *a, const struct unit *u, const char *q,
-                          int page, int per_page, json_t *model)
+int units_households_page(struct db *db, struct arena *a, const struct unit *u, const char *q,
+                          int page, int per_page, json_t *model, struct rows **rows)
 {
     const char *fold = q ? utf8_fold(a, q, strlen(q), NULL) : "";
     if (!fold)
@@ -534,19 +535,17 @@ int units_households_json(struct db *db, struct arena *a, const struct unit *u, 
     }
     db_bind_int(st, next, per_page);
     db_bind_int(st, next + 1, (int64_t)(page - 1) * per_page);
-    json_t *rows;
-    if ((rc = db_rows_json(st, &rows)) != 0)
+    struct rows *t;
+    if ((rc = db_rows(st, a, 2, &t)) != 0)
         return rc;
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        const char *s = json_string_value(json_object_get(row, "status"));
-        json_object_set_new_nocheck(row, "status_label",
-                                    json_string_nocheck(status_label(s ? s : "")));
-        json_object_set_new_nocheck(row, "active", json_boolean(s && strcmp(s, "active") == 0));
+    int status = rows_col(t, "status", 6);
+    size_t label = rows_add_col(t, "status_label"), active = rows_add_col(t, "active");
+    for (size_t i = 0; status >= 0 && i < t->n_rows; i++) {
+        const char *s = rows_text(rows_at(t, i, (size_t)status));
+        rows_set_text(rows_at(t, i, label), status_label(s ? s : ""));
+        rows_set_bool(rows_at(t, i, active), s && strcmp(s, "active") == 0);
     }
-    json_object_set_new(model, "households", rows);
+    *rows = t;
     json_object_set_new(model, "total", json_integer(total));
     json_object_set_new(model, "page", json_integer(page));
     json_object_set_new(model, "pages", json_integer(pages));

@@ -79,9 +79,11 @@ int units_roll_import(struct db *db, struct arena *a, int64_t actor, int64_t uni
                       const char *bytes, size_t len, struct roll_import_report *report);
 
 /* Households of a unit (village, or all villages of a commune), filtered by q (name or code,
- * folded), one page of per_page. Adds "households", "total", "page", "pages". */
-int units_households_json(struct db *db, struct arena *a, const struct unit *u, const char *q,
-                          int page, int per_page, json_t *model);
+ * folded), one page of per_page: the rows into *rows (arena a; columns id, code, address,
+ * status, village_code, village, representative, n_members, status_label, active), and
+ * "total", "page", "pages", "prev_page", "next_page" into model. */
+int units_households_page(struct db *db, struct arena *a, const struct unit *u, const char *q,
+                          int page, int per_page, json_t *model, struct rows **rows);
 /* One household with members and history into model. */
 int units_household_json(struct db *db, struct arena *a, int64_t household_id, json_t *model);
 /* The village and commune ids of a household. */

@@ -32,9 +32,19 @@ enum {
     MAX_OUTPUT = (size_t)64 << 20, /* bytes one render may append */
 };
 
+/* What a name resolves to: a JSON value, a table (core/rows.h), one row of it, or one cell;
+ * all empty when the name resolves to nothing. */
+struct val {
+    json_t *j;                    /* a JSON value */
+    const struct rows *t;         /* a table, or the table of the row */
+    size_t row;                   /* the row, when is_row */
+    int is_row;                   /* t and row name one row */
+    const struct rows_cell *cell; /* a cell */
+};
+
 /* One level of the context stack. */
 struct ctx {
-    json_t *v;            /* the value pushed (may be NULL for none) */
+    struct val v;         /* the value pushed (all empty for none) */
     const struct ctx *up; /* the level below, NULL at the root */
 };
 
@@ -55,10 +65,17 @@ struct render {
     int flags;                            /* MUSTACHE_STRICT */
     const struct mustache *tpl;           /* template of the nodes being rendered */
     const struct frame *args;             /* innermost parent, or NULL */
-    unsigned depth;                       /* expansions entered */
-    size_t steps;                         /* nodes visited */
-    char *err;                            /* where a message goes */
-    size_t err_len;                       /* bytes available at err */
+    const struct view_rows *tables;       /* tables standing at top-level keys */
+    size_t n_tables;                      /* their count */
+    struct col_memo {
+        const char *name;     /* a name part of the template (its address is its identity) */
+        const struct rows *t; /* the table it was looked up in */
+        int col;              /* the column it found, or -1 */
+    } cols[32];               /* rows_col() answers, hashed by name address */
+    unsigned depth;           /* expansions entered */
+    size_t steps;             /* nodes visited */
+    char *err;                /* where a message goes */
+    size_t err_len;           /* bytes available at err */
 };
 
 static int render_nodes(struct render *r, const struct node *nodes, size_t n, const struct ctx *cx,
@@ -82,41 +99,54 @@ static int fail(struct render *r, int code, const struct node *n, const char *fm
     return code;
 }
 
+/* The entity of each byte that needs one, else NULL, and how many bytes it adds. */
+static const char *const html_entity[256] = {
+    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+static const unsigned char html_extra[256] = {
+    ['&'] = 4, ['<'] = 3, ['>'] = 3, ['"'] = 5, ['\''] = 4,
+};
+
 void view_html_escape(struct buf *b, const char *s, size_t n)
 {
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *rep;
-        size_t rep_len;
-        switch (s[i]) {
-        case '&':
-            rep = "&amp;";
-            rep_len = 5;
-            break;
-        case '<':
-            rep = "&lt;";
-            rep_len = 4;
-            break;
-        case '>':
-            rep = "&gt;";
-            rep_len = 4;
-            break;
-        case '"':
-            rep = "&quot;";
-            rep_len = 6;
-            break;
-        case '\'':
-            rep = "&#39;";
-            rep_len = 5;
-            break;
-        default:
-            continue;
-        }
-        buf_append(b, s + run, i - run);
-        buf_append(b, rep, rep_len);
-        run = i + 1;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t extra = 0;
+    for (size_t i = 0; i < n; i++)
+        extra += html_extra[p[i]];
+    if (extra == 0) {
+        buf_append(b, s, n);
+        return;
     }
-    buf_append(b, s + run, n - run);
+    /* Most values need no entity at all; those that do are sized once and written once. */
+    buf_reserve(b, n + extra);
+    char *o = b->ptr + b->len;
+    for (size_t i = 0; i < n; i++) {
+        const char *rep = html_entity[p[i]];
+        if (rep) {
+            size_t k = (size_t)html_extra[p[i]] + 1;
+            memcpy(o, rep, k);
+            o += k;
+        } else {
+            *o++ = (char)p[i];
+        }
+    }
+    *o = '\0';
+    b->len = (size_t)(o - b->ptr);
+}
+
+/* Decimal digits of v (no printf: pages print hundreds of numbers). */
+static void put_int(struct buf *b, int64_t v)
+{
+    char tmp[24];
+    char *end = tmp + sizeof tmp, *p = end;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    buf_append(b, p, (size_t)(end - p));
 }
 
 /* Shortest "%g" form that reads back as the same double. */
@@ -131,19 +161,49 @@ static void put_real(struct buf *b, double d)
     buf_puts(b, tmp);
 }
 
-static void put_value(struct buf *b, const json_t *v, int escape)
+static void put_text_value(struct buf *b, const char *s, size_t n, int escape)
 {
-    char tmp[32];
+    if (escape)
+        view_html_escape(b, s, n);
+    else
+        buf_append(b, s, n);
+}
+
+static void put_cell(struct buf *b, const struct rows_cell *c, int escape)
+{
+    switch (c->kind) {
+    case ROWS_TEXT:
+        put_text_value(b, c->s, c->len, escape);
+        break;
+    case ROWS_INT:
+        put_int(b, c->i);
+        break;
+    case ROWS_REAL:
+        put_real(b, c->d);
+        break;
+    case ROWS_BOOL:
+        buf_puts(b, c->i ? "true" : "false");
+        break;
+    case ROWS_NULL:
+        break;
+    }
+}
+
+static void put_value(struct buf *b, const struct val *val, int escape)
+{
+    if (val->cell) {
+        put_cell(b, val->cell, escape);
+        return;
+    }
+    const json_t *v = val->j;
+    if (!v)
+        return; /* tables and rows print nothing, as objects and lists do */
     switch (json_typeof(v)) {
     case JSON_STRING:
-        if (escape)
-            view_html_escape(b, json_string_value(v), json_string_length(v));
-        else
-            buf_append(b, json_string_value(v), json_string_length(v));
+        put_text_value(b, json_string_value(v), json_string_length(v), escape);
         break;
     case JSON_INTEGER:
-        snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        buf_puts(b, tmp);
+        put_int(b, json_integer_value(v));
         break;
     case JSON_REAL:
         put_real(b, json_real_value(v));
@@ -179,24 +239,74 @@ static void put_text(struct buf *b, const struct node *n, const char *ind, size_
     }
 }
 
-/* The value a name resolves to in the context stack, or NULL. Each level searched is a step. */
-static json_t *lookup(struct render *r, const struct node *n, const struct ctx *cx)
+static int found(const struct val *v)
+{
+    return v->j || v->t || v->cell;
+}
+
+/* Looks name up in one context level; 1 when found (into *out). The root level offers the
+ * render's tables before the JSON document. */
+static int lookup_level(struct render *r, const struct ctx *cx, const struct name_part name,
+                        struct val *out)
+{
+    const struct val *in = &cx->v;
+    if (!cx->up) {
+        for (size_t i = 0; i < r->n_tables; i++) {
+            if (strlen(r->tables[i].name) == name.len &&
+                memcmp(r->tables[i].name, name.ptr, name.len) == 0) {
+                *out = (struct val){.t = r->tables[i].rows};
+                return 1;
+            }
+        }
+    }
+    if (in->is_row) {
+        /* A row section looks the same few names up in every row: remember each answer. */
+        struct col_memo *m = &r->cols[((uintptr_t)name.ptr >> 2) % 32];
+        if (m->name != name.ptr || m->t != in->t)
+            *m = (struct col_memo){name.ptr, in->t, rows_col(in->t, name.ptr, name.len)};
+        int col = m->col;
+        if (col < 0)
+            return 0;
+        *out = (struct val){.cell = rows_at(in->t, in->row, (size_t)col)};
+        return 1;
+    }
+    if (json_is_object(in->j)) {
+        json_t *v = json_object_getn(in->j, name.ptr, name.len);
+        if (v) {
+            *out = (struct val){.j = v};
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The value a name resolves to in the context stack (empty when none). Each level searched is
+ * a step. Dotted names go on through JSON objects only. */
+static struct val lookup(struct render *r, const struct node *n, const struct ctx *cx)
 {
     if (n->n_parts == 0)
         return cx->v;
-    json_t *v = NULL;
-    for (; cx && !v; cx = cx->up) {
+    struct val v = {0};
+    for (; cx; cx = cx->up) {
         r->steps++;
-        if (json_is_object(cx->v))
-            v = json_object_getn(cx->v, n->parts[0].ptr, n->parts[0].len);
+        if (lookup_level(r, cx, n->parts[0], &v))
+            break;
     }
-    for (size_t i = 1; v && i < n->n_parts; i++)
-        v = json_is_object(v) ? json_object_getn(v, n->parts[i].ptr, n->parts[i].len) : NULL;
+    for (size_t i = 1; found(&v) && i < n->n_parts; i++) {
+        json_t *next =
+            json_is_object(v.j) ? json_object_getn(v.j, n->parts[i].ptr, n->parts[i].len) : NULL;
+        v = (struct val){.j = next};
+    }
     return v;
 }
 
-static int falsy(const json_t *v)
+static int falsy(const struct val *val)
 {
+    if (val->cell)
+        return val->cell->kind == ROWS_NULL || (val->cell->kind == ROWS_BOOL && !val->cell->i);
+    if (val->t)
+        return !val->is_row && val->t->n_rows == 0;
+    const json_t *v = val->j;
     return !v || json_is_false(v) || json_is_null(v) ||
            (json_is_array(v) && json_array_size(v) == 0);
 }
@@ -286,18 +396,27 @@ static int render_block(struct render *r, const struct node *n, const struct ctx
 static int render_section(struct render *r, const struct node *n, const struct ctx *cx,
                           const char *ind, size_t ind_len)
 {
-    json_t *v = lookup(r, n, cx);
+    struct val v = lookup(r, n, cx);
     if (n->kind == NODE_INVERTED)
-        return falsy(v) ? render_nodes(r, n->kids, n->n_kids, cx, ind, ind_len) : 0;
-    if (falsy(v))
+        return falsy(&v) ? render_nodes(r, n->kids, n->n_kids, cx, ind, ind_len) : 0;
+    if (falsy(&v))
         return 0;
-    if (!json_is_array(v)) {
+    if (v.t && !v.is_row) {
+        for (size_t i = 0; i < v.t->n_rows; i++) {
+            struct ctx top = {{.t = v.t, .row = i, .is_row = 1}, cx};
+            int rc = render_nodes(r, n->kids, n->n_kids, &top, ind, ind_len);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    if (!json_is_array(v.j)) {
         struct ctx top = {v, cx};
         return render_nodes(r, n->kids, n->n_kids, &top, ind, ind_len);
     }
-    size_t count = json_array_size(v);
+    size_t count = json_array_size(v.j);
     for (size_t i = 0; i < count; i++) {
-        struct ctx top = {json_array_get(v, i), cx};
+        struct ctx top = {{.j = json_array_get(v.j, i)}, cx};
         int rc = render_nodes(r, n->kids, n->n_kids, &top, ind, ind_len);
         if (rc)
             return rc;
@@ -332,9 +451,9 @@ static int render_nodes(struct render *r, const struct node *nodes, size_t n, co
             break;
         case NODE_VAR:
         case NODE_RAW: {
-            json_t *v = lookup(r, nd, cx);
-            if (v)
-                put_value(r->out, v, nd->kind == NODE_VAR);
+            struct val v = lookup(r, nd, cx);
+            if (found(&v))
+                put_value(r->out, &v, nd->kind == NODE_VAR);
             else if (r->flags & MUSTACHE_STRICT)
                 rc = fail(r, ERR_INVALID, nd, "missing key '%.*s'", (int)nd->len, nd->str);
             break;
@@ -362,16 +481,25 @@ out:
 int mustache_render(const struct mustache *t, json_t *data, const struct mustache_loader *partials,
                     int flags, struct buf *out, char *err, size_t err_len)
 {
+    return mustache_render_rows(t, data, NULL, 0, partials, flags, out, err, err_len);
+}
+
+int mustache_render_rows(const struct mustache *t, json_t *data, const struct view_rows *tables,
+                         size_t n_tables, const struct mustache_loader *partials, int flags,
+                         struct buf *out, char *err, size_t err_len)
+{
     struct render r = {
         .out = out,
         .out_start = out->len,
         .loader = partials,
         .flags = flags,
         .tpl = t,
+        .tables = tables,
+        .n_tables = n_tables,
         .err = err,
         .err_len = err_len,
     };
-    struct ctx root = {data, NULL};
+    struct ctx root = {{.j = data}, NULL};
     if (err_len)
         err[0] = '\0';
     buf_append(out, "", 0); /* out->ptr is a string even when nothing is rendered */

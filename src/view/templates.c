@@ -146,11 +146,18 @@ size_t view_templates_count(const struct view_templates *reg)
 int view_render(const struct view_templates *reg, const char *name, json_t *data, int flags,
                 struct buf *out, char *err, size_t err_len)
 {
+    return view_render_rows(reg, name, data, NULL, 0, flags, out, err, err_len);
+}
+
+int view_render_rows(const struct view_templates *reg, const char *name, json_t *data,
+                     const struct view_rows *tables, size_t n_tables, int flags, struct buf *out,
+                     char *err, size_t err_len)
+{
     const struct mustache *t = view_templates_find(reg, name);
     if (!t) {
         snprintf(err, err_len, "no template '%s'", name);
         return ERR_NOT_FOUND;
     }
     struct mustache_loader loader = {load, (void *)reg};
-    return mustache_render(t, data, &loader, flags, out, err, err_len);
+    return mustache_render_rows(t, data, tables, n_tables, &loader, flags, out, err, err_len);
 }

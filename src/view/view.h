@@ -33,6 +33,7 @@
 
 #include "core/arena.h"
 #include "core/embed.h"
+#include "core/rows.h"
 
 /* A compiled template. */
 struct mustache;
@@ -85,6 +86,22 @@ const char *mustache_name(const struct mustache *t);
 int mustache_render(const struct mustache *t, json_t *data, const struct mustache_loader *partials,
                     int flags, struct buf *out, char *err, size_t err_len);
 
+/*
+ * A table (core/rows.h) that stands in the view-model at the top-level key `name`, for long
+ * lists: a section over it runs once per row, names inside look up the row's columns first,
+ * a cell prints like the JSON value it would be (rows_cell_json), NULL and false cells are
+ * falsy, an empty table is falsy. The JSON variant of a page puts rows_json(rows) there.
+ */
+struct view_rows {
+    const char *name;        /* top-level key */
+    const struct rows *rows; /* the table (borrowed) */
+};
+
+/* mustache_render() with tables at top-level keys (they win over the document's keys). */
+int mustache_render_rows(const struct mustache *t, json_t *data, const struct view_rows *tables,
+                         size_t n_tables, const struct mustache_loader *partials, int flags,
+                         struct buf *out, char *err, size_t err_len);
+
 /* Appends n bytes of s to b with & < > " ' replaced by HTML entities. */
 void view_html_escape(struct buf *b, const char *s, size_t n);
 
@@ -118,6 +135,10 @@ size_t view_templates_count(const struct view_templates *reg);
  */
 int view_render(const struct view_templates *reg, const char *name, json_t *data, int flags,
                 struct buf *out, char *err, size_t err_len);
+/* The same with tables at top-level keys (see struct view_rows). */
+int view_render_rows(const struct view_templates *reg, const char *name, json_t *data,
+                     const struct view_rows *tables, size_t n_tables, int flags, struct buf *out,
+                     char *err, size_t err_len);
 
 /*
  * jansson's memory (jsonmem.c). view_json_mem_init() must run before any

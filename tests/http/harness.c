@@ -1076,5 +1076,12 @@ long long h_roll_summary_mismatches(const struct h_server *srv)
                  "r.id = h.representative_id), '')",
                  &n) != 0)
         return -1;
-    return n;
+    long long units = -1;
+    if (h_db_int(srv,
+                 "SELECT COUNT(*) FROM units u WHERE u.n_households <> (SELECT COUNT(*) FROM "
+                 "households h WHERE h.village_id = u.id) OR u.n_active <> (SELECT COUNT(*) FROM "
+                 "households h WHERE h.village_id = u.id AND h.status = 'active')",
+                 &units) != 0)
+        return -1;
+    return n + units;
 }

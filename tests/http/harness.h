@@ -155,7 +155,8 @@ int h_db_exec(const struct h_server *srv, const char *sql);
 int h_db_int(const struct h_server *srv, const char *sql, long long *out);
 
 /* Households whose kept summary (n_members, representative_name; migration 0008) disagrees
- * with their members, or -1 on a database error. Every roll test ends with it at 0. */
+ * with their members, plus units whose kept counts (n_households, n_active) disagree with
+ * their households, or -1 on a database error. Roll tests end with it at 0. */
 long long h_roll_summary_mismatches(const struct h_server *srv);
 
 /* Runs the danchu binary with args (NULL-terminated, without the program name), feeding
