@@ -165,6 +165,92 @@ static void numbers_and_truthiness(void **state)
            "{\"z\": 0, \"e\": \"\", \"f\": false, \"n\": null, \"l\": []}", NULL, "ze");
 }
 
+/* A table of three households with every kind of cell, and a computed flag column. */
+static struct rows *household_rows(struct arena *a)
+{
+    struct rows *t = rows_new(a, 6);
+    rows_add_col(t, "code");
+    rows_add_col(t, "name");
+    rows_add_col(t, "n");
+    rows_add_col(t, "note");
+    rows_add_col(t, "share");
+    size_t active = rows_add_col(t, "active");
+    const char *codes[] = {"H-1", "H-2", "H-3"};
+    const char *names[] = {"Nguyễn Văn <An>", "Trần \"Bình\" & Co", "Lê Thị Cúc"};
+    for (size_t i = 0; i < 3; i++) {
+        struct rows_cell *row = rows_add_row(t);
+        rows_set_text(&row[0], codes[i]);
+        rows_set_textn(t, &row[1], names[i], strlen(names[i]));
+        rows_set_int(&row[2], (int64_t)i * 10 - 10); /* -10, 0, 10 */
+        if (i == 1)
+            rows_set_text(&row[3], ""); /* "" is truthy, NULL is not */
+        row[4] = (struct rows_cell){.kind = ROWS_REAL, .d = 0.25 * (double)i};
+        rows_set_bool(rows_at(t, i, active), i != 2);
+    }
+    return t;
+}
+
+/* Rows render as the same data as JSON would: same output through both paths. */
+static void rows_render_like_their_json(void **state)
+{
+    (void)state;
+    const char *text = "{{title}}:{{#hh}}[{{code}} {{name}} {{{name}}} {{n}} "
+                       "{{#note}}note{{/note}}{{^note}}-{{/note}} {{share}} "
+                       "{{#active}}on{{/active}}{{^active}}off{{/active}} {{title}}]{{/hh}}"
+                       "{{^hh}}none{{/hh}}{{^empty}}empty{{/empty}}{{#empty}}rows{{/empty}}";
+    struct arena *a = arena_new(0);
+    struct rows *t = household_rows(a);
+    struct rows *empty = rows_new(a, 2);
+    rows_add_col(empty, "code");
+    struct mustache *m = NULL;
+    assert_int_equal(mustache_compile("rows", text, strlen(text), &m, NULL, 0), 0);
+    json_t *data = json_pack("{s:s}", "title", "Thôn 1");
+    struct view_rows tables[] = {{"hh", t}, {"empty", empty}};
+    struct buf with_rows;
+    buf_init(&with_rows, NULL);
+    char err[256];
+    assert_int_equal(mustache_render_rows(m, data, tables, 2, NULL, MUSTACHE_STRICT, &with_rows,
+                                          err, sizeof err),
+                     0);
+    /* The same model with the tables as JSON arrays. */
+    json_object_set_new(data, "hh", rows_json(t));
+    json_object_set_new(data, "empty", rows_json(empty));
+    struct buf with_json;
+    buf_init(&with_json, NULL);
+    assert_int_equal(mustache_render(m, data, NULL, MUSTACHE_STRICT, &with_json, err, sizeof err),
+                     0);
+    assert_string_equal(with_rows.ptr, with_json.ptr);
+    assert_non_null(strstr(with_rows.ptr, "[H-1 Nguyễn Văn &lt;An&gt; Nguyễn Văn <An> -10 - 0 on "
+                                          "Thôn 1]"));
+    assert_non_null(strstr(with_rows.ptr, "Trần &quot;Bình&quot; &amp; Co"));
+    assert_non_null(strstr(with_rows.ptr, " 0 note 0.25 on "));
+    assert_non_null(strstr(with_rows.ptr, "[H-3 Lê Thị Cúc Lê Thị Cúc 10 - 0.5 off Thôn 1]empty"));
+    assert_null(strstr(with_rows.ptr, "none"));
+    /* JSON keeps the kinds: integers, reals, strings, booleans, null. */
+    json_t *j = json_object_get(data, "hh");
+    assert_int_equal(json_array_size(j), 3);
+    assert_true(json_is_integer(json_object_get(json_array_get(j, 0), "n")));
+    assert_true(json_is_null(json_object_get(json_array_get(j, 0), "note")));
+    assert_true(json_is_real(json_object_get(json_array_get(j, 2), "share")));
+    assert_true(json_is_false(json_object_get(json_array_get(j, 2), "active")));
+    /* A name no row column has, in strict mode, is still an error. */
+    struct mustache *bad = NULL;
+    assert_int_equal(mustache_compile("bad", "{{#hh}}{{missing}}{{/hh}}", 25, &bad, NULL, 0), 0);
+    struct buf out;
+    buf_init(&out, NULL);
+    assert_int_equal(
+        mustache_render_rows(bad, data, tables, 2, NULL, MUSTACHE_STRICT, &out, err, sizeof err),
+        ERR_INVALID);
+    assert_non_null(strstr(err, "missing"));
+    buf_free(&out);
+    mustache_free(bad);
+    buf_free(&with_rows);
+    buf_free(&with_json);
+    json_decref(data);
+    mustache_free(m);
+    arena_free(a);
+}
+
 static void layout_with_blocks(void **state)
 {
     (void)state;
@@ -412,6 +498,7 @@ int main(void)
         cmocka_unit_test(strict_missing_partial_is_error),
         cmocka_unit_test(escapes_script_quotes_and_ampersands),
         cmocka_unit_test(numbers_and_truthiness),
+        cmocka_unit_test(rows_render_like_their_json),
         cmocka_unit_test(layout_with_blocks),
         cmocka_unit_test(renders_fifty_rows),
         cmocka_unit_test(unbalanced_sections_fail_to_compile),
