@@ -235,7 +235,7 @@ void buf_reserve(struct buf *b, size_t extra)
     b->cap = cap;
 }
 
-void buf_append(struct buf *b, const void *p, size_t n)
+void buf_append_slow(struct buf *b, const void *p, size_t n)
 {
     buf_reserve(b, n);
     if (n)

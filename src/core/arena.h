@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct arena_block;
 
@@ -58,7 +59,19 @@ struct buf {
 void buf_init(struct buf *b, struct arena *a);
 void buf_free(struct buf *b);
 void buf_reserve(struct buf *b, size_t extra);
-void buf_append(struct buf *b, const void *p, size_t n);
+void buf_append_slow(struct buf *b, const void *p, size_t n);
+/* Appends n bytes (inline when they fit: rendering appends thousands of short pieces). */
+static inline void buf_append(struct buf *b, const void *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        buf_append_slow(b, p, n);
+        return;
+    }
+    if (n)
+        memcpy(b->ptr + b->len, p, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+}
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

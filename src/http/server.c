@@ -669,14 +669,26 @@ static int wants_json(struct http_conn *c, const struct http_params *query)
     return acc && strstr(acc, "application/json") && !strstr(acc, "text/html");
 }
 
+/* Every request opens and ends a read transaction: prepared once per connection. */
+static const char sql_begin[] = "BEGIN";
+static const char sql_commit[] = "COMMIT";
+static const char sql_rollback[] = "ROLLBACK";
+
+static int run_static(struct db *db, const char *sql)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    return rc ? rc : db_run(st, NULL);
+}
+
 /* Ends the read transaction dispatch() opened, if any. */
 static void read_txn_end(struct http_conn *c)
 {
     if (!c->read_txn)
         return;
     c->read_txn = 0;
-    if (db_exec(c->req.db, "COMMIT") != 0)
-        db_exec(c->req.db, "ROLLBACK");
+    if (run_static(c->req.db, sql_commit) != 0)
+        run_static(c->req.db, sql_rollback);
 }
 
 static enum MHD_Result dispatch(struct http_conn *c)
@@ -721,7 +733,8 @@ static enum MHD_Result dispatch(struct http_conn *c)
      * each would open and close its own WAL read transaction, which cost more than the
      * queries. One snapshot for all of them: faster and consistent. It ends after the
      * response of a GET, and before the handler of any other method, which may write. */
-    if (db_kind(r->db) == STORE_SQLITE && db_exec(r->db, "BEGIN") == 0)
+    db_epoch_bump(r->db);
+    if (db_kind(r->db) == STORE_SQLITE && run_static(r->db, sql_begin) == 0)
         c->read_txn = 1;
 
     const char *tok = cookie_value(&cookies, "dc_session");
@@ -893,6 +906,8 @@ static enum MHD_Result serve_request(struct http_server *srv, struct http_conn *
         atomic_fetch_sub(&srv->suspended, 1);
         c->phase = PH_BODY;
         c->req.db = thread_db(srv);
+        if (c->req.db)
+            db_epoch_bump(c->req.db); /* `after` may run on another thread's connection */
         int rc = c->job.rc;
         if (c->req.route->after)
             rc = c->req.route->after(&c->req, &c->res, rc);

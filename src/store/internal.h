@@ -48,7 +48,13 @@ struct db {
     struct db_stmt **slots; /* statement cache: open addressing by sql pointer */
     size_t n_slots;         /* capacity of slots (a power of two, or 0) */
     size_t n_stmts;         /* statements in slots */
-    char err[512];          /* last error message */
+    unsigned epoch;         /* bumped by db_epoch_bump(): 0 outside requests */
+    struct db_memo {
+        const void *key;          /* a module's static object (its address is the key) */
+        void *p;                  /* the module's per-connection memory */
+        void (*free_fn)(void *p); /* frees p with the connection */
+    } memos[4];                   /* module caches kept with this connection */
+    char err[512];                /* last error message */
 };
 
 /* One bound PostgreSQL parameter. */

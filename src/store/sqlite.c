@@ -179,24 +179,27 @@ int store_lite_exec(struct db *db, const char *sql)
 
 void store_lite_cell(struct db_stmt *st, int c, struct rows *t, struct rows_cell *out)
 {
+    /* One sqlite3_column_value() and the value's own accessors: each sqlite3_column_*() call
+     * looks the column up again, and a list reads hundreds of cells. */
+    sqlite3_value *v = sqlite3_column_value(st->lite, c);
     memset(out, 0, sizeof *out);
-    switch (sqlite3_column_type(st->lite, c)) {
+    switch (sqlite3_value_type(v)) {
     case SQLITE_INTEGER:
-        rows_set_int(out, sqlite3_column_int64(st->lite, c));
+        rows_set_int(out, sqlite3_value_int64(v));
         break;
     case SQLITE_FLOAT:
         out->kind = ROWS_REAL;
-        out->d = sqlite3_column_double(st->lite, c);
+        out->d = sqlite3_value_double(v);
         break;
     case SQLITE_TEXT: {
-        const char *v = (const char *)sqlite3_column_text(st->lite, c);
-        rows_set_textn(t, out, v, (size_t)sqlite3_column_bytes(st->lite, c));
+        const char *text = (const char *)sqlite3_value_text(v);
+        rows_set_textn(t, out, text, (size_t)sqlite3_value_bytes(v));
         break;
     }
     case SQLITE_BLOB: {
         /* Rows carry text: bytes travel as lower-case hex. */
-        size_t len = (size_t)sqlite3_column_bytes(st->lite, c);
-        const unsigned char *p = sqlite3_column_blob(st->lite, c);
+        const unsigned char *p = sqlite3_value_blob(v);
+        size_t len = (size_t)sqlite3_value_bytes(v);
         char *hex = arena_alloc(t->a, 2 * len + 1);
         hex_encode(p, len, hex);
         out->kind = ROWS_TEXT;

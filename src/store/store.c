@@ -9,6 +9,7 @@
  * are finalized by db_close(); callers only borrow them between db_prepare()
  * and db_reset().
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,6 +149,9 @@ void db_close(struct db *db)
 {
     if (!db)
         return;
+    for (size_t i = 0; i < sizeof db->memos / sizeof db->memos[0]; i++)
+        if (db->memos[i].key && db->memos[i].free_fn)
+            db->memos[i].free_fn(db->memos[i].p);
     for (size_t i = 0; i < db->n_slots; i++)
         if (db->slots[i])
             stmt_free(db->slots[i]);
@@ -157,6 +161,37 @@ void db_close(struct db *db)
     else
         store_pg_disconnect(db);
     free(db);
+}
+
+void db_epoch_bump(struct db *db)
+{
+    if (++db->epoch == 0)
+        db->epoch = 1; /* 0 means "outside any request" */
+}
+
+unsigned db_epoch(const struct db *db)
+{
+    return db->epoch;
+}
+
+void *db_memo(struct db *db, const void *key)
+{
+    for (size_t i = 0; i < sizeof db->memos / sizeof db->memos[0]; i++)
+        if (db->memos[i].key == key)
+            return db->memos[i].p;
+    return NULL;
+}
+
+void db_memo_put(struct db *db, const void *key, void *p, void (*free_fn)(void *))
+{
+    for (size_t i = 0; i < sizeof db->memos / sizeof db->memos[0]; i++) {
+        if (!db->memos[i].key) {
+            db->memos[i] = (struct db_memo){key, p, free_fn};
+            return;
+        }
+    }
+    assert(!"db_memo_put: no free slot"); /* four modules' caches per connection at most */
+    free_fn(p);
 }
 
 enum store_kind db_kind(const struct db *db)

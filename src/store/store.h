@@ -40,6 +40,19 @@ enum store_kind store_kind(const struct store *s);
 int store_connect(struct store *s, struct db **out);
 void db_close(struct db *db);
 enum store_kind db_kind(const struct db *db);
+/*
+ * Per-connection caches for modules (a connection belongs to one thread: no locks). A module
+ * keys its memory by the address of one of its static objects; the connection frees it with
+ * free_fn when it closes. The epoch is bumped (db_epoch_bump) each time the HTTP layer hands
+ * the connection to a request, so a cache revalidates at most once per request; it is 0 for a
+ * connection that never served one (command line, writer thread): there, caches must not be
+ * trusted at all.
+ */
+void db_epoch_bump(struct db *db);
+unsigned db_epoch(const struct db *db);
+void *db_memo(struct db *db, const void *key);
+void db_memo_put(struct db *db, const void *key, void *p, void (*free_fn)(void *));
+
 /* Last error message of this connection (English, for logs). */
 const char *db_errmsg(const struct db *db);
 

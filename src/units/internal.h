@@ -51,5 +51,10 @@ int units_member_update_raw(struct db *db, int64_t member_id, const struct membe
 /* Codes of active households in a unit (village or commune) as a JSON array of strings. */
 int units_active_codes(struct db *db, int64_t unit_id, json_t **out);
 void units_format_time(int64_t t, char out[20]);
+/* cache.c: the unit tree of this connection, for connections serving requests. Each returns 1
+ * when it answered (*rc 0 with *out filled, or ERR_NOT_FOUND), 0 when the caller must read the
+ * table itself. */
+int units_cache_by_code(struct db *db, const char *code, struct unit *out, int *rc);
+int units_cache_by_id(struct db *db, int64_t id, struct unit *out, int *rc);
 
 #endif

@@ -70,7 +70,10 @@ static int read_unit(struct db_stmt *st, struct unit *out)
 int units_get(struct db *db, const char *code, struct unit *out)
 {
     struct db_stmt *st;
-    int rc = db_prepare(db, sql_unit_by_code, &st);
+    int rc;
+    if (units_cache_by_code(db, code, out, &rc))
+        return rc;
+    rc = db_prepare(db, sql_unit_by_code, &st);
     if (rc)
         return rc;
     db_bind_cstr(st, 1, code);
@@ -80,7 +83,10 @@ int units_get(struct db *db, const char *code, struct unit *out)
 int units_get_id(struct db *db, int64_t id, struct unit *out)
 {
     struct db_stmt *st;
-    int rc = db_prepare(db, sql_unit_by_id, &st);
+    int rc;
+    if (units_cache_by_id(db, id, out, &rc))
+        return rc;
+    rc = db_prepare(db, sql_unit_by_id, &st);
     if (rc)
         return rc;
     db_bind_int(st, 1, id);

@@ -261,6 +261,41 @@ static void users_add_then_sign_in(void **state)
     h_client_free(c);
 }
 
+/* The server keeps the unit tree in memory (units/cache.c): a unit renamed or added by the
+ * command line while it runs shows on the next signed-in page and counts for permissions. */
+static void units_changed_by_command_line_reach_the_running_server(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    assert_int_equal(h_signin(c, "canbo", "danchu2026"), 0);
+    struct h_response *r = h_get(c, "/don-vi/9900101/ho?format=json");
+    assert_int_equal(r->status, 200);
+    const char *old_name = h_jstr(h_json(r), "unit.name");
+    assert_non_null(old_name);
+    assert_int_equal(h_get(c, "/don-vi/9900199/ho")->status, 403); /* no such unit yet */
+
+    static const char csv[] = "code,kind,name,parent\n"
+                              "9900101,residential_group,Tổ dân phố Đổi Tên,99001\n"
+                              "9900199,village,Thôn Mới Lập,99001\n";
+    char path[700];
+    assert_int_equal(h_write_file(&srv, "don-vi.csv", csv, sizeof csv - 1, path, sizeof path), 0);
+    struct h_proc p;
+    assert_int_equal(
+        h_run(&srv, (const char *[]){"import", "units", path, "--db", srv.db_url, NULL}, NULL, &p),
+        0);
+    h_proc_free(&p);
+
+    r = h_get(c, "/don-vi/9900101/ho?format=json");
+    assert_int_equal(r->status, 200);
+    assert_string_equal(h_jstr(h_json(r), "unit.name"), "Tổ dân phố Đổi Tên");
+    /* The new village is found, and the commune official's role reaches it. */
+    r = h_get(c, "/don-vi/9900199/ho?format=json");
+    assert_int_equal(r->status, 200);
+    assert_string_equal(h_jstr(h_json(r), "unit.name"), "Thôn Mới Lập");
+    assert_string_equal(h_jstr(h_json(r), "unit.parent.code"), "99001");
+    h_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -271,6 +306,7 @@ int main(void)
         cmocka_unit_test(backup_is_readable),
         cmocka_unit_test(audit_verify_detects_a_row_edited_by_hand),
         cmocka_unit_test(users_add_then_sign_in),
+        cmocka_unit_test(units_changed_by_command_line_reach_the_running_server),
     };
     return h_run_group(tests, &srv);
 }

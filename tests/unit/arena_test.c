@@ -276,9 +276,31 @@ static void str_helpers(void **state)
     arena_free(a);
 }
 
+/* ETags and cache keys: one changed byte anywhere, or one more byte, changes the hash; the
+ * same bytes always give the same hash. */
+static void hash64_sees_every_byte(void **state)
+{
+    (void)state;
+    static unsigned char page[13001];
+    for (size_t i = 0; i < sizeof page; i++)
+        page[i] = (unsigned char)(i * 31 + 7);
+    uint64_t h = hash64(page, sizeof page, 0);
+    assert_true(h == hash64(page, sizeof page, 0));
+    assert_true(h != hash64(page, sizeof page - 1, 0));
+    assert_true(h != hash64(page, sizeof page, 1));
+    for (size_t i = 0; i < sizeof page; i += 97) {
+        page[i] ^= 1;
+        assert_true(h != hash64(page, sizeof page, 0));
+        page[i] ^= 1;
+    }
+    for (size_t n = 0; n < 70; n++) /* every tail length and block edge */
+        assert_true(hash64(page, n, 0) != hash64(page, n + 1, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hash64_sees_every_byte),
         cmocka_unit_test(arena_alloc_is_16_byte_aligned),
         cmocka_unit_test(arena_allocations_do_not_overlap_across_blocks),
         cmocka_unit_test(arena_big_block_keeps_head_usable),
