@@ -674,21 +674,14 @@ static const char sql_begin[] = "BEGIN";
 static const char sql_commit[] = "COMMIT";
 static const char sql_rollback[] = "ROLLBACK";
 
-static int run_static(struct db *db, const char *sql)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    return rc ? rc : db_run(st, NULL);
-}
-
 /* Ends the read transaction dispatch() opened, if any. */
 static void read_txn_end(struct http_conn *c)
 {
     if (!c->read_txn)
         return;
     c->read_txn = 0;
-    if (run_static(c->req.db, sql_commit) != 0)
-        run_static(c->req.db, sql_rollback);
+    if (db_exec_static(c->req.db, sql_commit) != 0)
+        db_exec_static(c->req.db, sql_rollback);
 }
 
 static enum MHD_Result dispatch(struct http_conn *c)
@@ -734,7 +727,7 @@ static enum MHD_Result dispatch(struct http_conn *c)
      * queries. One snapshot for all of them: faster and consistent. It ends after the
      * response of a GET, and before the handler of any other method, which may write. */
     db_epoch_bump(r->db);
-    if (db_kind(r->db) == STORE_SQLITE && run_static(r->db, sql_begin) == 0)
+    if (db_kind(r->db) == STORE_SQLITE && db_exec_static(r->db, sql_begin) == 0)
         c->read_txn = 1;
 
     const char *tok = cookie_value(&cookies, "dc_session");

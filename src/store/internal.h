@@ -75,6 +75,9 @@ struct db_stmt {
     sqlite3_stmt *lite; /* prepared statement */
     int *pmap;          /* pmap[N] = SQLite index of "$N", 0 when unused */
     int n_pmap;         /* entries in pmap (highest N + 1) */
+    int lite_returning; /* "RETURNING id" was dropped: the row is made from the new rowid */
+    int lite_row;       /* that row is current */
+    int64_t lite_id;    /* its id */
     /* PostgreSQL */
     char name[24];           /* server-side statement name */
     unsigned gen;            /* db->pg_gen when prepared */

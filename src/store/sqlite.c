@@ -6,6 +6,7 @@
  * A connection is opened SQLITE_OPEN_NOMUTEX: it belongs to one thread, as
  * store.h requires, so SQLite's per-connection mutex would be pure cost.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,10 +87,41 @@ void store_lite_disconnect(struct db *db)
     db->lite = NULL;
 }
 
+/* Length of sql without a final "RETURNING id" when sql is a one-row INSERT ... VALUES that
+ * ends so (no SELECT, no upsert that may update instead), else 0. */
+static size_t returning_id_cut(const char *sql)
+{
+    static const char suffix[] = "RETURNING id";
+    size_t n = strlen(sql);
+    while (n && (sql[n - 1] == ' ' || sql[n - 1] == '\n' || sql[n - 1] == ';'))
+        n--;
+    size_t k = sizeof suffix - 1;
+    while (*sql == ' ' || *sql == '\n')
+        sql++, n--;
+    if (n <= k || strncmp(sql, "INSERT ", 7) != 0 || memcmp(sql + n - k, suffix, k) != 0 ||
+        !strstr(sql, " VALUES ") || strstr(sql, "SELECT") || strstr(sql, "DO UPDATE") ||
+        strstr(sql, "),") || strstr(sql, ") ,"))
+        return 0;
+    return n - k;
+}
+
 int store_lite_prepare(struct db_stmt *st)
 {
     struct db *db = st->db;
-    int rc = sqlite3_prepare_v3(db->lite, st->sql, -1, SQLITE_PREPARE_PERSISTENT, &st->lite, NULL);
+    int rc;
+    size_t cut = returning_id_cut(st->sql);
+    if (cut) {
+        /* SQLite runs RETURNING through a temporary table, as costly as the insert itself;
+         * last_insert_rowid() gives the same id. The text before the cut is prepared. */
+        const char *start = st->sql;
+        while (*start == ' ' || *start == '\n')
+            start++;
+        rc = sqlite3_prepare_v3(db->lite, start, (int)cut, SQLITE_PREPARE_PERSISTENT, &st->lite,
+                                NULL);
+        st->lite_returning = 1;
+    } else {
+        rc = sqlite3_prepare_v3(db->lite, st->sql, -1, SQLITE_PREPARE_PERSISTENT, &st->lite, NULL);
+    }
     if (rc != SQLITE_OK)
         return lite_err(db, rc);
     if (!st->lite)
@@ -155,11 +187,21 @@ int store_lite_bind(struct db_stmt *st, int idx, enum bind_kind k, int64_t i, co
 
 int store_lite_step(struct db_stmt *st)
 {
+    if (st->lite_returning && st->lite_row) {
+        st->lite_row = 0; /* the one row was read */
+        return DB_DONE;
+    }
     int rc = sqlite3_step(st->lite);
     if (rc == SQLITE_ROW)
         return DB_ROW;
     if (rc == SQLITE_DONE) {
         st->changes = sqlite3_changes64(st->db->lite);
+        if (st->lite_returning && st->changes > 0) {
+            /* The row RETURNING id would have given (none when ON CONFLICT DO NOTHING). */
+            st->lite_id = sqlite3_last_insert_rowid(st->db->lite);
+            st->lite_row = 1;
+            return DB_ROW;
+        }
         return DB_DONE;
     }
     return lite_err(st->db, rc);
@@ -167,6 +209,7 @@ int store_lite_step(struct db_stmt *st)
 
 void store_lite_reset(struct db_stmt *st)
 {
+    st->lite_row = 0;
     sqlite3_reset(st->lite);
     sqlite3_clear_bindings(st->lite);
 }
@@ -181,6 +224,7 @@ void store_lite_cell(struct db_stmt *st, int c, struct rows *t, struct rows_cell
 {
     /* One sqlite3_column_value() and the value's own accessors: each sqlite3_column_*() call
      * looks the column up again, and a list reads hundreds of cells. */
+    assert(!st->lite_returning); /* RETURNING id rows are read with db_col_int() */
     sqlite3_value *v = sqlite3_column_value(st->lite, c);
     memset(out, 0, sizeof *out);
     switch (sqlite3_value_type(v)) {

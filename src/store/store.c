@@ -211,15 +211,30 @@ int db_exec(struct db *db, const char *sql)
     return store_pg_exec(db, sql);
 }
 
+int db_exec_static(struct db *db, const char *sql)
+{
+    /* PostgreSQL cannot prepare transaction control statements; they are short to parse. */
+    if (db->kind != STORE_SQLITE)
+        return store_pg_exec(db, sql);
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    return rc ? rc : db_run(st, NULL);
+}
+
+static const char sql_begin_immediate[] = "BEGIN IMMEDIATE";
+static const char sql_begin[] = "BEGIN";
+static const char sql_commit[] = "COMMIT";
+static const char sql_rollback[] = "ROLLBACK";
+
 int db_begin(struct db *db)
 {
-    return db_exec(db, db->kind == STORE_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+    return db_exec_static(db, db->kind == STORE_SQLITE ? sql_begin_immediate : sql_begin);
 }
 
 int db_commit(struct db *db)
 {
     if (db->kind == STORE_SQLITE)
-        return store_lite_exec(db, "COMMIT");
+        return db_exec_static(db, sql_commit);
     return store_pg_commit(db);
 }
 
@@ -228,7 +243,7 @@ int db_rollback(struct db *db)
     /* Rolling back when nothing is open is not an error: cleanup paths call this blindly. */
     if (db->kind == STORE_SQLITE && sqlite3_get_autocommit(db->lite))
         return 0;
-    return db_exec(db, "ROLLBACK");
+    return db_exec_static(db, sql_rollback);
 }
 
 /* ---- statement cache: open addressing, linear probing, keyed by the sql pointer ---- */
@@ -357,13 +372,15 @@ int db_step(struct db_stmt *st)
 int db_column_count(struct db_stmt *st)
 {
     if (st->db->kind == STORE_SQLITE)
-        return sqlite3_column_count(st->lite);
+        return st->lite_returning ? 1 : sqlite3_column_count(st->lite);
     return store_pg_column_count(st);
 }
 
 const char *db_column_name(struct db_stmt *st, int col)
 {
     if (st->db->kind == STORE_SQLITE) {
+        if (st->lite_returning)
+            return "id";
         const char *n = sqlite3_column_name(st->lite, col);
         return n ? n : "";
     }
@@ -373,20 +390,21 @@ const char *db_column_name(struct db_stmt *st, int col)
 int db_col_is_null(struct db_stmt *st, int col)
 {
     if (st->db->kind == STORE_SQLITE)
-        return sqlite3_column_type(st->lite, col) == SQLITE_NULL;
+        return st->lite_returning ? 0 : sqlite3_column_type(st->lite, col) == SQLITE_NULL;
     return store_pg_is_null(st, col);
 }
 
 int64_t db_col_int(struct db_stmt *st, int col)
 {
     if (st->db->kind == STORE_SQLITE)
-        return sqlite3_column_int64(st->lite, col);
+        return st->lite_returning ? st->lite_id : sqlite3_column_int64(st->lite, col);
     return store_pg_col_int(st, col);
 }
 
 const char *db_col_text(struct db_stmt *st, int col)
 {
     if (st->db->kind == STORE_SQLITE) {
+        assert(!st->lite_returning); /* RETURNING id is read with db_col_int() */
         const unsigned char *t = sqlite3_column_text(st->lite, col);
         return t ? (const char *)t : "";
     }

@@ -60,6 +60,10 @@ const char *db_errmsg(const struct db *db);
  * transaction. *applied gets how many ran (may be NULL). */
 int store_migrate(struct store *s, int *applied, char *err, size_t err_len);
 
+/* Runs a static statement without parameters or results (sql must be a static string: it is
+ * prepared once per connection on SQLite, like db_prepare()). For BEGIN, SAVEPOINT and such,
+ * run many times a second. */
+int db_exec_static(struct db *db, const char *sql);
 int db_begin(struct db *db); /* BEGIN (IMMEDIATE on SQLite) */
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
@@ -97,7 +101,9 @@ size_t db_col_len(struct db_stmt *st, int col);
 const void *db_col_blob(struct db_stmt *st, int col, size_t *len);
 void db_reset(struct db_stmt *st);
 /* Id of the row the last INSERT created (SQLite only: 0 on PostgreSQL, where callers use
- * INSERT ... RETURNING id, which both engines accept). */
+ * INSERT ... RETURNING id, which both engines accept; on SQLite, a one-row INSERT ... VALUES
+ * ending "RETURNING id" is run without RETURNING, which costs SQLite a temporary table each
+ * time, and its row is made from the new rowid: read it with db_col_int(st, 0)). */
 int64_t db_last_id(struct db *db);
 /* Rows changed by the last statement. */
 int64_t db_changes(struct db_stmt *st);
@@ -118,10 +124,16 @@ int db_rows_json(struct db_stmt *st, json_t **out);
 /*
  * The write queue. A job runs on the writer thread inside the batch's transaction
  * with the writer's connection; it returns 0 or an error (its own changes are
- * rolled back with a savepoint, others in the batch still commit). done() is
- * called on the writer thread after COMMIT returned (rc = the job's result, or
- * ERR_DB if the commit failed). Jobs are never lost once submitted unless the
- * process dies before done() ran - and then the client never got an answer.
+ * rolled back, others in the batch still commit). done() is called on the writer
+ * thread after COMMIT returned (rc = the job's result, or ERR_DB if the commit
+ * failed). Jobs are never lost once submitted unless the process dies before
+ * done() ran - and then the client never got an answer.
+ *
+ * run() may be called more than once for one job: a batch runs without savepoints
+ * and, when one of its jobs fails, is rolled back and run again with a savepoint per
+ * job. So run() must depend only on its arg's inputs and the database, and set its
+ * outputs afresh each time (never append to them), and do nothing outside the
+ * database (messages go out from done() or `after`).
  */
 struct write_job {
     int (*run)(struct db *db, void *arg); /* the write */

@@ -154,6 +154,9 @@ static int add_household(struct db *db, int64_t actor, int64_t commune_id,
 int units_roll_import(struct db *db, struct arena *a, int64_t actor, int64_t unit_id,
                       const char *bytes, size_t len, struct roll_import_report *rep)
 {
+    /* A write job may run twice (store.h): the first run's report goes. */
+    json_decref(rep->errors);
+    json_decref(rep->missing);
     memset(rep, 0, sizeof *rep);
     rep->errors = json_array();
     rep->missing = json_array();

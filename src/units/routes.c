@@ -332,7 +332,8 @@ static int page_household_new(struct http_request *r, struct http_response *res)
 static int run_household_add(struct db *db, void *arg)
 {
     struct edit *e = arg;
-    return units_household_add(db, e->actor, e->unit_id, e->code, e->text, &e->m, &e->household_id);
+    return units_household_add_in(db, e->actor, e->other_id, e->unit_id, e->code, e->text, &e->m,
+                                  &e->household_id);
 }
 
 static int after_household_add(struct http_request *r, struct http_response *res, int rc)

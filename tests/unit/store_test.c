@@ -498,6 +498,7 @@ struct batch_job {
     const char *code;     /* unit code to insert */
     int twice;            /* insert it twice: fails with a conflict */
     int deferred_bad;     /* insert a row breaking a deferred foreign key */
+    int runs;             /* run() calls (on the writer thread, read after done()) */
     int rc;               /* result given to done() */
     int calls;            /* done() calls */
     pthread_mutex_t *mu;  /* guards calls and rc */
@@ -508,6 +509,7 @@ static int batch_run(struct db *db, void *arg)
 {
     struct batch_job *b = arg;
     int rc;
+    b->runs++;
     add_unit(db, b->code, "batch", &rc);
     if (rc == 0 && b->twice)
         add_unit(db, b->code, "batch", &rc);
@@ -583,9 +585,37 @@ static void test_writeq_failing_job_spares_its_batch(void **state)
     assert_int_equal(count_code(f->db, count_code_sql, "fb-a"), 1);
     assert_int_equal(count_code(f->db, count_code_sql, "fb-b"), 0);
     assert_int_equal(count_code(f->db, count_code_sql, "fb-c"), 1);
+    /* The batch ran without savepoints until the failing job, then again with one per job. */
+    assert_int_equal(jobs[0].runs, 2);
+    assert_int_equal(jobs[1].runs, 2);
+    assert_int_equal(jobs[2].runs, 1);
     store_write_stop(f->s);
     /* Stopped: new jobs are refused, not lost. */
     assert_int_equal(store_write_sync(f->s, insert_code_job, "fb-late"), ERR_UNAVAILABLE);
+}
+
+/* A batch whose jobs all succeed runs each of them once, in one transaction. */
+static void test_writeq_good_batch_runs_each_job_once(void **state)
+{
+    struct fixture *f = *state;
+    struct batch_job jobs[4] = {
+        {.code = "ok-a"}, {.code = "ok-b"}, {.code = "ok-c"}, {.code = "ok-d"}};
+
+    must_migrate(f);
+    assert_int_equal(store_write_start(f->s), 0);
+    assert_int_equal(run_one_batch(f, jobs, 4), 2);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(jobs[i].rc, 0);
+        assert_int_equal(jobs[i].runs, 1);
+        assert_int_equal(count_code(f->db, count_code_sql, jobs[i].code), 1);
+    }
+    /* A batch of one failing job is rolled back without a second run. */
+    struct batch_job alone[1] = {{.code = "ok-alone", .twice = 1}};
+    run_one_batch(f, alone, 1);
+    assert_int_equal(alone[0].rc, ERR_CONFLICT);
+    assert_int_equal(alone[0].runs, 1);
+    assert_int_equal(count_code(f->db, count_code_sql, "ok-alone"), 0);
+    store_write_stop(f->s);
 }
 
 static void test_writeq_failed_commit_fails_every_job(void **state)
@@ -874,6 +904,7 @@ int main(void)
         cmocka_unit_test(test_transactions_and_errors),
         cmocka_unit_test(test_writeq_64_threads),
         cmocka_unit_test(test_writeq_failing_job_spares_its_batch),
+        cmocka_unit_test(test_writeq_good_batch_runs_each_job_once),
         cmocka_unit_test(test_writeq_failed_commit_fails_every_job),
         cmocka_unit_test(test_search_folds_case_tones_and_d),
         cmocka_unit_test(test_backup_is_readable),
@@ -889,6 +920,7 @@ int main(void)
         cmocka_unit_test(test_transactions_and_errors),
         cmocka_unit_test(test_writeq_64_threads),
         cmocka_unit_test(test_writeq_failing_job_spares_its_batch),
+        cmocka_unit_test(test_writeq_good_batch_runs_each_job_once),
         cmocka_unit_test(test_writeq_failed_commit_fails_every_job),
         cmocka_unit_test(test_search_folds_case_tones_and_d),
         cmocka_unit_test(test_search_sql_fold_matches_c_fold),
