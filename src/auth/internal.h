@@ -44,7 +44,7 @@ int auth_store_session_insert(struct db *db, const char *token_hash, int64_t acc
                               const char *csrf, int64_t now, int64_t expires_at);
 /* Session joined with its active account; ERR_NOT_FOUND when none valid at now. */
 int auth_store_session_get(struct db *db, const char *token_hash, int64_t now,
-                           struct auth_user *out);
+                           struct auth_user *out, int64_t *expires_at);
 int auth_store_session_delete(struct db *db, const char *token_hash);
 int auth_store_sessions_delete_account(struct db *db, int64_t account_id);
 int auth_store_sessions_purge(struct db *db, int64_t now, int64_t *n_deleted);

@@ -10,12 +10,14 @@
  * per-visitor cookie under the server secret, so no row is written for
  * visitors who never sign in.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "auth/internal.h"
 #include "core/core.h"
+#include "store/store.h"
 
 _Static_assert(AUTH_SECRET_BYTES == crypto_auth_KEYBYTES, "AUTH_SECRET_BYTES");
 _Static_assert(AUTH_HEX_SIZE == 2 * crypto_auth_BYTES + 1, "AUTH_HEX_SIZE vs crypto_auth");
@@ -84,6 +86,55 @@ int auth_session_create(struct db *db, int64_t account_id, int64_t now, char tok
     return 0;
 }
 
+/*
+ * Sessions recently seen by a connection, so that a signed-in page does not read its session
+ * and roles again on every request. The copy is dropped whenever the auth row of
+ * cache_versions moves (bumped by triggers on any change of sessions, accounts and roles:
+ * migration 0009; checked once per request) and an entry is used only until its session
+ * expires. Only connections serving requests keep one (db_cache_version).
+ */
+#define SESSION_SLOTS 32
+
+struct session_cache {
+    int64_t version; /* the auth cache version the entries were read at */
+    struct session_slot {
+        char th[AUTH_HEX_SIZE]; /* token hash; "" for an empty slot */
+        int64_t expires_at;     /* when the session ends */
+        struct auth_user user;  /* the account as the session found it */
+    } slots[SESSION_SLOTS];     /* direct-mapped by token hash */
+};
+
+static const char session_cache_key; /* its address keys the connection's memo */
+
+/* The connection's session cache, current for this request; NULL when none may be used. */
+static struct session_cache *session_cache(struct db *db)
+{
+    int64_t version;
+    if (db_cache_version(db, "auth", &version) != 0)
+        return NULL;
+    struct session_cache *c = db_memo(db, &session_cache_key);
+    if (!c) {
+        c = calloc(1, sizeof *c);
+        if (!c)
+            abort();
+        db_memo_put(db, &session_cache_key, c, free);
+    }
+    if (c->version != version) {
+        for (size_t i = 0; i < SESSION_SLOTS; i++)
+            c->slots[i].th[0] = '\0';
+        c->version = version;
+    }
+    return c;
+}
+
+static struct session_slot *session_slot(struct session_cache *c, const char *th)
+{
+    unsigned h = 0;
+    for (size_t i = 0; i < 8; i++) /* the hash is already uniform: a few digits do */
+        h = h * 16 + (unsigned)(th[i] <= '9' ? th[i] - '0' : th[i] - 'a' + 10);
+    return &c->slots[h % SESSION_SLOTS];
+}
+
 int auth_session_lookup(struct db *db, const char *token, int64_t now, struct auth_user *out)
 {
     char th[AUTH_HEX_SIZE];
@@ -94,7 +145,14 @@ int auth_session_lookup(struct db *db, const char *token, int64_t now, struct au
     if ((rc = auth_init()) < 0)
         return rc;
     token_hash(token, th);
-    rc = auth_store_session_get(db, th, now, out);
+    struct session_cache *c = session_cache(db);
+    struct session_slot *slot = c ? session_slot(c, th) : NULL;
+    if (slot && slot->expires_at > now && sodium_memcmp(slot->th, th, AUTH_HEX_SIZE) == 0) {
+        *out = slot->user;
+        return 0;
+    }
+    int64_t expires_at = 0;
+    rc = auth_store_session_get(db, th, now, out, &expires_at);
     if (rc == ERR_NOT_FOUND)
         return ERR_UNAUTH;
     if (rc < 0)
@@ -106,6 +164,11 @@ int auth_session_lookup(struct db *db, const char *token, int64_t now, struct au
     if ((rc = auth_store_grants_load(db, out)) < 0) {
         memset(out, 0, sizeof *out);
         return rc;
+    }
+    if (slot) {
+        memcpy(slot->th, th, AUTH_HEX_SIZE);
+        slot->expires_at = expires_at;
+        slot->user = *out;
     }
     return 0;
 }

@@ -44,7 +44,7 @@ static const char sql_session_insert[] =
     " VALUES ($1, $2, $3, $4, $5)";
 
 static const char sql_session_get[] =
-    "SELECT a.id, a.login, a.display_name, a.status, a.unit_id, s.csrf"
+    "SELECT a.id, a.login, a.display_name, a.status, a.unit_id, s.csrf, s.expires_at"
     " FROM sessions s JOIN accounts a ON a.id = s.account_id"
     " WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.status = 'active'";
 
@@ -266,7 +266,7 @@ int auth_store_session_insert(struct db *db, const char *token_hash, int64_t acc
 }
 
 int auth_store_session_get(struct db *db, const char *token_hash, int64_t now,
-                           struct auth_user *out)
+                           struct auth_user *out, int64_t *expires_at)
 {
     struct db_stmt *st = NULL;
     int rc = db_prepare(db, sql_session_get, &st);
@@ -290,6 +290,7 @@ int auth_store_session_get(struct db *db, const char *token_hash, int64_t now,
     out->unit_id = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
     if (db_col_len(st, 5) == AUTH_HEX_SIZE - 1)
         memcpy(out->csrf, db_col_text(st, 5), AUTH_HEX_SIZE);
+    *expires_at = db_col_int(st, 6);
     rc = 0;
 out:
     db_reset(st);

@@ -54,7 +54,13 @@ struct db {
         void *p;                  /* the module's per-connection memory */
         void (*free_fn)(void *p); /* frees p with the connection */
     } memos[4];                   /* module caches kept with this connection */
-    char err[512];                /* last error message */
+    unsigned versions_epoch;      /* epoch the rows below were read in (0: never) */
+    size_t n_versions;            /* rows of cache_versions read */
+    struct {
+        char name[16];   /* cache_versions.name */
+        int64_t version; /* its version */
+    } versions[8];       /* cache_versions as read in versions_epoch */
+    char err[512];       /* last error message */
 };
 
 /* One bound PostgreSQL parameter. */

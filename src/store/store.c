@@ -174,6 +174,39 @@ unsigned db_epoch(const struct db *db)
     return db->epoch;
 }
 
+static const char sql_cache_versions[] = "SELECT name, version FROM cache_versions";
+
+int db_cache_version(struct db *db, const char *name, int64_t *out)
+{
+    if (db->epoch == 0)
+        return ERR_UNAVAILABLE; /* outside a request nothing may be trusted from memory */
+    if (db->versions_epoch != db->epoch) {
+        struct db_stmt *st;
+        int rc = db_prepare(db, sql_cache_versions, &st);
+        if (rc)
+            return rc;
+        db->n_versions = 0;
+        while ((rc = db_step(st)) == DB_ROW) {
+            if (db->n_versions == sizeof db->versions / sizeof db->versions[0])
+                continue;
+            snprintf(db->versions[db->n_versions].name, sizeof db->versions[0].name, "%s",
+                     db_col_text(st, 0));
+            db->versions[db->n_versions++].version = db_col_int(st, 1);
+        }
+        db_reset(st);
+        if (rc < 0)
+            return rc;
+        db->versions_epoch = db->epoch;
+    }
+    for (size_t i = 0; i < db->n_versions; i++) {
+        if (strcmp(db->versions[i].name, name) == 0) {
+            *out = db->versions[i].version;
+            return 0;
+        }
+    }
+    return ERR_NOT_FOUND;
+}
+
 void *db_memo(struct db *db, const void *key)
 {
     for (size_t i = 0; i < sizeof db->memos / sizeof db->memos[0]; i++)

@@ -50,6 +50,11 @@ enum store_kind db_kind(const struct db *db);
  */
 void db_epoch_bump(struct db *db);
 unsigned db_epoch(const struct db *db);
+/* The version of cache `name` (a row of cache_versions, bumped by triggers whenever what the
+ * cache covers changes: migration 0009), read once per request for every cache at once. A
+ * cache built at an older version must be rebuilt. ERR_UNAVAILABLE outside a request (epoch 0),
+ * ERR_NOT_FOUND for an unknown name, or a database error. */
+int db_cache_version(struct db *db, const char *name, int64_t *out);
 void *db_memo(struct db *db, const void *key);
 void db_memo_put(struct db *db, const void *key, void *p, void (*free_fn)(void *));
 

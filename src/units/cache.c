@@ -4,9 +4,10 @@
  * Every signed-in page asks for units several times: the page's own unit and its parent, the
  * ancestor chain that permissions are checked against, the account's home unit for the menu.
  * The tree changes a few times a year (a merger of communes, a renamed village), so each
- * connection keeps it whole and trusts it for the rest of a request after reading one row,
- * units_version (migration 0009, bumped by triggers on any change of code, kind, name or
- * parent). A change made by another process or another server is seen by the next request.
+ * connection keeps it whole and trusts it for the rest of a request once its row of
+ * cache_versions says it is current (migration 0009: bumped by triggers on any change of code,
+ * kind, name or parent; read once per request for every cache, db_cache_version). A change made by
+ * another process or another server is seen by the next request.
  *
  * Only a connection serving requests (db_epoch() > 0) uses the cache: the command line and the
  * writer thread, which may change units themselves, always read the table.
@@ -20,12 +21,11 @@
 
 #include "units/internal.h"
 
-static const char sql_version[] = "SELECT version FROM units_version WHERE id = 1";
 static const char sql_all[] =
     "SELECT id, code, kind, name, COALESCE(parent_id, 0) FROM units ORDER BY id";
 
 struct units_cache {
-    int64_t version;             /* units_version the copy was read at (0: never read) */
+    int64_t version;             /* cache version the copy was read at (0: never read) */
     unsigned epoch;              /* db_epoch() when the version was last checked */
     struct unit *by_id;          /* every unit, ordered by id */
     size_t n;                    /* their count */
@@ -96,7 +96,7 @@ static int reload(struct db *db, struct units_cache *c, int64_t version)
     return 0;
 }
 
-/* The connection's copy of the tree, checked against units_version once per request; NULL
+/* The connection's copy of the tree, checked against its cache version once per request; NULL
  * outside requests or on a database error (the caller then reads the table). */
 static struct units_cache *cache_get(struct db *db)
 {
@@ -112,15 +112,8 @@ static struct units_cache *cache_get(struct db *db)
     }
     if (c->epoch == epoch && c->version)
         return c;
-    struct db_stmt *st;
-    if (db_prepare(db, sql_version, &st) != 0)
-        return NULL;
     int64_t version = 0;
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        version = db_col_int(st, 0);
-    db_reset(st);
-    if (rc != DB_ROW || version <= 0)
+    if (db_cache_version(db, "units", &version) != 0 || version <= 0)
         return NULL;
     if (version != c->version && reload(db, c, version) != 0) {
         c->version = 0;

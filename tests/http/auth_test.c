@@ -105,11 +105,24 @@ static void signout_ends_session(void **state)
     assert_int_equal(r->status, 200);
     const char *csrf = h_between(c, r, "name=\"_csrf\" value=\"", "\"");
     assert_non_null(csrf);
+    /* The same cookie on several connections: each server thread has seen the session (and
+     * keeps it in memory, auth/session.c). */
+    struct h_client *copies[12];
+    for (size_t i = 0; i < 12; i++) {
+        copies[i] = h_client_new(&srv);
+        h_cookie_put(copies[i], "dc_session", old);
+        assert_int_equal(h_get(copies[i], "/don-vi/9900101/ho?format=json")->status, 200);
+    }
     const char *f[] = {"_csrf", csrf, NULL};
     r = h_post_form(c, "/dang-xuat", f);
     assert_int_equal(r->status, 303);
     assert_string_equal(h_header(r, "Location"), "/");
     assert_null(h_cookie(c, "dc_session"));
+    for (size_t i = 0; i < 12; i++) {
+        h_cookie_put(copies[i], "dc_session", old);
+        assert_int_equal(h_get(copies[i], "/don-vi/9900101/ho?format=json")->status, 401);
+        h_client_free(copies[i]);
+    }
 
     /* Someone who kept the old cookie is not let in. */
     struct h_client *thief = h_client_new(&srv);
@@ -122,6 +135,40 @@ static void signout_ends_session(void **state)
     assert_int_equal(r->status, 401);
     h_client_free(thief);
     h_client_free(c);
+}
+
+/* A role taken away, or an account disabled, by anyone (here straight in the database, as
+ * another server or the command line would) counts from the next request of a signed-in
+ * account, on every connection. */
+static void revoked_role_and_disabled_account_count_at_once(void **state)
+{
+    (void)state;
+    struct h_client *c[6];
+    for (size_t i = 0; i < 6; i++) {
+        c[i] = i ? h_client_new(&srv) : signed_in("truongthon2");
+        if (i)
+            h_cookie_put(c[i], "dc_session", h_cookie(c[0], "dc_session"));
+        assert_int_equal(h_get(c[i], "/don-vi/9900201/ho?format=json")->status, 200);
+    }
+    assert_int_equal(h_db_exec(&srv, "DELETE FROM account_roles WHERE account_id = (SELECT id "
+                                     "FROM accounts WHERE login = 'truongthon2')"),
+                     0);
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(h_get(c[i], "/don-vi/9900201/ho?format=json")->status, 403);
+    assert_int_equal(h_db_exec(&srv, "INSERT INTO account_roles (account_id, unit_id, role) "
+                                     "SELECT a.id, u.id, 'village_head' FROM accounts a, units u "
+                                     "WHERE a.login = 'truongthon2' AND u.code = '9900201'"),
+                     0);
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(h_get(c[i], "/don-vi/9900201/ho?format=json")->status, 200);
+    assert_int_equal(
+        h_db_exec(&srv, "UPDATE accounts SET status = 'disabled' WHERE login = 'truongthon2'"), 0);
+    for (size_t i = 0; i < 6; i++) {
+        assert_int_equal(h_get(c[i], "/don-vi/9900201/ho?format=json")->status, 401);
+        h_client_free(c[i]);
+    }
+    assert_int_equal(
+        h_db_exec(&srv, "UPDATE accounts SET status = 'active' WHERE login = 'truongthon2'"), 0);
 }
 
 static void signin_rate_limited_after_ten_bad_attempts(void **state)
@@ -304,6 +351,7 @@ int main(void)
         cmocka_unit_test(signin_wrong_password_shows_error_and_no_session),
         cmocka_unit_test(signin_unknown_login_same_message),
         cmocka_unit_test(signout_ends_session),
+        cmocka_unit_test(revoked_role_and_disabled_account_count_at_once),
         cmocka_unit_test(signin_rate_limited_after_ten_bad_attempts),
         cmocka_unit_test(anonymous_roll_redirects_to_signin),
         cmocka_unit_test(resident_cannot_view_roll),
