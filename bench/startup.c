@@ -25,6 +25,7 @@
 
 #define MAX_ROUNDS 100
 #define GIVE_UP_S 10.0
+#define LOG_PATH "build/bench/startup-server.log"
 
 static double now_ms(void)
 {
@@ -85,10 +86,11 @@ static int one_round(int port, char **argv, double *ms)
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        int devnull = open("/dev/null", O_WRONLY);
-        if (devnull >= 0) {
-            dup2(devnull, STDOUT_FILENO);
-            dup2(devnull, STDERR_FILENO);
+        /* The server's own messages go to a file, shown when a round fails. */
+        int log = open(LOG_PATH, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (log >= 0) {
+            dup2(log, STDOUT_FILENO);
+            dup2(log, STDERR_FILENO);
         }
         execv(argv[0], argv);
         _exit(127);
@@ -99,9 +101,19 @@ static int one_round(int port, char **argv, double *ms)
             rc = 0;
             break;
         }
-        if (now_ms() - t0 > GIVE_UP_S * 1e3 || waitpid(pid, NULL, WNOHANG) == pid) {
-            fprintf(stderr, "startup: the server did not answer /healthz\n");
-            kill(pid, SIGKILL);
+        int status = 0;
+        int gone = waitpid(pid, &status, WNOHANG) == pid;
+        if (now_ms() - t0 > GIVE_UP_S * 1e3 || gone) {
+            fprintf(stderr, "startup: the server did not answer /healthz (%s); its output:\n",
+                    gone ? "it exited" : "timed out");
+            char line[512];
+            FILE *f = fopen(LOG_PATH, "r");
+            while (f && fgets(line, sizeof line, f))
+                fputs(line, stderr);
+            if (f)
+                fclose(f);
+            if (!gone)
+                kill(pid, SIGKILL);
             break;
         }
     }
