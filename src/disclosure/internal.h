@@ -120,6 +120,10 @@ int dc_store_unit_postings(struct db *db, struct arena *a, int64_t unit_id, int6
                            struct dc_posting **postings, size_t *n);
 /* Items published in [from, to) (unix times), not secret, oldest first, as JSON rows. */
 int dc_store_period_json(struct db *db, int64_t unit_id, int64_t from, int64_t to, json_t **rows);
+/* The same rows as a bound statement to step (columns id, category, title, doc_number,
+ * decision_date, published_at, channels, status); the caller resets it. */
+int dc_store_period_open(struct db *db, int64_t unit_id, int64_t from, int64_t to,
+                         struct db_stmt **st);
 /* The earliest published_at > now among published items (0: none). */
 int dc_store_next_due(struct db *db, int64_t now, int64_t *t);
 

@@ -667,67 +667,141 @@ static int page_quarter(struct http_request *r, struct http_response *res)
     return 0;
 }
 
-/* GET /cong-khai/{code}/danh-muc-quy/{quy}/ban-in.pdf - public. The same list as an A4 PDF. */
+/*
+ * The quarterly PDF, made while it is sent (http_stream): its own database connection and
+ * statement, a few rows per piece, one page of PDF at a time leaving through the stream. Its
+ * memory stays flat however long the quarter's list is.
+ */
+struct quarter_pdf {
+    struct arena *a;             /* the heading's strings, for the life of the stream */
+    struct arena *row;           /* one row's strings, reset per row */
+    struct db *db;               /* its own connection (the request's is gone meanwhile) */
+    struct db_stmt *st;          /* the quarter's rows, being stepped */
+    struct export_doc_head head; /* page 1's heading */
+    struct export_pdf_table *t;  /* the open table: NULL before the first piece and after */
+    struct buf *out;             /* where the PDF writer's bytes go during next() */
+    size_t n;                    /* rows written */
+    int ended;                   /* the PDF is complete */
+};
+
+static const struct export_col quarter_cols[] = {
+    {"STT", 12, 1},       {"Nội dung công khai", 68, 0}, {"Lĩnh vực", 30, 0},
+    {"Hình thức", 33, 0}, {"Ngày công khai", 22, 1},
+};
+
+static int quarter_pdf_write(void *ctx, const unsigned char *data, size_t len)
+{
+    struct quarter_pdf *q = ctx;
+    buf_append(q->out, data, len);
+    return 0;
+}
+
+static int quarter_pdf_next(void *ctx, struct buf *out)
+{
+    struct quarter_pdf *q = ctx;
+    char err[256] = "";
+    int rc;
+    q->out = out;
+    if (!q->t && !q->ended &&
+        (rc = export_pdf_table_begin(&q->head, quarter_cols, 5, quarter_pdf_write, q, &q->t, err,
+                                     sizeof err)) != 0) {
+        log_error("quarter pdf: %s", err);
+        return rc;
+    }
+    /* Rows until the writer has a page to hand over, or a bounded number. */
+    for (int k = 0; k < 64 && out->len == 0; k++) {
+        rc = db_step(q->st);
+        if (rc < 0)
+            return rc;
+        if (rc == DB_DONE)
+            break;
+        arena_reset(q->row);
+        const char *title = db_col_text(q->st, 2);
+        int64_t published = db_col_int(q->st, 5);
+        const char *cells[5] = {
+            arena_printf(q->row, "%zu", ++q->n),
+            title,
+            dc_category_label((int)db_col_int(q->st, 1)),
+            channels_text(q->row, (unsigned)db_col_int(q->st, 6)),
+            published ? dc_vn_date_text(q->row, published) : "",
+        };
+        if ((rc = export_pdf_table_row(q->t, cells)) != 0)
+            return rc;
+        if (k == 63)
+            return 1;
+    }
+    if (out->len)
+        return 1;
+    /* The last row was written: the footer, the signature block, the end of the file. */
+    db_reset(q->st);
+    const char *footer =
+        arena_printf(q->a,
+                     "Danh mục này được niêm yết tại trụ sở UBND và nhà văn hóa các thôn, "
+                     "tổ dân phố (Điều 13 khoản 2 Luật Thực hiện dân chủ ở cơ sở). Tổng số: "
+                     "%zu mục.",
+                     q->n);
+    struct export_pdf_table *t = q->t;
+    q->t = NULL;
+    q->ended = 1;
+    if ((rc = export_pdf_table_end(t, footer, "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", err,
+                                   sizeof err)) != 0) {
+        log_error("quarter pdf: %s", err);
+        return rc;
+    }
+    return 0;
+}
+
+static void quarter_pdf_close(void *ctx)
+{
+    struct quarter_pdf *q = ctx;
+    if (q->t) {
+        /* Cut short (the client left): free the writer, its bytes go nowhere. */
+        struct buf sink;
+        buf_init(&sink, NULL);
+        q->out = &sink;
+        export_pdf_table_end(q->t, NULL, NULL, NULL, NULL, 0);
+        buf_free(&sink);
+    }
+    if (q->st)
+        db_reset(q->st);
+    db_close(q->db);
+    arena_free(q->row);
+    arena_free(q->a);
+    free(q);
+}
+
+/* GET /cong-khai/{code}/danh-muc-quy/{quy}/ban-in.pdf - public. The same list as an A4 PDF,
+ * streamed (see struct quarter_pdf). */
 static int get_quarter_pdf(struct http_request *r, struct http_response *res)
 {
     struct unit u, province;
     int y, q;
-    json_t *rows;
-    int rc = quarter_model(r, &u, &y, &q, &rows);
+    int64_t from, to;
+    int rc = dc_commune_arg(r, "code", &u);
     if (rc)
         return rc;
-    struct export_doc_head head = {0};
-    head.parent_body = "";
-    if (u.parent_id && units_get_id(r->db, u.parent_id, &province) == 0)
-        head.parent_body = arena_printf(r->a, "UBND %s", province.name);
-    head.issuer = arena_printf(r->a, "UBND %s", u.name);
-    head.number = "";
-    head.place = u.name;
-    head.date = dc_vn_date(dc_now());
-    head.doc_type = "DANH MỤC";
-    head.summary = arena_printf(r->a, "Thông tin đã công khai quý %d năm %d", q, y);
-    static const struct export_col cols[] = {
-        {"STT", 12, 1},       {"Nội dung công khai", 68, 0}, {"Lĩnh vực", 30, 0},
-        {"Hình thức", 33, 0}, {"Ngày công khai", 22, 1},
-    };
-    struct export_pdf_table *t;
-    char err[256];
-    buf_init(&res->body, r->a);
-    if ((rc = export_pdf_table_begin(&head, cols, 5, pdf_to_buf, &res->body, &t, err,
-                                     sizeof err)) != 0) {
-        json_decref(rows);
-        log_error("quarter pdf: %s", err);
+    if ((rc = quarter_arg(http_arg(r, "quy"), &y, &q, &from, &to)) != 0)
+        return rc;
+    struct quarter_pdf *p = calloc(1, sizeof *p);
+    if (!p)
+        abort();
+    p->a = arena_new(0);
+    p->row = arena_new(0);
+    if ((rc = store_connect(db_store(r->db), &p->db)) != 0 ||
+        (rc = dc_store_period_open(p->db, u.id, from, to, &p->st)) != 0) {
+        quarter_pdf_close(p);
         return rc;
     }
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        const char *cells[5] = {
-            arena_printf(r->a, "%zu", i + 1),
-            json_string_value(json_object_get(row, "title")),
-            json_string_value(json_object_get(row, "category_label")),
-            json_string_value(json_object_get(row, "channels_text")),
-            json_string_value(json_object_get(row, "date")),
-        };
-        for (int k = 0; k < 5; k++)
-            if (!cells[k])
-                cells[k] = "";
-        if ((rc = export_pdf_table_row(t, cells)) != 0)
-            break;
-    }
-    json_decref(rows);
-    const char *footer =
-        arena_printf(r->a,
-                     "Danh mục này được niêm yết tại trụ sở UBND và nhà văn hóa các thôn, "
-                     "tổ dân phố (Điều 13 khoản 2 Luật Thực hiện dân chủ ở cơ sở). Tổng số: "
-                     "%zu mục.",
-                     i);
-    int rc2 = export_pdf_table_end(t, footer, "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", err, sizeof err);
-    if (rc || rc2) {
-        log_error("quarter pdf: %s", err);
-        return rc ? rc : rc2;
-    }
+    p->head.parent_body = "";
+    if (u.parent_id && units_get_id(r->db, u.parent_id, &province) == 0)
+        p->head.parent_body = arena_printf(p->a, "UBND %s", province.name);
+    p->head.issuer = arena_printf(p->a, "UBND %s", u.name);
+    p->head.number = "";
+    p->head.place = arena_strdup(p->a, u.name);
+    p->head.date = dc_vn_date(dc_now());
+    p->head.doc_type = "DANH MỤC";
+    p->head.summary = arena_printf(p->a, "Thông tin đã công khai quý %d năm %d", q, y);
+    res->stream = (struct http_stream){quarter_pdf_next, quarter_pdf_close, p};
     res->content_type = "application/pdf";
     res->filename = arena_printf(r->a, "danh-muc-cong-khai-quy-%d-%d.pdf", q, y);
     return 0;

@@ -654,6 +654,18 @@ int dc_store_period_json(struct db *db, int64_t unit_id, int64_t from, int64_t t
     return db_rows_json(st, rows);
 }
 
+int dc_store_period_open(struct db *db, int64_t unit_id, int64_t from, int64_t to,
+                         struct db_stmt **st)
+{
+    int rc = db_prepare(db, sql_period, st);
+    if (rc)
+        return rc;
+    db_bind_int(*st, 1, unit_id);
+    db_bind_int(*st, 2, from);
+    db_bind_int(*st, 3, to);
+    return 0;
+}
+
 int dc_store_next_due(struct db *db, int64_t now, int64_t *t)
 {
     struct db_stmt *st;

@@ -110,6 +110,23 @@ struct http_header {
     const char *value; /* header value */
 };
 
+/*
+ * A body produced piece by piece while it is sent (long exports): the handler of an HTTP_RAW
+ * route sets res->stream instead of res->body, and http calls next() whenever the client has
+ * taken what came before, on the connection's worker thread, after the handler and its
+ * request's read snapshot are done. So a producer owns everything it uses: its memory (not the
+ * request arena, which may be gone before the last piece) and its own database connection
+ * (store_connect) if it reads rows as it goes. Sent with chunked encoding, without an ETag.
+ */
+struct http_stream {
+    int (*next)(void *ctx, struct buf *out); /* appends the next piece to out (a heap buffer,
+                                                emptied between calls): 1 when more follows,
+                                                0 after the last, or a negative error (the
+                                                connection is then cut) */
+    void (*close)(void *ctx);                /* frees ctx; called exactly once, at the end */
+    void *ctx;                               /* the producer's state */
+};
+
 struct http_response {
     int status;                    /* HTTP status; 200 unless set */
     const char *template;          /* view name, e.g. "units/households" */
@@ -120,6 +137,7 @@ struct http_response {
     struct buf body;               /* HTTP_RAW routes: the bytes to send */
     const char *content_type;      /* HTTP_RAW routes: their type; templates: overrides HTML */
     const char *filename;          /* HTTP_RAW routes: Content-Disposition attachment name */
+    struct http_stream stream;     /* HTTP_RAW routes: a body made while it is sent, or none */
     struct http_header headers[8]; /* extra headers */
     size_t n_headers;              /* their count */
     const char *set_cookie[4];     /* full Set-Cookie values */

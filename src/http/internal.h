@@ -46,6 +46,7 @@ struct http_server {
     pthread_rwlock_t cache_lock;      /* guards cache */
     struct page_entry cache[PAGE_CACHE_SLOTS]; /* direct-mapped page cache */
     _Atomic long inflight;                     /* requests not yet completed */
+    _Atomic long streams;                      /* streamed bodies being sent */
     _Atomic long suspended;                    /* requests waiting for a durable write */
     /* metrics */
     _Atomic uint64_t n_requests[6]; /* by status class: 1xx..5xx, index 0 other */

@@ -13,14 +13,15 @@
  * after every request, which costs three quarters of the throughput.
  */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
+#include <malloc.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdatomic.h>
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -456,6 +457,99 @@ static enum MHD_Result send_bytes(struct http_conn *c, int status, const char *t
     return ok;
 }
 
+/* A streamed body between MHD's calls: heap memory, since MHD may free the response after
+ * the request's arena is gone. */
+/* Streamed bodies sent at once, at most: each holds a few megabytes (a PDF writer, its own
+ * database connection) for as long as its client reads, so a burst of exports waits. */
+#define MAX_STREAMS 4
+
+struct stream_state {
+    struct http_server *srv; /* counts the streams */
+    struct http_stream s;    /* the producer */
+    struct buf buf;          /* its last piece (heap) */
+    size_t off;              /* bytes of buf already handed to MHD */
+    int done;                /* next() said the last piece was made */
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+    struct stream_state *st = cls;
+    (void)pos;
+    while (st->off == st->buf.len) {
+        if (st->done)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        buf_reset(&st->buf);
+        st->off = 0;
+        int rc = st->s.next(st->s.ctx, &st->buf);
+        if (rc < 0) {
+            log_error("stream: the producer failed (%s); the download is cut", err_name(rc));
+            return MHD_CONTENT_READER_END_WITH_ERROR;
+        }
+        if (rc == 0)
+            st->done = 1;
+    }
+    size_t n = st->buf.len - st->off;
+    if (n > max)
+        n = max;
+    memcpy(out, st->buf.ptr + st->off, n);
+    st->off += n;
+    return (ssize_t)n;
+}
+
+static void stream_free(void *cls)
+{
+    struct stream_state *st = cls;
+    if (st->s.close)
+        st->s.close(st->s.ctx);
+    buf_free(&st->buf);
+    atomic_fetch_sub(&st->srv->streams, 1);
+    free(st);
+    /* A long export freed megabytes (fonts, layouts, pages): give them back to the system. */
+    malloc_trim(0);
+}
+
+static enum MHD_Result send_error(struct http_conn *c, int code, const char *detail);
+
+/* Sends res->stream: 200, chunked, the producer called as the client reads; 503 when
+ * MAX_STREAMS are being sent already. */
+static enum MHD_Result send_stream(struct http_conn *c)
+{
+    struct http_response *res = &c->res;
+    if (atomic_fetch_add(&c->srv->streams, 1) >= MAX_STREAMS) {
+        atomic_fetch_sub(&c->srv->streams, 1);
+        if (res->stream.close)
+            res->stream.close(res->stream.ctx);
+        res->stream = (struct http_stream){0};
+        if (res->n_headers < sizeof res->headers / sizeof res->headers[0])
+            res->headers[res->n_headers++] = (struct http_header){"Retry-After", "5"};
+        return send_error(c, ERR_UNAVAILABLE, NULL);
+    }
+    struct stream_state *st = calloc(1, sizeof *st);
+    if (!st)
+        abort();
+    st->srv = c->srv;
+    st->s = res->stream;
+    res->stream = (struct http_stream){0}; /* owned by st from here on */
+    buf_init(&st->buf, NULL);
+    struct MHD_Response *resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 32 * 1024,
+                                                                  stream_read, st, stream_free);
+    if (!resp) {
+        stream_free(st);
+        return MHD_NO;
+    }
+    http_add_security_headers(resp);
+    MHD_add_response_header(resp, "Content-Type", res->content_type);
+    MHD_add_response_header(resp, "Cache-Control", c->req.user ? "private, no-cache" : "no-cache");
+    if (res->filename)
+        MHD_add_response_header(resp, "Content-Disposition",
+                                arena_printf(c->a, "attachment; filename=\"%s\"", res->filename));
+    for (size_t i = 0; i < res->n_headers; i++)
+        MHD_add_response_header(resp, res->headers[i].name, res->headers[i].value);
+    enum MHD_Result ok = queue(c, 200, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
 static void percent_encode(struct buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -588,6 +682,12 @@ static enum MHD_Result send_redirect(struct http_conn *c, const char *location)
 static enum MHD_Result finish(struct http_conn *c, int rc)
 {
     struct http_response *res = &c->res;
+    if (res->stream.next && (rc < 0 || arena_over_cap(c->a) || res->redirect)) {
+        /* Not sent after all: the producer is closed unused. */
+        if (res->stream.close)
+            res->stream.close(res->stream.ctx);
+        res->stream = (struct http_stream){0};
+    }
     if (rc < 0) {
         if (rc == ERR_UNAUTH && !c->req.want_json && strcmp(c->req.method, "GET") == 0) {
             struct buf b;
@@ -602,9 +702,12 @@ static enum MHD_Result finish(struct http_conn *c, int rc)
         return send_error(c, ERR_NOMEM, NULL);
     if (res->redirect)
         return send_redirect(c, res->redirect);
-    if (c->req.route && (c->req.route->flags & HTTP_RAW) && res->content_type)
+    if (c->req.route && (c->req.route->flags & HTTP_RAW) && res->content_type) {
+        if (res->stream.next)
+            return send_stream(c);
         return send_bytes(c, res->status ? res->status : 200, res->content_type, res->body.ptr,
                           res->body.len, 1);
+    }
     return send_model(c);
 }
 

@@ -227,6 +227,11 @@ void db_memo_put(struct db *db, const void *key, void *p, void (*free_fn)(void *
     free_fn(p);
 }
 
+struct store *db_store(struct db *db)
+{
+    return db->s;
+}
+
 enum store_kind db_kind(const struct db *db)
 {
     return db->kind;

@@ -39,6 +39,8 @@ enum store_kind store_kind(const struct store *s);
 /* A new connection for the calling thread; free with db_close(). */
 int store_connect(struct store *s, struct db **out);
 void db_close(struct db *db);
+/* The store a connection came from (to open another one, for a long stream). */
+struct store *db_store(struct db *db);
 enum store_kind db_kind(const struct db *db);
 /*
  * Per-connection caches for modules (a connection belongs to one thread: no locks). A module

@@ -570,10 +570,29 @@ static void notice_and_quarterly_list_print(void **state)
     struct h_response *qp = h_get(anon, q);
     assert_int_equal(qp->status, 200);
     assert_true(h_has(qp, title));
+    /* The printed list is made while it is sent (chunked, from its own cursor): the same
+     * items as the page, counted in its footer. */
+    long long n_items = (long long)json_array_size(
+        h_jget(h_json(h_get(anon, h_fmt(anon, "%s?format=json", q))), "items"));
+    assert_true(n_items > 0);
     struct h_response *qpdf = h_get(anon, h_fmt(anon, "%s/ban-in.pdf", q));
     assert_int_equal(qpdf->status, 200);
     assert_memory_equal(qpdf->body, "%PDF", 4);
+    assert_string_equal(h_header(qpdf, "Transfer-Encoding"), "chunked");
+    assert_non_null(strstr(h_header(qpdf, "Content-Disposition"), "attachment"));
+    assert_non_null(memmem(qpdf->body, qpdf->len, "%%EOF", 5));
+    char qpath[512];
+    assert_int_equal(h_write_file(&srv, "quarter.pdf", qpdf->body, qpdf->len, qpath, sizeof qpath),
+                     0);
+    if (sh("command -v pdftotext >/dev/null") == 0) {
+        const char *txt = h_fmt(anon, "%s.txt", qpath);
+        assert_int_equal(sh(h_fmt(anon, "pdftotext -enc UTF-8 '%s' '%s'", qpath, txt)), 0);
+        assert_int_equal(sh(h_fmt(anon, "grep -q 'mức thu phí chợ' '%s'", txt)), 0);
+        assert_int_equal(sh(h_fmt(anon, "grep -q 'Tổng số: %lld mục.' '%s'", n_items, txt)), 0);
+    }
     assert_int_equal(h_get(anon, "/cong-khai/99001/danh-muc-quy/2026-5")->status, 404);
+    assert_int_equal(h_get(anon, "/cong-khai/99001/danh-muc-quy/2026-5/ban-in.pdf")->status, 404);
+    assert_int_equal(h_get(anon, "/cong-khai/99999/danh-muc-quy/2026-4/ban-in.pdf")->status, 404);
     h_client_free(anon);
     h_client_free(c);
 }
