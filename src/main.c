@@ -2,7 +2,6 @@
  * main.c - the danchu binary: one program, subcommands in the manner of
  * Fossil. Each subcommand lives in src/app/ and explains itself with --help.
  */
-#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,10 +41,6 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    /* glibc gives each thread that mallocs its own arena and keeps what it freed: a PDF made
-     * on each of eight worker threads held ~8 MB apiece. Requests allocate from their own
-     * arenas (core/arena.c), so two malloc arenas cost nothing in speed (measured). */
-    mallopt(M_ARENA_MAX, 2);
     view_json_mem_init(); /* before any other jansson call */
     if (argc < 2) {
         usage(stderr);
