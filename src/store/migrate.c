@@ -5,6 +5,9 @@
  *
  * A file is written once for both engines: lines after "-- dialect: sqlite"
  * or "-- dialect: postgres" are for that engine only, until "-- dialect: both".
+ * A file with the line "-- sqlite: foreign_keys off" rebuilds tables on SQLite:
+ * foreign keys are turned off around its transaction and every key is checked
+ * before it commits (https://sqlite.org/lang_altertable.html, "other changes").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,12 +87,15 @@ static int filter_dialect(const struct embed_file *f, enum store_kind kind, stru
     return 0;
 }
 
+#define FK_OFF_MARK "\n-- sqlite: foreign_keys off\n"
+static const char fk_check_sql[] = "PRAGMA foreign_key_check";
+
 /* Applies one migration unless it is already recorded; *ran is set to 1 when it ran. */
 static int apply_one(struct db *db, const struct migration *m, int *ran, char *err, size_t err_len)
 {
     struct db_stmt *st = NULL;
     struct buf sql;
-    int in_tx = 0;
+    int in_tx = 0, fk_off = 0;
     int rc;
 
     *ran = 0;
@@ -97,6 +103,13 @@ static int apply_one(struct db *db, const struct migration *m, int *ran, char *e
     rc = filter_dialect(m->f, db->kind, &sql, err, err_len);
     if (rc != 0)
         goto out;
+    /* A migration that rebuilds a table on SQLite (new table, copy, drop, rename) says so; the
+     * foreign keys are then off around its transaction, as SQLite requires (the pragma is a
+     * no-op inside one), and checked in full before it commits. */
+    fk_off = db->kind == STORE_SQLITE &&
+             memmem(m->f->data, m->f->len, FK_OFF_MARK, sizeof FK_OFF_MARK - 1) != NULL;
+    if (fk_off && (rc = db_exec(db, "PRAGMA foreign_keys = OFF")) != 0)
+        goto fail;
     rc = db_begin(db);
     if (rc != 0)
         goto fail;
@@ -126,6 +139,22 @@ static int apply_one(struct db *db, const struct migration *m, int *ran, char *e
     rc = db_exec(db, sql.ptr);
     if (rc != 0)
         goto fail;
+    if (fk_off) {
+        /* Any row the rebuild left pointing nowhere fails the migration. */
+        rc = db_prepare(db, fk_check_sql, &st);
+        if (rc != 0)
+            goto fail;
+        rc = db_step(st);
+        db_reset(st);
+        if (rc == DB_ROW) {
+            snprintf(err, err_len, "%s: a foreign key points nowhere after the rebuild",
+                     m->f->name);
+            rc = ERR_INVALID;
+            goto out;
+        }
+        if (rc < 0)
+            goto fail;
+    }
     rc = db_prepare(db, record_sql, &st);
     if (rc != 0)
         goto fail;
@@ -147,6 +176,8 @@ fail:
 out:
     if (in_tx)
         db_rollback(db);
+    if (fk_off)
+        db_exec(db, "PRAGMA foreign_keys = ON");
     buf_free(&sql);
     return rc;
 }
