@@ -171,6 +171,54 @@ static void test_migrations_dialects_and_failure(void **state)
     assert_int_equal(store_migrate_files(f->s, &odd, 1, &applied, err, sizeof err), ERR_INVALID);
 }
 
+/* A SQLite table rebuild (new table, copy, drop, rename) under "-- sqlite: foreign_keys off":
+ * the rows that point at the rebuilt table keep pointing at it; a rebuild that loses a row
+ * they point at is refused whole. */
+static void test_migrations_table_rebuild(void **state)
+{
+    struct fixture *f = *state;
+    char err[512] = "";
+    int applied = -1;
+    if (db_kind(f->db) != STORE_SQLITE) {
+        skip(); /* PostgreSQL alters constraints in place */
+        return;
+    }
+    must_migrate(f);
+    static const unsigned char setup[] =
+        "CREATE TABLE rb_parent (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind IN ('a', 'b', "
+        "'c')));\nCREATE TABLE rb_child (id INTEGER PRIMARY KEY, parent_id BIGINT NOT NULL "
+        "REFERENCES rb_parent(id));\nINSERT INTO rb_parent VALUES (1, 'a'), (2, 'b');\n"
+        "INSERT INTO rb_child VALUES (10, 1), (11, 2);\n";
+    static const unsigned char rebuild[] =
+        "-- rebuild\n-- sqlite: foreign_keys off\n"
+        "CREATE TABLE rb_new (id INTEGER PRIMARY KEY, kind TEXT CHECK (kind = 'a' OR kind = 'b' "
+        "OR kind = 'c'));\nINSERT INTO rb_new SELECT id, kind FROM rb_parent;\n"
+        "DROP TABLE rb_parent;\nALTER TABLE rb_new RENAME TO rb_parent;\n";
+    static const unsigned char lossy[] =
+        "-- rebuild that drops a row\n-- sqlite: foreign_keys off\n"
+        "CREATE TABLE rb_new (id INTEGER PRIMARY KEY, kind TEXT);\n"
+        "INSERT INTO rb_new SELECT id, kind FROM rb_parent WHERE id = 1;\n"
+        "DROP TABLE rb_parent;\nALTER TABLE rb_new RENAME TO rb_parent;\n";
+    struct embed_file files[3] = {
+        {"db/migrations/9995_setup.sql", setup, sizeof setup - 1},
+        {"db/migrations/9996_rebuild.sql", rebuild, sizeof rebuild - 1},
+        {"db/migrations/9997_lossy.sql", lossy, sizeof lossy - 1},
+    };
+    assert_int_equal(store_migrate_files(f->s, files, 2, &applied, err, sizeof err), 0);
+    assert_int_equal(applied, 2);
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM rb_child c JOIN rb_parent p ON "
+                                   "p.id = c.parent_id"),
+                     2);
+    assert_int_not_equal(db_exec(f->db, "INSERT INTO rb_parent VALUES (3, 'z')"), 0);
+    /* Foreign keys are on again after the migration. */
+    assert_int_not_equal(db_exec(f->db, "INSERT INTO rb_child VALUES (12, 99)"), 0);
+    int rc = store_migrate_files(f->s, files, 3, &applied, err, sizeof err);
+    assert_int_not_equal(rc, 0);
+    assert_non_null(strstr(err, "9997_lossy.sql"));
+    assert_int_equal(scalar(f->db, "SELECT count(*) FROM rb_parent"), 2);
+    assert_int_not_equal(db_exec(f->db, "INSERT INTO rb_child VALUES (12, 99)"), 0);
+}
+
 /* ---- statements ---- */
 
 static void test_params_second_before_first(void **state)
@@ -929,6 +977,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrations_apply_once),
         cmocka_unit_test(test_migrations_dialects_and_failure),
+        cmocka_unit_test(test_migrations_table_rebuild),
         cmocka_unit_test(test_params_second_before_first),
         cmocka_unit_test(test_returning_id),
         cmocka_unit_test(test_rows_json_types),
