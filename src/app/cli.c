@@ -33,6 +33,7 @@ struct opts {
     const char *category;    /* --category CK01..CK14 */
     const char *title;       /* --title T */
     const char *decision;    /* --decision dd/mm/yyyy */
+    const char *owner;       /* --owner NAME (import document: who answers for the plan) */
     int draft;               /* --draft: import document without publishing */
     int password_stdin;      /* --password-stdin */
     int quiet;               /* --quiet: no request log */
@@ -62,6 +63,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"--category", offsetof(struct opts, category)},
         {"--title", offsetof(struct opts, title)},
         {"--decision", offsetof(struct opts, decision)},
+        {"--owner", offsetof(struct opts, owner)},
     };
     memset(o, 0, sizeof *o);
     for (int i = 1; i < argc; i++) {
@@ -434,8 +436,8 @@ static int import_document(const struct opts *o, struct app *app)
 {
     if (o->n_pos != 2 || !o->unit || !o->kind || !o->category) {
         fprintf(stderr, "danchu: usage: danchu import document --unit CODE --kind disclosure "
-                        "--category CK01..CK14 [--title T] [--decision dd/mm/yyyy] [--draft] "
-                        "FILE\n");
+                        "--category CK01..CK14 [--title T] [--decision dd/mm/yyyy] "
+                        "[--owner NAME] [--draft] FILE\n");
         return 2;
     }
     if (strcmp(o->kind, "disclosure") != 0) {
@@ -451,7 +453,8 @@ static int import_document(const struct opts *o, struct app *app)
         app_close(app);
         return 1;
     }
-    struct disclosure_import in = {o->unit, cat, o->title, o->decision, !o->draft, o->pos[1]};
+    struct disclosure_import in = {o->unit,   cat,       o->title, o->decision,
+                                   !o->draft, o->pos[1], o->owner};
     int64_t id = 0;
     char err[512] = "";
     int rc = disclosure_import_file(app->store, &app->dc, 0, &in, &id, err, sizeof err);
@@ -473,7 +476,8 @@ int app_cmd_import(int argc, char **argv)
               "Usage: danchu import units FILE\n"
               "       danchu import households --unit CODE FILE\n"
               "       danchu import document --unit CODE --kind disclosure --category CK01..CK14\n"
-              "                              [--title T] [--decision dd/mm/yyyy] [--draft] FILE\n\n"
+              "                              [--title T] [--decision dd/mm/yyyy] [--owner NAME]\n"
+              "                              [--draft] FILE\n\n"
               "units: a CSV with header code,kind,name,parent (UTF-8).\n"
               "households: the village head's roll as CSV or XLSX; columns found by\n"
               "header name (mã hộ, họ và tên, ngày sinh, giới tính, quan hệ với chủ hộ,\n"
@@ -482,7 +486,8 @@ int app_cmd_import(int argc, char **argv)
               "document: a text, Markdown or Word (.docx) file published as a disclosure\n"
               "item of the commune CODE in the given category (CK01..CK14); the title is\n"
               "--title or the file's first heading or line; the decision date defaults to\n"
-              "today; --draft keeps it unpublished.");
+              "today; --owner names the official who answers for its disclosure plan;\n"
+              "--draft keeps it unpublished.");
     if (rc)
         return rc < 0 ? 0 : rc;
     if (o.n_pos >= 1 && strcmp(o.pos[0], "document") == 0)

@@ -268,9 +268,9 @@ static void channels_model(struct http_request *r, json_t *model, int cat, unsig
         json_object_set_new(model, "publish_within", json_integer(rules->publish_within));
 }
 
-static const char *const form_fields[] = {"tieu_de", "noi_dung", "so_hieu",  "ngay_quyet_dinh",
-                                          "thon",    "cong_bo",  "ngay_hen", "gio_hen",
-                                          "chuc_vu", "nguoi_ky"};
+static const char *const form_fields[] = {
+    "tieu_de",  "noi_dung", "so_hieu", "ngay_quyet_dinh", "thon",           "cong_bo",
+    "ngay_hen", "gio_hen",  "chuc_vu", "nguoi_ky",        "nguoi_phu_trach"};
 
 static void default_form(json_t *model)
 {
@@ -343,6 +343,8 @@ static int page_new(struct http_request *r, struct http_response *res)
     date_format_vn(dc_vn_date(dc_now()), today);
     json_object_set_new(f, "ngay_quyet_dinh", json_string(today));
     json_object_set_new(f, "chuc_vu", json_string("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"));
+    /* The plan's owner (C4) is whoever opens the form, unless they name someone else. */
+    json_object_set_new(f, "nguoi_phu_trach", json_string(r->user->display_name));
     json_object_set_new(res->model, "form", f);
     return new_form_model(r, res, &u, (int)http_param_int(r, "linh_vuc", 0), 0, NULL);
 }
@@ -364,6 +366,7 @@ static const struct http_param_spec create_params[] = {
     {"gio_hen", HP_TEXT, 0, 0, 5},
     {"chuc_vu", HP_LINES, 0, 0, 200},
     {"nguoi_ky", HP_TEXT, 0, 0, 120},
+    {"nguoi_phu_trach", HP_TEXT, 0, 0, 120},
     {"tep1", HP_FILE, 0, 0, 0},
     {"tep2", HP_FILE, 0, 0, 0},
     {"tep3", HP_FILE, 0, 0, 0},
@@ -586,6 +589,9 @@ static int post_create(struct http_request *r, struct http_response *res)
     const char *sn = http_param(r, "nguoi_ky");
     e->n.signer_title = st ? st : "";
     e->n.signer_name = sn ? sn : "";
+    const char *owner = http_param(r, "nguoi_phu_trach");
+    struct str ow = str_trim(str_c(owner ? owner : ""));
+    e->n.owner = ow.len ? str_dup(r->a, ow) : r->user->display_name;
     e->n.publish_at = at;
     json_decref(res->model);
     res->model = NULL;
@@ -596,6 +602,47 @@ static int post_create(struct http_request *r, struct http_response *res)
 /* ---- one item ---- */
 
 /* The item page of the back office: state, channels, postings, the forms. */
+/*
+ * The item's disclosure plan (C4): what is disclosed, from when, on which channel and for how
+ * long, and who answers for it. It starts on the publication day (or, before that, on the
+ * deadline); a minimum duration of N days counts from the day after (A7), so a posting of 30
+ * days from 01/03 runs to the end of 31/03, and three days of loudspeaker are that day and
+ * the next two.
+ */
+static json_t *plan_json(struct http_request *r, const struct dc_item *it,
+                         const struct dc_status *st)
+{
+    struct date start = it->published_at ? dc_vn_date(it->published_at) : st->due;
+    char from[11], until[11];
+    date_format_vn(start, from);
+    json_t *rows = json_array();
+    for (int c = 0; c < DC_N_CHANNELS; c++) {
+        const struct dc_channel_status *cs = &st->ch[c];
+        if (cs->state == DC_CH_NOT_REQUIRED)
+            continue;
+        const char *how;
+        if (c == DC_BOARD && cs->days_needed > 0) {
+            date_format_vn(date_add_days(start, cs->days_needed), until);
+            how = arena_printf(r->a, "Ít nhất %d ngày liên tục, đến hết ngày %s", cs->days_needed,
+                               until);
+        } else if (c == DC_BOARD) {
+            how = "Thường xuyên, cập nhật khi có thay đổi";
+        } else if (c == DC_LOUDSPEAKER) {
+            date_format_vn(date_add_days(start, cs->days_needed - 1), until);
+            how = arena_printf(r->a, "%d ngày liên tục, đến ngày %s", cs->days_needed, until);
+        } else if (c == DC_VILLAGE_HEAD) {
+            how = "Đến từng hộ gia đình qua trưởng thôn, tổ trưởng";
+        } else {
+            how = "Đăng trên cổng thông tin, giữ công khai";
+        }
+        json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:i}", "channel",
+                                              dc_channel_label((enum dc_channel)c), "from", from,
+                                              "how", how, "places", cs->places_needed));
+    }
+    return json_pack("{s:s,s:s,s:o}", "owner", it->owner[0] ? it->owner : "Chưa giao", "start",
+                     from, "channels", rows);
+}
+
 static int manage_model(struct http_request *r, struct http_response *res, int64_t id)
 {
     struct dc_item it;
@@ -659,8 +706,10 @@ static int manage_model(struct http_request *r, struct http_response *res, int64
     json_object_set_new(res->model, "postings", postings);
     struct dc_status st;
     struct date today = dc_vn_date(dc_now());
-    if (dc_item_status(dc_env(r), &it, p, k, vids, nv, today, &st) == 0)
+    if (dc_item_status(dc_env(r), &it, p, k, vids, nv, today, &st) == 0) {
         json_object_set_new(res->model, "status", dc_status_json(&st));
+        json_object_set_new(res->model, "plan", plan_json(r, &it, &st));
+    }
     /* Where a posting can be recorded: the UBND office, then each village. */
     json_t *places = json_array();
     if (http_authorize(r, "disclosure.post", u.code) == 0)

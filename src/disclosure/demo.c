@@ -542,6 +542,7 @@ struct demo {
     const char *chair;                /* chairman of the commune's UBND (signer) */
     const char *vice;                 /* a vice-chairman (signer) */
     const char *council;              /* chairman of the commune's HĐND (signer) */
+    const char *owners[3];            /* officials who answer for the disclosure plans (C4) */
     struct doc_counter nums[16];      /* last number per document type (rich items) */
     size_t n_nums;                    /* types used */
     struct date today;                /* in Vietnam */
@@ -1314,6 +1315,7 @@ static void signer(const struct demo *d, const struct gen *g, struct dc_new *in,
         in->signer_title = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH";
         in->signer_name = d->chair;
     }
+    in->owner = d->owners[in->category % 3]; /* one official per group of fields */
 }
 
 static int render(struct demo *d, const char *md, const char **html, const char **text)
@@ -1680,6 +1682,8 @@ int disclosure_demo_build(struct db *db, const struct disclosure_env *env, const
         goto out;
     d.chair = person(&d.rng, d.keep, chance(&d.rng, 70));
     d.vice = person(&d.rng, d.keep, chance(&d.rng, 60));
+    for (size_t i = 0; i < sizeof d.owners / sizeof d.owners[0]; i++)
+        d.owners[i] = person(&d.rng, d.keep, chance(&d.rng, 50));
     d.council = person(&d.rng, d.keep, chance(&d.rng, 70));
     int n_rich = n_items < RICH ? n_items : RICH;
     int in_tx = 0;

@@ -51,6 +51,7 @@ struct disclosure_import {
     const char *decision;  /* "dd/mm/yyyy" or NULL for today */
     int publish;           /* 1: publish now; 0: keep as a draft */
     const char *path;      /* .txt, .md or .docx */
+    const char *owner;     /* who answers for the disclosure plan (C4), NULL or "" for none */
 };
 
 /*

@@ -163,6 +163,7 @@ int disclosure_import_file(struct store *s, struct disclosure_env *env, int64_t 
     j->n.channels = (1u << DC_WEBSITE) | (r ? r->required[in->category] : 0);
     j->n.signer_title = "";
     j->n.signer_name = "";
+    j->n.owner = in->owner ? in->owner : "";
     j->n.publish_at = in->publish ? (int64_t)time(NULL) : 0;
     if ((rc = store_write_start(s)) != 0 || (rc = store_write_sync(s, run_import, j)) != 0) {
         snprintf(err, err_len, "lưu không thành công (%s)", err_name(rc));

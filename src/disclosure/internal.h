@@ -36,6 +36,7 @@ struct dc_item {
     const char *signer_name;     /* or "" */
     int64_t created_at;          /* unix time */
     int64_t updated_at;          /* unix time */
+    const char *owner;           /* the official who answers for its plan (C4), or "" */
 };
 
 /* An uploaded file on its way in. */
@@ -62,6 +63,7 @@ struct dc_new {
     int secret;               /* state secret */
     const char *signer_title; /* or "" */
     const char *signer_name;  /* or "" */
+    const char *owner;        /* who answers for the plan (C4), or "" */
     int64_t publish_at;       /* 0: draft; else unix time of publication (now or later) */
     struct dc_file_in files[DC_MAX_FILES]; /* attachments */
     size_t n_files;                        /* their count */

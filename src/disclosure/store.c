@@ -16,8 +16,8 @@
 static const char sql_insert[] =
     "INSERT INTO disclosures (unit_id, village_id, category, title, body_md, body_html, "
     "doc_number, decision_date, channels, secret, status, published_at, signer_title, "
-    "signer_name, created_by, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) "
+    "signer_name, created_by, created_at, updated_at, owner) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17) "
     "RETURNING id";
 static const char sql_version_insert[] =
     "INSERT INTO disclosure_versions (disclosure_id, version, title, body_md, body_html, reason, "
@@ -26,12 +26,12 @@ static const char sql_get[] =
     "SELECT id, unit_id, COALESCE(village_id, 0), category, title, body_md, body_html, "
     "doc_number, decision_date, channels, secret, status, COALESCE(published_at, 0), "
     "COALESCE(withdrawn_at, 0), withdraw_reason, version, signer_title, signer_name, "
-    "created_at, updated_at FROM disclosures WHERE id = $1";
+    "created_at, updated_at, owner FROM disclosures WHERE id = $1";
 static const char sql_items[] =
     "SELECT id, unit_id, COALESCE(village_id, 0), category, title, '', '', "
     "doc_number, decision_date, channels, secret, status, COALESCE(published_at, 0), "
     "COALESCE(withdrawn_at, 0), withdraw_reason, version, signer_title, signer_name, "
-    "created_at, updated_at FROM disclosures WHERE unit_id = $1 "
+    "created_at, updated_at, owner FROM disclosures WHERE unit_id = $1 "
     "ORDER BY decision_date DESC, id DESC";
 static const char sql_publish[] =
     "UPDATE disclosures SET status = 'published', published_at = $2, updated_at = $3 "
@@ -215,6 +215,7 @@ int dc_store_create(struct db *db, struct dc_new *in)
     db_bind_cstr(st, 14, in->signer_name);
     bind_id_or_null(st, 15, in->actor);
     db_bind_int(st, 16, now);
+    db_bind_cstr(st, 17, in->owner ? in->owner : "");
     if ((rc = run_id(st, &in->id)) != 0)
         return rc;
     if ((rc = version_insert(db, in->id, 1, in->title, in->body_md, in->body_html, "", in->actor,
@@ -260,6 +261,7 @@ static void read_item(struct db_stmt *st, struct arena *a, struct dc_item *out)
     out->signer_name = arena_strdup(a, db_col_text(st, 17));
     out->created_at = db_col_int(st, 18);
     out->updated_at = db_col_int(st, 19);
+    out->owner = arena_strdup(a, db_col_text(st, 20));
 }
 
 int dc_store_get(struct db *db, struct arena *a, int64_t id, struct dc_item *out)

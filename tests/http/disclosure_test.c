@@ -408,6 +408,52 @@ static void legal_channels_cannot_be_unticked(void **state)
     h_client_free(c);
 }
 
+/* DOMAIN C4: each item carries its disclosure plan: channels, from when, how long, and the
+ * official who answers for it (the one who filled the form unless another is named). */
+static void item_plan_names_channels_durations_and_owner(void **state)
+{
+    (void)state;
+    struct h_client *c = signed_in("canbo");
+    struct h_response *form = h_get(c, "/quan-ly/cong-khai/99001/moi?format=json");
+    assert_string_equal(h_jstr(h_json(form), "form.nguoi_phu_trach"), "Trần Thị Cán bộ");
+    const char *f[] = {"linh_vuc",
+                       "8",
+                       "tieu_de",
+                       "Hỗ trợ hộ bị thiệt hại do bão (ca P)",
+                       "nguoi_phu_trach",
+                       "Lê Văn Phụ Trách",
+                       NULL};
+    long long id = create(c, f, NULL, NULL, 0, NULL);
+    assert_true(id > 0);
+    json_t *j = h_json(h_get(c, h_fmt(c, "/quan-ly/thong-tin/%lld?format=json", id)));
+    assert_string_equal(h_jstr(j, "plan.owner"), "Lê Văn Phụ Trách");
+    /* Published today (Vietnam time): the board runs 30 days after today, the loudspeaker
+     * today and the next two days (A7). */
+    time_t now = time(NULL) + 7 * 3600;
+    struct tm tm;
+    char today[11], until30[11], until2[11];
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%d/%m/%Y", &tm);
+    time_t t30 = now + 30 * 86400, t2 = now + 2 * 86400;
+    gmtime_r(&t30, &tm);
+    strftime(until30, sizeof until30, "%d/%m/%Y", &tm);
+    gmtime_r(&t2, &tm);
+    strftime(until2, sizeof until2, "%d/%m/%Y", &tm);
+    assert_string_equal(h_jstr(j, "plan.start"), today);
+    assert_string_equal(h_jstr(j, "plan.channels[1].channel"), "Niêm yết");
+    assert_non_null(strstr(h_jstr(j, "plan.channels[1].how"), h_fmt(c, "30 ngày")));
+    assert_non_null(strstr(h_jstr(j, "plan.channels[1].how"), until30));
+    assert_non_null(strstr(h_jstr(j, "plan.channels[2].how"), until2));
+    assert_true(h_has(h_get(c, h_fmt(c, "/quan-ly/thong-tin/%lld", id)), "Lê Văn Phụ Trách"));
+    /* CK13 (administrative procedures) is posted for good. */
+    const char *g[] = {"linh_vuc", "13", "tieu_de", "Thủ tục đăng ký khai sinh (ca Q)", NULL};
+    long long id2 = create(c, g, NULL, NULL, 0, NULL);
+    j = h_json(h_get(c, h_fmt(c, "/quan-ly/thong-tin/%lld?format=json", id2)));
+    assert_string_equal(h_jstr(j, "plan.owner"), "Trần Thị Cán bộ");
+    assert_non_null(strstr(h_jstr(j, "plan.channels[1].how"), "Thường xuyên"));
+    h_client_free(c);
+}
+
 static void postings_make_an_item_complete_and_village_heads_post_for_their_own(void **state)
 {
     (void)state;
@@ -696,6 +742,7 @@ int main(void)
         cmocka_unit_test(correction_keeps_old_version_and_withdrawal_keeps_page),
         cmocka_unit_test(bad_input_comes_back_with_what_was_typed),
         cmocka_unit_test(legal_channels_cannot_be_unticked),
+        cmocka_unit_test(item_plan_names_channels_durations_and_owner),
         cmocka_unit_test(postings_make_an_item_complete_and_village_heads_post_for_their_own),
         cmocka_unit_test(officials_lists_and_dashboard),
         cmocka_unit_test(notice_and_quarterly_list_print),
