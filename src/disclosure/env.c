@@ -70,4 +70,5 @@ void disclosure_add_routes(struct http_server *srv, struct disclosure_env *env)
 {
     http_add_routes_ctx(srv, dc_public_routes, dc_public_n_routes, env);
     http_add_routes_ctx(srv, dc_admin_routes, dc_admin_n_routes, env);
+    http_add_routes_ctx(srv, dc_report_routes, dc_report_n_routes, env);
 }

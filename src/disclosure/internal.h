@@ -160,9 +160,32 @@ json_t *dc_item_json(struct http_request *r, const struct dc_item *it, const str
 /* Adds url, category code/label, dd/mm/yyyy dates to rows of dc_store_public_json. */
 void dc_decorate_rows(struct arena *a, json_t *rows);
 
+/* ---- status.c: the rules applied to a commune's stored items ---- */
+
+/* Every village of the commune (where an item must be posted), their ids, and (villages may be
+ * NULL) the units. Arena memory. */
+int dc_village_ids(struct http_request *r, int64_t commune, int64_t **ids, size_t *n,
+                   struct unit **villages);
+
+/* What the dashboard and the report count: one class per published item. */
+enum dc_class { CL_OK, CL_LATE, CL_MISSING, CL_PENDING, CL_N };
+extern const char *const dc_class_labels[CL_N]; /* "Đúng hạn"... */
+extern const char *const dc_class_colors[CL_N]; /* chart fills */
+enum dc_class dc_classify(const struct dc_status *st);
+
+/* Every item of a commune with its status today. */
+struct dc_evaluated {
+    struct dc_item *items; /* the commune's items */
+    struct dc_status *st;  /* their status (drafts: state DC_DUE with due computed) */
+    size_t n;              /* their count */
+};
+int dc_evaluate_commune(struct http_request *r, const struct unit *u, struct dc_evaluated *ev);
+
 extern const struct http_route dc_public_routes[];
 extern const size_t dc_public_n_routes;
 extern const struct http_route dc_admin_routes[];
 extern const size_t dc_admin_n_routes;
+extern const struct http_route dc_report_routes[];
+extern const size_t dc_report_n_routes;
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * status.c - the rules of rules.c applied to stored items: which places an
- * item must be posted at, its state today, and that state as a view-model.
+ * item must be posted at, its state today, and that state as a view-model;
+ * every item of a commune evaluated at once, classed for the dashboard and
+ * the report.
  */
 #include <string.h>
 #include <time.h>
@@ -99,4 +101,79 @@ json_t *dc_status_json(const struct dc_status *st)
     }
     json_object_set_new(j, "channels", chs);
     return j;
+}
+
+/* Every village of the commune (where an item must be posted), and their ids. */
+int dc_village_ids(struct http_request *r, int64_t commune, int64_t **ids, size_t *n,
+                   struct unit **villages)
+{
+    struct unit *v;
+    int rc = units_villages_of(r->db, r->a, commune, &v, n);
+    if (rc)
+        return rc;
+    *ids = arena_alloc(r->a, (*n ? *n : 1) * sizeof **ids);
+    for (size_t i = 0; i < *n; i++)
+        (*ids)[i] = v[i].id;
+    if (villages)
+        *villages = v;
+    return 0;
+}
+
+/* The rules in force for a decision date, or the first version. */
+/* What the dashboard counts: one class per item. */
+const char *const dc_class_labels[CL_N] = {"Đúng hạn", "Trễ hạn công bố",
+                                           "Thiếu minh chứng niêm yết", "Đang chờ"};
+const char *const dc_class_colors[CL_N] = {"#2e7d32", "#c62828", "#ef6c00", "#546e7a"};
+
+enum dc_class dc_classify(const struct dc_status *st)
+{
+    if (st->state == DC_COMPLETE || st->state == DC_RUNNING)
+        return CL_OK;
+    if (st->state == DC_DUE || st->state == DC_AT_RISK)
+        return CL_PENDING;
+    if (st->published_late)
+        return CL_LATE;
+    for (int c = 0; c < DC_N_CHANNELS; c++)
+        if (st->ch[c].state == DC_CH_MISSING || st->ch[c].state == DC_CH_BROKEN)
+            return CL_MISSING;
+    return CL_LATE; /* unpublished past its deadline */
+}
+
+int dc_evaluate_commune(struct http_request *r, const struct unit *u, struct dc_evaluated *ev)
+{
+    struct disclosure_env *env = dc_env(r);
+    int64_t *vids, *pitem;
+    size_t nv, np;
+    struct dc_posting *posts;
+    int rc = dc_store_items(r->db, r->a, u->id, &ev->items, &ev->n);
+    if (rc)
+        return rc;
+    if ((rc = dc_village_ids(r, u->id, &vids, &nv, NULL)) != 0)
+        return rc;
+    if ((rc = dc_store_unit_postings(r->db, r->a, u->id, &pitem, &posts, &np)) != 0)
+        return rc;
+    ev->st = arena_zalloc(r->a, (ev->n ? ev->n : 1) * sizeof *ev->st);
+    struct date today = dc_vn_date(dc_now());
+    for (size_t i = 0; i < ev->n; i++) {
+        /* Postings come ordered by item id: binary search for this item's slice (a commune
+         * may hold tens of thousands of items; a scan per item would be quadratic). */
+        size_t from = 0, hi = np, k = 0;
+        while (from < hi) {
+            size_t mid = from + (hi - from) / 2;
+            if (pitem[mid] < ev->items[i].id)
+                from = mid + 1;
+            else
+                hi = mid;
+        }
+        while (from + k < np && pitem[from + k] == ev->items[i].id)
+            k++;
+        rc = dc_item_status(env, &ev->items[i], posts + from, k, vids, nv, today, &ev->st[i]);
+        if (rc) {
+            log_warn("disclosure %lld: no status (calendar year missing?)",
+                     (long long)ev->items[i].id);
+            memset(&ev->st[i], 0, sizeof ev->st[i]);
+            ev->st[i].state = DC_DUE;
+        }
+    }
+    return 0;
 }
