@@ -517,7 +517,6 @@ static int post_create(struct http_request *r, struct http_response *res)
 
 /* ---- one item ---- */
 
-/* The item page of the back office: state, channels, postings, the forms. */
 /*
  * The item's disclosure plan (C4): what is disclosed, from when, on which channel and for how
  * long, and who answers for it. It starts on the publication day (or, before that, on the
@@ -559,6 +558,7 @@ static json_t *plan_json(struct http_request *r, const struct dc_item *it,
                      from, "channels", rows);
 }
 
+/* The item page of the back office: state, plan, channels, postings, the forms. */
 static int manage_model(struct http_request *r, struct http_response *res, int64_t id)
 {
     struct dc_item it;

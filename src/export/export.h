@@ -73,6 +73,9 @@ int export_pdf_table_begin(const struct export_doc_head *head, const struct expo
                            struct export_pdf_table **out, char *err, size_t err_len);
 /* Adds one row of n_cols cells (UTF-8, wrapped within their column; a row never splits). */
 int export_pdf_table_row(struct export_pdf_table *t, const char *const *cells);
+/* The "Nơi nhận:" list printed beside the signature at the end ("- Thường trực HĐND xã;\n-
+ * Lưu: VT."), as in export_notice; it must live until export_pdf_table_end(). */
+void export_pdf_table_recipients(struct export_pdf_table *t, const char *recipients);
 /*
  * Ends the table, prints footer (plain text lines, may be NULL) and the signature block
  * (signer_role / signer_name as in export_notice, may be NULL), finishes the PDF and frees t.

@@ -70,17 +70,18 @@ struct pdfw {
 };
 
 struct export_pdf_table {
-    struct pdfw w;      /* the document */
-    size_t n_cols;      /* number of columns */
-    double *col_x;      /* left edge of each column */
-    double *col_w;      /* width of each column */
-    PangoLayout **cell; /* one reused layout per column, 12 pt, wrapped and aligned */
-    PangoLayout **head; /* header layouts, laid out once, drawn on every page */
-    double head_h;      /* height of the header row */
-    double table_w;     /* sum of col_w */
-    double page_top;    /* y right under the header row on the current page */
-    int rc;             /* first error (sticky), 0 while all is well */
-    char msg[160];      /* English reason for rc, reported by export_pdf_table_end */
+    struct pdfw w;          /* the document */
+    size_t n_cols;          /* number of columns */
+    double *col_x;          /* left edge of each column */
+    double *col_w;          /* width of each column */
+    PangoLayout **cell;     /* one reused layout per column, 12 pt, wrapped and aligned */
+    PangoLayout **head;     /* header layouts, laid out once, drawn on every page */
+    double head_h;          /* height of the header row */
+    double table_w;         /* sum of col_w */
+    double page_top;        /* y right under the header row on the current page */
+    int rc;                 /* first error (sticky), 0 while all is well */
+    char msg[160];          /* English reason for rc, reported by export_pdf_table_end */
+    const char *recipients; /* "Nơi nhận" list beside the signature, or NULL (borrowed) */
 };
 
 static void set_err(char *err, size_t err_len, const char *fmt, ...)
@@ -870,6 +871,11 @@ int export_pdf_table_row(struct export_pdf_table *t, const char *const *cells)
     return t->rc;
 }
 
+void export_pdf_table_recipients(struct export_pdf_table *t, const char *recipients)
+{
+    t->recipients = recipients;
+}
+
 int export_pdf_table_end(struct export_pdf_table *t, const char *footer, const char *signer_role,
                          const char *signer_name, char *err, size_t err_len)
 {
@@ -887,7 +893,7 @@ int export_pdf_table_end(struct export_pdf_table *t, const char *footer, const c
         t->w.on_page = NULL;
         t->w.y += 6;
         body_text(&t->w, footer);
-        closing(&t->w, signer_role, signer_name, NULL, NULL, NULL);
+        closing(&t->w, signer_role, signer_name, t->recipients, NULL, NULL);
     }
     rc = pdfw_close(&t->w, rc, err, err_len);
     table_free(t);

@@ -216,6 +216,9 @@ int http_authorize(struct http_request *r, const char *perm, const char *unit_co
  * t must live as long as the request (the request arena). At most 4 per response. */
 void http_model_rows(struct http_response *res, const char *key, const struct rows *t);
 
+/* Appends s percent-encoded for a URL's query or path (letters, digits, - _ . kept). */
+void http_url_encode(struct buf *b, const char *s);
+
 /* Form error helper: res->status = 422 and model["errors"][field] = message (Vietnamese). */
 void http_form_error(struct http_response *res, const char *field, const char *message);
 

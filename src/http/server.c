@@ -550,7 +550,7 @@ static enum MHD_Result send_stream(struct http_conn *c)
     return ok;
 }
 
-static void percent_encode(struct buf *b, const char *s)
+void http_url_encode(struct buf *b, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -655,7 +655,7 @@ static enum MHD_Result send_redirect(struct http_conn *c, const char *location)
     if (res->flash) {
         struct buf b;
         buf_init(&b, c->a);
-        percent_encode(&b, res->flash);
+        http_url_encode(&b, res->flash);
         http_set_cookie(&c->req, res, "dc_flash", b.ptr, 60);
     }
     if (c->req.want_json) {
@@ -693,7 +693,7 @@ static enum MHD_Result finish(struct http_conn *c, int rc)
             struct buf b;
             buf_init(&b, c->a);
             buf_puts(&b, "/dang-nhap?tiep=");
-            percent_encode(&b, c->raw_uri);
+            http_url_encode(&b, c->raw_uri);
             return send_redirect(c, b.ptr);
         }
         return send_error(c, rc, NULL);

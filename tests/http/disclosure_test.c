@@ -643,6 +643,76 @@ static void notice_and_quarterly_list_print(void **state)
     h_client_free(c);
 }
 
+/* DOMAIN C7: the report to the HĐND at its next regular session, for a period, per category,
+ * as a page and a printed BÁO CÁO; a period typed wrong comes back with what was typed. */
+static void report_to_the_council_counts_the_period(void **state)
+{
+    (void)state;
+    struct h_client *c = signed_in("canbo");
+    time_t now = time(NULL) + 7 * 3600;
+    struct tm tm;
+    char today[11], yesterday[11];
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%d/%m/%Y", &tm);
+    time_t y = now - 86400;
+    gmtime_r(&y, &tm);
+    strftime(yesterday, sizeof yesterday, "%d/%m/%Y", &tm);
+    const char *q = h_fmt(c, "/quan-ly/bao-cao-cong-khai/99001?tu_ngay=%s&den_ngay=%s&format=json",
+                          today, today);
+    long long before = h_jint(h_json(h_get(c, q)), "sum.total");
+    assert_true(before >= 0);
+    const char *qy = h_fmt(c, "/quan-ly/bao-cao-cong-khai/99001?tu_ngay=%s&den_ngay=%s&format=json",
+                           yesterday, yesterday);
+    long long before_y = h_jint(h_json(h_get(c, qy)), "sum.total");
+    const char *f[] = {"linh_vuc", "12", "tieu_de", "Mức thu phí trông giữ xe năm 2027 (ca R)",
+                       NULL};
+    assert_true(create(c, f, NULL, NULL, 0, NULL) > 0);
+    json_t *j = h_json(h_get(c, q));
+    assert_int_equal(h_jint(j, "sum.total"), before + 1);
+    assert_true(h_jint(j, "rows[11].total") >= 1); /* CK12 */
+    assert_non_null(strstr(h_jstr(j, "paragraphs[0]"), "Trong kỳ báo cáo"));
+    assert_non_null(strstr(h_jstr(j, "paragraphs[0]"), today));
+    /* A period that ends yesterday does not count it. */
+    assert_int_equal(h_jint(h_json(h_get(c, qy)), "sum.total"), before_y);
+
+    /* The printed report: BÁO CÁO in the Decree 30 layout, to the council, copied to the front. */
+    struct h_response *pdf = h_get(
+        c, h_fmt(c,
+                 "/quan-ly/bao-cao-cong-khai/99001/ban-in.pdf?tu_ngay=%s&den_ngay=%s&kien_nghi="
+                 "T%%C4%%83ng+c%%C6%%B0%%E1%%BB%%9Dng+ni%%C3%%AAm+y%%E1%%BA%%BFt",
+                 today, today));
+    assert_int_equal(pdf->status, 200);
+    assert_string_equal(h_header(pdf, "Content-Type"), "application/pdf");
+    char path[512];
+    assert_int_equal(h_write_file(&srv, "bao-cao.pdf", pdf->body, pdf->len, path, sizeof path), 0);
+    if (sh("command -v pdftotext >/dev/null") == 0) {
+        const char *txt = h_fmt(c, "%s.txt", path);
+        assert_int_equal(sh(h_fmt(c, "pdftotext -enc UTF-8 '%s' '%s'", path, txt)), 0);
+        assert_int_equal(sh(h_fmt(c, "grep -q 'BÁO CÁO' '%s'", txt)), 0);
+        assert_int_equal(sh(h_fmt(c, "grep -q 'Nơi nhận' '%s'", txt)), 0);
+        assert_int_equal(sh(h_fmt(c, "grep -q 'Thường trực HĐND phường' '%s'", txt)), 0);
+        assert_int_equal(sh(h_fmt(c, "grep -q 'Tổng cộng' '%s'", txt)), 0);
+        assert_int_equal(sh(h_fmt(c, "grep -q 'Tăng cường niêm yết' '%s'", txt)), 0);
+    }
+
+    /* A malformed or backward period: 422, the form with what was typed and why. */
+    struct h_response *bad =
+        h_get(c, "/quan-ly/bao-cao-cong-khai/99001?tu_ngay=31/02/2026&den_ngay=01/01/2026");
+    assert_int_equal(bad->status, 422);
+    assert_true(h_has(bad, "value=\"31/02/2026\""));
+    assert_true(h_has(bad, "Ngày bắt đầu phải có dạng dd/mm/yyyy"));
+    bad = h_get(c, "/quan-ly/bao-cao-cong-khai/99001?tu_ngay=01/06/2026&den_ngay=01/01/2026");
+    assert_int_equal(bad->status, 422);
+    assert_true(h_has(bad, "Ngày kết thúc phải sau ngày bắt đầu."));
+    assert_int_equal(h_get(c, "/quan-ly/bao-cao-cong-khai/99001/ban-in.pdf?tu_ngay=xx")->status,
+                     400);
+    /* Only officials of the commune. */
+    struct h_client *resident = signed_in("nguoidan");
+    assert_int_equal(h_get(resident, "/quan-ly/bao-cao-cong-khai/99001?format=json")->status, 403);
+    h_client_free(resident);
+    h_client_free(c);
+}
+
 /* Imports one real document with the command line; its item id. */
 static long long import_doc(const char *rel, const char *category, const char *title)
 {
@@ -743,6 +813,7 @@ int main(void)
         cmocka_unit_test(bad_input_comes_back_with_what_was_typed),
         cmocka_unit_test(legal_channels_cannot_be_unticked),
         cmocka_unit_test(item_plan_names_channels_durations_and_owner),
+        cmocka_unit_test(report_to_the_council_counts_the_period),
         cmocka_unit_test(postings_make_an_item_complete_and_village_heads_post_for_their_own),
         cmocka_unit_test(officials_lists_and_dashboard),
         cmocka_unit_test(notice_and_quarterly_list_print),
