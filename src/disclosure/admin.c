@@ -288,59 +288,21 @@ static const struct http_param_spec create_params[] = {
     {"tep3", HP_FILE, 0, 0, 0},
 };
 
-/* A safe file name: the client's name without path, control or quote characters. */
-static const char *clean_name(struct arena *a, struct str name, const char *ext)
-{
-    struct buf b;
-    buf_init(&b, a);
-    for (size_t i = 0; i < name.len && b.len < 120; i++) {
-        unsigned char c = (unsigned char)name.ptr[i];
-        if (c < 0x20 || c == '"' || c == '\\' || c == '/' || c == ';')
-            buf_putc(&b, '_');
-        else
-            buf_putc(&b, (char)c);
-    }
-    if (!b.len)
-        buf_printf(&b, "tep.%s", ext);
-    return b.ptr;
-}
-
-/* Checks an uploaded file by its content: PDF, image, DOCX or XLSX. Images lose their
- * metadata (camera, GPS position) unless keep_location. 0, or a Vietnamese error. */
+/* Checks an uploaded file by its content: PDF, image, DOCX or XLSX (images only for photos);
+ * photos lose their metadata. 0, or a Vietnamese error. */
 static int dc_read_upload(struct arena *a, const struct http_param *p, int images_only,
                           struct dc_file_in *out, const char **error)
 {
-    if (p->value.len > DC_MAX_FILE) {
-        *error = "Tệp quá lớn: tối đa 20 MB mỗi tệp.";
-        return ERR_TOO_LARGE;
-    }
-    enum export_type t = export_sniff(p->value.ptr, p->value.len);
-    int image = t == EXPORT_TYPE_JPEG || t == EXPORT_TYPE_PNG;
-    int ok = image || (!images_only &&
-                       (t == EXPORT_TYPE_PDF || t == EXPORT_TYPE_DOCX || t == EXPORT_TYPE_XLSX));
-    if (!ok) {
-        *error = images_only ? "Ảnh phải là tệp JPEG hoặc PNG."
-                             : "Chỉ nhận tệp PDF, ảnh (JPEG, PNG), Word (DOCX) hoặc Excel (XLSX); "
-                               "loại tệp được kiểm tra theo nội dung, không theo tên.";
-        return ERR_INVALID;
-    }
-    out->data = p->value.ptr;
-    out->len = p->value.len;
-    if (image) {
-        void *clean;
-        size_t n;
-        int rc = t == EXPORT_TYPE_JPEG
-                     ? export_jpeg_strip(a, p->value.ptr, p->value.len, &clean, &n)
-                     : export_png_strip(a, p->value.ptr, p->value.len, &clean, &n);
-        if (rc) {
-            *error = "Ảnh bị hỏng, không đọc được.";
-            return ERR_INVALID;
-        }
-        out->data = clean;
-        out->len = n;
-    }
-    out->mime = export_type_mime(t);
-    out->name = clean_name(a, p->filename, export_type_ext(t));
+    struct export_upload up;
+    int rc = export_upload_accept(a, p->filename.ptr, p->filename.len, p->value.ptr, p->value.len,
+                                  images_only ? EXPORT_IMAGES : EXPORT_DOCUMENTS, DC_MAX_FILE, &up,
+                                  error);
+    if (rc)
+        return rc;
+    out->data = up.data;
+    out->len = up.len;
+    out->mime = up.mime;
+    out->name = up.name;
     return 0;
 }
 

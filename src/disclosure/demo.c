@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/rng.h"
 #include "disclosure/internal.h"
 #include "view/view.h"
 
@@ -29,42 +30,6 @@
 #define PROGRESS_EVERY 10000 /* a progress line every this many items */
 #define N_ELEMS(x) (sizeof(x) / sizeof((x)[0]))
 #define PICK(r, arr) ((arr)[rnd((r), 0, (int)N_ELEMS(arr) - 1)])
-
-/* ---- the generator: xorshift64* seeded through splitmix64 ---- */
-
-struct rng {
-    uint64_t s; /* state, never 0 */
-};
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-    uint64_t z = seed + 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    r->s = z ? z : 0x2545F4914F6CDD1Dull;
-}
-
-static uint64_t rng_next(struct rng *r)
-{
-    uint64_t x = r->s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    r->s = x;
-    return x * 0x2545F4914F6CDD1Dull;
-}
-
-/* Uniform in [lo, hi]. */
-static int rnd(struct rng *r, int lo, int hi)
-{
-    return lo + (int)(rng_next(r) % (uint64_t)(hi - lo + 1));
-}
-
-static int chance(struct rng *r, int percent)
-{
-    return rnd(r, 0, 99) < percent;
-}
 
 /* ---- texts ---- */
 
@@ -1644,15 +1609,6 @@ static int load_villages(struct demo *d)
     return 0;
 }
 
-/* FNV-1a of the commune code, so that two communes built with one seed differ. */
-static uint64_t code_hash(const char *s)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
-    return h;
-}
-
 int disclosure_demo_build(struct db *db, const struct disclosure_env *env, const char *commune_code,
                           int n_items, unsigned seed, FILE *progress)
 {
@@ -1669,7 +1625,7 @@ int disclosure_demo_build(struct db *db, const struct disclosure_env *env, const
         return ERR_INVALID;
     d.keep = arena_new(0);
     d.a = arena_new(0);
-    rng_seed(&d.rng, ((uint64_t)seed << 32 | seed) ^ code_hash(commune_code));
+    rng_seed(&d.rng, ((uint64_t)seed << 32 | seed) ^ rng_hash(commune_code));
     d.now = (int64_t)time(NULL);
     d.today = date_vn_from_time((time_t)d.now);
     commune_words(&d);

@@ -136,6 +136,31 @@ const char *export_type_mime(enum export_type t);
 /* "pdf", "jpg", "png", "docx", "xlsx", "txt"; "bin" for unknown. */
 const char *export_type_ext(enum export_type t);
 
+/* A file a person uploaded, once accepted. */
+struct export_upload {
+    enum export_type type; /* judged by content */
+    const char *mime;      /* its MIME type */
+    const char *name;      /* the client's name made safe (no path, quotes or controls), or
+                              "tep.EXT" (arena) */
+    const void *data;      /* the bytes; images without their metadata (arena or the input) */
+    size_t len;            /* their count */
+};
+
+/* Masks of types for export_upload_accept(). */
+#define EXPORT_IMAGES ((1u << EXPORT_TYPE_JPEG) | (1u << EXPORT_TYPE_PNG))
+#define EXPORT_DOCUMENTS                                                                           \
+    (EXPORT_IMAGES | (1u << EXPORT_TYPE_PDF) | (1u << EXPORT_TYPE_DOCX) | (1u << EXPORT_TYPE_XLSX))
+
+/*
+ * Accepts an uploaded file (filename as the client sent it, data and len its bytes) when its
+ * content is a type of the mask `allowed` and it is at most max bytes. Photos lose every piece
+ * of metadata (camera, GPS position, owner) before anything keeps them. On refusal returns
+ * ERR_TOO_LARGE or ERR_INVALID with a Vietnamese sentence for the form in *error.
+ */
+int export_upload_accept(struct arena *a, const char *filename, size_t filename_len,
+                         const void *data, size_t len, unsigned allowed, size_t max,
+                         struct export_upload *out, const char **error);
+
 /*
  * A JPEG without its metadata: every APPn segment except the JFIF APP0 and a minimal EXIF
  * orientation is dropped (camera model, GPS position, owner name...). *out is arena memory.

@@ -405,3 +405,56 @@ int export_png_strip(struct arena *a, const void *data, size_t len, void **out, 
     *out_len = o.len;
     return 0;
 }
+
+/* The client's file name without directory, control or quote characters (at most 120 bytes). */
+static const char *clean_name(struct arena *a, const char *name, size_t n, const char *ext)
+{
+    struct buf b;
+    buf_init(&b, a);
+    for (size_t i = 0; i < n && b.len < 120; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c < 0x20 || c == '"' || c == '\\' || c == '/' || c == ';')
+            buf_putc(&b, '_');
+        else
+            buf_putc(&b, (char)c);
+    }
+    if (!b.len)
+        buf_printf(&b, "tep.%s", ext);
+    return b.ptr;
+}
+
+int export_upload_accept(struct arena *a, const char *filename, size_t filename_len,
+                         const void *data, size_t len, unsigned allowed, size_t max,
+                         struct export_upload *out, const char **error)
+{
+    int images_only = (allowed & ~EXPORT_IMAGES) == 0;
+    if (len > max) {
+        *error = arena_printf(a, "Tệp quá lớn: tối đa %zu MB mỗi tệp.", max / (1024 * 1024));
+        return ERR_TOO_LARGE;
+    }
+    enum export_type t = export_sniff(data, len);
+    if (t == EXPORT_TYPE_UNKNOWN || !(allowed & (1u << t))) {
+        *error = images_only ? "Ảnh phải là tệp JPEG hoặc PNG."
+                             : "Chỉ nhận tệp PDF, ảnh (JPEG, PNG), Word (DOCX) hoặc Excel (XLSX); "
+                               "loại tệp được kiểm tra theo nội dung, không theo tên.";
+        return ERR_INVALID;
+    }
+    out->type = t;
+    out->data = data;
+    out->len = len;
+    if (t == EXPORT_TYPE_JPEG || t == EXPORT_TYPE_PNG) {
+        void *clean;
+        size_t n;
+        int rc = t == EXPORT_TYPE_JPEG ? export_jpeg_strip(a, data, len, &clean, &n)
+                                       : export_png_strip(a, data, len, &clean, &n);
+        if (rc) {
+            *error = "Ảnh bị hỏng, không đọc được.";
+            return ERR_INVALID;
+        }
+        out->data = clean;
+        out->len = n;
+    }
+    out->mime = export_type_mime(t);
+    out->name = clean_name(a, filename, filename_len, export_type_ext(t));
+    return 0;
+}

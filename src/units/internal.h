@@ -50,7 +50,6 @@ int units_members_load(struct db *db, struct arena *a, int64_t household_id,
 int units_member_update_raw(struct db *db, int64_t member_id, const struct member_input *m);
 /* Codes of active households in a unit (village or commune) as a JSON array of strings. */
 int units_active_codes(struct db *db, int64_t unit_id, json_t **out);
-void units_format_time(int64_t t, char out[20]);
 /* cache.c: the unit tree of this connection, for connections serving requests. Each returns 1
  * when it answered (*rc 0 with *out filled, or ERR_NOT_FOUND), 0 when the caller must read the
  * table itself. */

@@ -130,4 +130,7 @@ extern const size_t units_n_routes;
 /* Builds the demo province into an empty, migrated database; prints progress. */
 int units_demo_build(struct db *db, int n_households, FILE *progress);
 
+/* "dd/mm/yyyy hh:mm" of unix time t in Vietnam's time (histories, logs shown to people). */
+void units_format_time(int64_t t, char out[20]);
+
 #endif
