@@ -177,6 +177,14 @@ int app_serve(struct app *app, int quiet)
         fprintf(stderr, "danchu: cannot start the writer\n");
         return 1;
     }
+    /* The outbox sender starts after the writer and stops before it. */
+    struct comms_config cc = {app->cfg.smtp_url, app->cfg.smtp_from, app->cfg.smtp_user,
+                              app->cfg.smtp_password, app->cfg.notify_webhook};
+    if (comms_start(app->store, &cc, &app->comms) != 0) {
+        fprintf(stderr, "danchu: cannot start the outbox sender (see the log)\n");
+        store_write_stop(app->store);
+        return 1;
+    }
     /* Block the stop signals in every thread; the main thread waits for them. */
     sigset_t set;
     sigemptyset(&set);
@@ -204,6 +212,8 @@ int app_serve(struct app *app, int quiet)
     if (http_server_start(srv, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: %s\n", err);
         http_server_free(srv);
+        comms_stop(app->comms);
+        app->comms = NULL;
         store_write_stop(app->store);
         return 1;
     }
@@ -214,6 +224,8 @@ int app_serve(struct app *app, int quiet)
     atomic_store(&t.stop, 1);
     if (ticking)
         pthread_join(t.thread, NULL);
+    comms_stop(app->comms);
+    app->comms = NULL;
     store_write_stop(app->store);
     http_server_free(srv);
     return 0;

@@ -6,6 +6,7 @@
 #ifndef DANCHU_APP_H
 #define DANCHU_APP_H
 
+#include "comms/comms.h"
 #include "core/core.h"
 #include "disclosure/disclosure.h"
 #include "http/http.h"
@@ -20,6 +21,7 @@ struct app {
     struct ratelimit *submit_rl;  /* registrations per IP */
     unsigned char secret[32];     /* anonymous CSRF key, fresh per process */
     struct disclosure_env dc;     /* the disclosure module's rules and links */
+    struct comms *comms;          /* the outbox sender while serving (comms_kick), else NULL */
 };
 
 /* Subcommands. argv[0] is the subcommand's name. Return a process exit code. */

@@ -44,6 +44,16 @@ int config_set(struct config *c, const char *key, const char *value)
         copy(c->calendar_dir, sizeof c->calendar_dir, value);
     } else if (strcmp(key, "sms_webhook") == 0) {
         copy(c->sms_webhook, sizeof c->sms_webhook, value);
+    } else if (strcmp(key, "smtp_url") == 0) {
+        copy(c->smtp_url, sizeof c->smtp_url, value);
+    } else if (strcmp(key, "smtp_from") == 0) {
+        copy(c->smtp_from, sizeof c->smtp_from, value);
+    } else if (strcmp(key, "smtp_user") == 0) {
+        copy(c->smtp_user, sizeof c->smtp_user, value);
+    } else if (strcmp(key, "smtp_password") == 0) {
+        copy(c->smtp_password, sizeof c->smtp_password, value);
+    } else if (strcmp(key, "notify_webhook") == 0) {
+        copy(c->notify_webhook, sizeof c->notify_webhook, value);
     } else {
         return ERR_INVALID;
     }

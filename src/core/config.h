@@ -9,18 +9,27 @@
  *   threads   = 8                                  worker threads
  *   calendar_dir = /etc/danchu/calendar            operator's holiday tables
  *   sms_webhook  = http://127.0.0.1:9000/sms       SMS gateway (HTTP webhook)
+ *   smtp_url      = smtp://127.0.0.1:25 | smtps://mail.example.vn   outbox e-mail ("" = waits)
+ *   smtp_from     = UBND xã <no-reply@xa.example.gov.vn>           its sender
+ *   smtp_user     = ...  smtp_password = ...       SMTP AUTH, "" for none
+ *   notify_webhook = https://gateway.example.vn/notify  default outbox webhook
  */
 #ifndef DANCHU_CORE_CONFIG_H
 #define DANCHU_CORE_CONFIG_H
 
 struct config {
-    char db[512];           /* database URL */
-    char listen[128];       /* ADDR:PORT */
-    char base_url[512];     /* public URL without trailing slash */
-    int threads;            /* HTTP worker threads */
-    char calendar_dir[512]; /* operator calendar overrides, "" for none */
-    char sms_webhook[512];  /* SMS gateway URL, "" for none */
-    int secure_cookies;     /* derived: base_url starts with https:// */
+    char db[512];             /* database URL */
+    char listen[128];         /* ADDR:PORT */
+    char base_url[512];       /* public URL without trailing slash */
+    int threads;              /* HTTP worker threads */
+    char calendar_dir[512];   /* operator calendar overrides, "" for none */
+    char sms_webhook[512];    /* SMS gateway URL, "" for none */
+    char smtp_url[256];       /* outbox e-mail server URL, "" for none (e-mail waits) */
+    char smtp_from[320];      /* From of outbox e-mail: "Name <address>" or an address */
+    char smtp_user[128];      /* SMTP AUTH user, "" for none */
+    char smtp_password[128];  /* its password */
+    char notify_webhook[512]; /* outbox webhook for messages queued without a URL, "" for none */
+    int secure_cookies;       /* derived: base_url starts with https:// */
 };
 
 /* Fills defaults. */
