@@ -33,6 +33,11 @@ int app_open(struct app *app, int migrate)
         fprintf(stderr, "danchu: disclosure rules: %s\n", err);
         return 1;
     }
+    if (feedback_env_init(&app->fb, app->cal, app->cfg.base_url, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "danchu: feedback rules: %s\n", err);
+        return 1;
+    }
+    app->dc.fb = &app->fb;
     if (store_open(app->cfg.db, &app->store, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: cannot open database %s: %s\n", app->cfg.db, err);
         return 1;
@@ -56,6 +61,7 @@ void app_close(struct app *app)
     if (app->views)
         view_templates_free(app->views);
     disclosure_env_free(&app->dc);
+    feedback_env_free(&app->fb);
     if (app->cal)
         calendar_free(app->cal);
     if (app->login_rl)
@@ -135,6 +141,8 @@ void app_decorate_hook(void *ctx, struct http_request *r, json_t *model)
          * no page pays for that lookup. */
         if (auth_can_anywhere(u, "disclosure.view"))
             json_object_set_new(model, "disclosure_admin_url", json_string("/quan-ly/cong-khai"));
+        if (auth_can_anywhere(u, "feedback.view"))
+            json_object_set_new(model, "feedback_admin_url", json_string("/quan-ly/y-kien"));
     }
 }
 
@@ -209,6 +217,8 @@ int app_serve(struct app *app, int quiet)
     http_add_routes(srv, units_routes, units_n_routes);
     http_add_routes(srv, register_routes, register_n_routes);
     disclosure_add_routes(srv, &app->dc);
+    app->fb.submit_rl = app->submit_rl;
+    feedback_add_routes(srv, &app->fb);
     if (http_server_start(srv, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: %s\n", err);
         http_server_free(srv);

@@ -9,6 +9,7 @@
 #include "comms/comms.h"
 #include "core/core.h"
 #include "disclosure/disclosure.h"
+#include "feedback/feedback.h"
 #include "http/http.h"
 #include "store/store.h"
 
@@ -21,6 +22,7 @@ struct app {
     struct ratelimit *submit_rl;  /* registrations per IP */
     unsigned char secret[32];     /* anonymous CSRF key, fresh per process */
     struct disclosure_env dc;     /* the disclosure module's rules and links */
+    struct feedback_env fb;       /* the feedback module's rules and fields */
     struct comms *comms;          /* the outbox sender while serving (comms_kick), else NULL */
 };
 

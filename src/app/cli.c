@@ -644,14 +644,17 @@ static const char demo_password[] = "danchu2026";
 
 /* What the demo builds and then prints. */
 struct demo_job {
-    int households;    /* how many */
-    const char *hash;  /* the demo password's hash */
-    char codes[5][32]; /* province, ward, first group, rural commune, first village */
+    int households;                /* how many */
+    int cases;                     /* residents' requests per commune */
+    const struct feedback_env *fb; /* their rules */
+    const char *hash;              /* the demo password's hash */
+    char codes[5][32];             /* province, ward, first group, rural commune, first village */
 };
 
 static int run_demo_accounts(struct db *db, void *arg)
 {
     struct demo_job *d = arg;
+    int64_t officer = 0;
     json_t *m = NULL;
     int rc = units_list_json(db, &m);
     if (rc)
@@ -691,8 +694,16 @@ static int run_demo_accounts(struct db *db, void *arg)
             return rc;
         if ((rc = audit_append(db, 0, unit.id, "users.add", a->login, a->role)) != 0)
             return rc;
+        if (strcmp(a->role, "officer") == 0 && a->where == 1)
+            officer = id;
     }
-    return 0;
+    /* Residents' requests in both communes, the ward's handled by its officer. */
+    if (d->cases > 0 &&
+        (rc = feedback_demo_build(db, d->fb, d->codes[1], officer, d->cases, 2026)) != 0)
+        return rc;
+    if (d->cases > 0)
+        rc = feedback_demo_build(db, d->fb, d->codes[3], 0, d->cases, 2027);
+    return rc;
 }
 
 int app_cmd_demo(int argc, char **argv)
@@ -711,7 +722,7 @@ int app_cmd_demo(int argc, char **argv)
                    "  --no-serve       build and exit");
     if (rc)
         return rc < 0 ? 0 : rc;
-    struct demo_job d = {3000, NULL, {{0}}};
+    struct demo_job d = {3000, 36, &app.fb, NULL, {{0}}};
     if (o.households && parse_int(o.households, 1, 1000000, &d.households) != 0) {
         fprintf(stderr, "danchu: --households takes a number from 1 to 1000000\n");
         return 2;

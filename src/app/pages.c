@@ -21,8 +21,7 @@ static int page_home(struct http_request *r, struct http_response *res)
     json_array_foreach(json_object_get(m, "units"), i, u)
     {
         const char *k = json_string_value(json_object_get(u, "kind"));
-        if (strcmp(k, "commune_rural") == 0 || strcmp(k, "ward") == 0 ||
-            strcmp(k, "special_zone") == 0) {
+        if (units_kind_is_commune(k)) {
             json_object_set_new(u, "kind_label", json_string(units_kind_label(k)));
             json_array_append(communes, u);
         }

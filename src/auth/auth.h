@@ -93,6 +93,10 @@ int auth_role_parse(const char *s, enum auth_role *out);
  *   disclosure.view     the above plus inspection_board council front province_admin
  *                       (back-office lists and the compliance dashboard)
  *   disclosure.secret   officer unit_admin chairperson (see items marked state secret)
+ *   feedback.manage     officer unit_admin chairperson (receive, classify, answer residents'
+ *                       requests and cases, record those received on paper)
+ *   feedback.view       the above plus inspection_board council front province_admin (the
+ *                       queue and the cases, never a sealed identity)
  *
  * 1 when perm is in the table and role r holds it, else 0.
  */

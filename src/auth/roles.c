@@ -50,6 +50,9 @@ static const struct perm_row perms[] = {
     {"disclosure.view", R(VILLAGE_HEAD) | R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON) |
                             R(INSPECTION_BOARD) | R(COUNCIL) | R(FRONT) | R(PROVINCE_ADMIN)},
     {"disclosure.secret", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
+    {"feedback.manage", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
+    {"feedback.view", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON) | R(INSPECTION_BOARD) |
+                          R(COUNCIL) | R(FRONT) | R(PROVINCE_ADMIN)},
     {"audit.view",
      R(UNIT_ADMIN) | R(CHAIRPERSON) | R(INSPECTION_BOARD) | R(COUNCIL) | R(PROVINCE_ADMIN)},
 };

@@ -18,16 +18,19 @@
 #include <time.h>
 
 #include "core/core.h"
+#include "feedback/feedback.h"
 #include "disclosure/rules.h"
 #include "http/http.h"
 #include "store/store.h"
 
 /* Long-lived state of the module, owned by the app. */
 struct disclosure_env {
-    const struct calendar *cal; /* legal calendar (borrowed from the app) */
-    struct dc_ruleset *rules;   /* rule set (owned: disclosure_env_free) */
-    const char *base_url;       /* absolute links in feeds, notices and QR codes */
-    _Atomic int64_t next_due;   /* earliest scheduled publication not yet public (0: none) */
+    const struct calendar *cal;    /* legal calendar (borrowed from the app) */
+    struct dc_ruleset *rules;      /* rule set (owned: disclosure_env_free) */
+    const char *base_url;          /* absolute links in feeds, notices and QR codes */
+    _Atomic int64_t next_due;      /* earliest scheduled publication not yet public (0: none) */
+    const struct feedback_env *fb; /* requests for information (C6) for the report to the HĐND
+                                      (borrowed from the app), or NULL */
 };
 
 /* Loads the rule set (the embedded data/rules/disclosure.ini, or rules_path when not NULL)

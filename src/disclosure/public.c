@@ -47,8 +47,7 @@ int64_t dc_now(void)
 
 int dc_is_commune(const struct unit *u)
 {
-    return strcmp(u->kind, "commune_rural") == 0 || strcmp(u->kind, "ward") == 0 ||
-           strcmp(u->kind, "special_zone") == 0;
+    return units_kind_is_commune(u->kind);
 }
 
 json_t *dc_unit_json(const struct unit *u)
@@ -59,10 +58,7 @@ json_t *dc_unit_json(const struct unit *u)
 
 int dc_commune_arg(struct http_request *r, const char *arg, struct unit *u)
 {
-    int rc = units_get(r->db, http_arg(r, arg), u);
-    if (rc)
-        return rc;
-    return dc_is_commune(u) ? 0 : ERR_NOT_FOUND;
+    return units_get_commune(r->db, http_arg(r, arg), u);
 }
 
 /* "ck03" or "CK03" in a path → 3; 0 when not a category. */

@@ -255,6 +255,8 @@ struct report {
     int corrected;                          /* items corrected (đính chính) */
     int withdrawn;                          /* items withdrawn (thu hồi) */
     const char *kien_nghi;                  /* the official's proposals, or "" */
+    int has_info;                           /* requests for information were counted: */
+    struct feedback_counts info;            /* those received in the period (C6) */
 };
 
 /* "xã", "phường" or "đặc khu": how the law's texts name the commune. */
@@ -323,6 +325,14 @@ static int report_tally(struct http_request *r, const struct unit *u, struct rep
         }
         rep->sum.n[c]++;
     }
+    /* Information given on request (C6, Art 14(2)) belongs to the same report. */
+    const struct disclosure_env *env = dc_env(r);
+    if (env->fb) {
+        if ((rc = feedback_counts(r->db, env->fb, u->id, FB_INFO_REQUEST, rep->from, rep->to,
+                                  &rep->info)) != 0)
+            return rc;
+        rep->has_info = 1;
+    }
     return 0;
 }
 
@@ -359,6 +369,16 @@ static json_t *report_text(struct http_request *r, const struct unit *u, const s
                "khai được lập theo từng quý và niêm yết tại trụ sở Ủy ban nhân dân %s và nhà văn "
                "hóa các thôn, tổ dân phố theo khoản 2 Điều 13.",
                rep->corrected, rep->withdrawn, cw)));
+    if (rep->has_info)
+        json_array_append_new(
+            p, json_string(arena_printf(
+                   r->a,
+                   "Ủy ban nhân dân %s đã tiếp nhận %d yêu cầu cung cấp thông tin theo khoản 2 "
+                   "Điều 14 của Luật và Luật Tiếp cận thông tin; đã giải quyết đúng thời hạn %d "
+                   "yêu cầu, quá thời hạn %d yêu cầu; %d yêu cầu đang trong thời hạn giải quyết và "
+                   "%d yêu cầu đã quá thời hạn nhưng chưa được giải quyết.",
+                   u->name, rep->info.received, rep->info.on_time, rep->info.late, rep->info.open,
+                   rep->info.overdue)));
     if (rep->kien_nghi[0])
         json_array_append_new(
             p, json_string(arena_printf(r->a, "Đề xuất, kiến nghị: %s", rep->kien_nghi)));
@@ -424,6 +444,11 @@ static int page_report(struct http_request *r, struct http_response *res)
     json_object_set_new(res->model, "corrected", json_integer(rep.corrected));
     json_object_set_new(res->model, "withdrawn", json_integer(rep.withdrawn));
     json_object_set_new(res->model, "paragraphs", report_text(r, &u, &rep));
+    if (rep.has_info)
+        json_object_set_new(res->model, "info",
+                            json_pack("{s:i,s:i,s:i,s:i,s:i}", "received", rep.info.received,
+                                      "on_time", rep.info.on_time, "late", rep.info.late, "open",
+                                      rep.info.open, "overdue", rep.info.overdue));
     json_object_set_new(res->model, "report", json_pack("{s:s,s:s}", "from", from, "to", to));
     json_object_set_new(
         res->model, "pdf_url",

@@ -42,6 +42,20 @@ int units_kind_valid(const char *kind)
     return 0;
 }
 
+int units_kind_is_commune(const char *kind)
+{
+    return strcmp(kind, "commune_rural") == 0 || strcmp(kind, "ward") == 0 ||
+           strcmp(kind, "special_zone") == 0;
+}
+
+int units_get_commune(struct db *db, const char *code, struct unit *out)
+{
+    int rc = units_get(db, code, out);
+    if (rc)
+        return rc;
+    return units_kind_is_commune(out->kind) ? 0 : ERR_NOT_FOUND;
+}
+
 const char *units_kind_label(const char *kind)
 {
     for (size_t i = 0; i < sizeof unit_kinds / sizeof unit_kinds[0]; i++)
@@ -116,8 +130,7 @@ int units_commune_of(struct db *db, int64_t unit_id, struct unit *out)
         int rc = units_get_id(db, id, out);
         if (rc)
             return rc;
-        if (strcmp(out->kind, "commune_rural") == 0 || strcmp(out->kind, "ward") == 0 ||
-            strcmp(out->kind, "special_zone") == 0)
+        if (units_kind_is_commune(out->kind))
             return 0;
         id = out->parent_id;
     }

@@ -29,11 +29,15 @@ struct unit {
 
 /* 1 when kind is one of the seven unit kinds. */
 int units_kind_valid(const char *kind);
+/* 1 for the kinds of the commune level: xã, phường, đặc khu. */
+int units_kind_is_commune(const char *kind);
 /* Vietnamese label of a kind ("Thôn", "Tổ dân phố", "Phường"...). */
 const char *units_kind_label(const char *kind);
 
 int units_get(struct db *db, const char *code, struct unit *out);
 int units_get_id(struct db *db, int64_t id, struct unit *out);
+/* The unit of code when it is a commune (xã, phường, đặc khu), else ERR_NOT_FOUND. */
+int units_get_commune(struct db *db, const char *code, struct unit *out);
 /* Ancestors of unit_id from itself up to the root (at most max). */
 int units_ancestors(struct db *db, int64_t unit_id, int64_t *out, size_t max, size_t *n);
 /* Adds a unit; parent_code may be NULL for a root. Audited with actor. */

@@ -1,0 +1,173 @@
+/*
+ * env.c - the feedback module's long-lived state: its rule set and fields, its route
+ * registration, and the counts other modules report (the report to the HĐND).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/embed.h"
+#include "feedback/internal.h"
+
+/* Reads path, or the embedded file `embedded` when path is NULL; *owned gets what to free. */
+static int load_text(const char *path, const char *embedded, const char **text, size_t *len,
+                     char **owned, char *err, size_t err_len)
+{
+    *owned = NULL;
+    if (!path) {
+        const struct embed_file *e = embed_find(embedded);
+        if (!e) {
+            snprintf(err, err_len, "%s is not embedded", embedded);
+            return ERR_INVALID;
+        }
+        *text = (const char *)e->data;
+        *len = e->len;
+        return 0;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_len, "cannot read %s", path);
+        return ERR_IO;
+    }
+    struct buf b;
+    buf_init(&b, NULL);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(&b, chunk, n);
+    fclose(f);
+    *owned = b.ptr;
+    *text = b.ptr ? b.ptr : "";
+    *len = b.len;
+    return 0;
+}
+
+/* "key = label" lines; # comments. */
+static int parse_fields(struct feedback_env *env, const char *text, size_t len, char *err,
+                        size_t err_len)
+{
+    const char *p = text, *end = text + len;
+    size_t cap = 16;
+    env->fields = calloc(cap, sizeof *env->fields);
+    if (!env->fields)
+        abort();
+    for (int line = 1; p < end; line++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        struct str l = str_trim((struct str){p, (size_t)((nl ? nl : end) - p)});
+        p = nl ? nl + 1 : end;
+        if (!l.len || l.ptr[0] == '#')
+            continue;
+        const char *eq = memchr(l.ptr, '=', l.len);
+        if (!eq) {
+            snprintf(err, err_len, "feedback fields line %d: want key = label", line);
+            return ERR_INVALID;
+        }
+        struct str k = str_trim((struct str){l.ptr, (size_t)(eq - l.ptr)});
+        struct str v = str_trim((struct str){eq + 1, (size_t)(l.ptr + l.len - eq - 1)});
+        if (!k.len || k.len >= sizeof env->fields[0].key || !v.len ||
+            v.len >= sizeof env->fields[0].label || !utf8_valid(v.ptr, v.len)) {
+            snprintf(err, err_len, "feedback fields line %d: empty or too long", line);
+            return ERR_INVALID;
+        }
+        for (size_t i = 0; i < k.len; i++)
+            if (!((k.ptr[i] >= 'a' && k.ptr[i] <= 'z') || k.ptr[i] == '_' ||
+                  (k.ptr[i] >= '0' && k.ptr[i] <= '9'))) {
+                snprintf(err, err_len, "feedback fields line %d: key of a-z, 0-9 and _", line);
+                return ERR_INVALID;
+            }
+        if (env->n_fields == cap) {
+            cap *= 2;
+            struct fb_field *f = realloc(env->fields, cap * sizeof *f);
+            if (!f)
+                abort();
+            env->fields = f;
+        }
+        struct fb_field *f = &env->fields[env->n_fields++];
+        memcpy(f->key, k.ptr, k.len);
+        f->key[k.len] = '\0';
+        memcpy(f->label, v.ptr, v.len);
+        f->label[v.len] = '\0';
+    }
+    if (!env->n_fields) {
+        snprintf(err, err_len, "feedback fields: none");
+        return ERR_INVALID;
+    }
+    return 0;
+}
+
+int feedback_env_init(struct feedback_env *env, const struct calendar *cal, const char *base_url,
+                      const char *rules_path, char *err, size_t err_len)
+{
+    memset(env, 0, sizeof *env);
+    env->cal = cal;
+    env->base_url = base_url;
+    const char *text;
+    size_t len;
+    char *owned;
+    int rc = load_text(rules_path, "data/rules/feedback.ini", &text, &len, &owned, err, err_len);
+    if (rc)
+        return rc;
+    rc = fb_ruleset_parse(text, len, &env->rules, err, err_len);
+    free(owned);
+    if (rc)
+        return rc;
+    if ((rc = load_text(NULL, "data/feedback_fields.txt", &text, &len, &owned, err, err_len)))
+        return rc;
+    return parse_fields(env, text, len, err, err_len);
+}
+
+void feedback_env_free(struct feedback_env *env)
+{
+    if (env->rules)
+        fb_ruleset_free(env->rules);
+    free(env->fields);
+    memset(env, 0, sizeof *env);
+}
+
+struct feedback_env *fb_env(struct http_request *r)
+{
+    return http_route_ctx(r);
+}
+
+void feedback_add_routes(struct http_server *srv, struct feedback_env *env)
+{
+    http_add_routes_ctx(srv, fb_public_routes, fb_public_n_routes, env);
+    http_add_routes_ctx(srv, fb_admin_routes, fb_admin_n_routes, env);
+}
+
+int feedback_counts(struct db *db, const struct feedback_env *env, int64_t unit_id, enum fb_kind k,
+                    struct date from, struct date to, struct feedback_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    struct arena *a = arena_new(0);
+    char f[11], t[11];
+    date_format_iso(from, f);
+    date_format_iso(to, t);
+    struct fb_case *cases;
+    size_t n;
+    int rc = fb_store_period(db, a, unit_id, (int)k, f, t, &cases, &n);
+    struct date today = fb_today();
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct fb_status st;
+        if (fb_case_status(env, &cases[i], today, &st) != 0)
+            continue;
+        out->received++;
+        int late = 0, met = 0, running = 0;
+        for (int c = 0; c < FB_N_CLOCKS; c++) {
+            enum fb_clock_state s = st.clk[c].state;
+            late |= s == FB_MET_LATE;
+            met |= s == FB_MET;
+            running |= s == FB_RUNNING || s == FB_SOON || s == FB_WAITING;
+        }
+        if (st.overdue)
+            out->overdue++;
+        else if (running)
+            out->open++;
+        else if (late)
+            out->late++;
+        else if (met)
+            out->on_time++;
+    }
+    arena_free(a);
+    return rc;
+}

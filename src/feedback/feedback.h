@@ -1,0 +1,64 @@
+/*
+ * feedback.h - the public header of src/feedback: what residents send the commune and how it is
+ * answered within the law's periods - information on request (DOMAIN C6), phản ánh and kiến
+ * nghị (I6), khiếu nại (table I) - each a case with a tracking code, its history and its legal
+ * clocks (rules.h).
+ *
+ * The app creates one struct feedback_env at start-up and registers the routes with it
+ * (http_add_routes_ctx); handlers reach it through http_route_ctx().
+ */
+#ifndef DANCHU_FEEDBACK_H
+#define DANCHU_FEEDBACK_H
+
+#include <stdint.h>
+
+#include "core/core.h"
+#include "feedback/rules.h"
+#include "http/http.h"
+#include "store/store.h"
+
+/* A field (lĩnh vực) a case may be filed under: configurable (data/feedback_fields.txt). */
+struct fb_field {
+    char key[32];   /* "dat_dai" */
+    char label[96]; /* "Đất đai" */
+};
+
+/* Long-lived state of the module, owned by the app. */
+struct feedback_env {
+    const struct calendar *cal;  /* legal calendar (borrowed from the app) */
+    struct fb_ruleset *rules;    /* rule set (owned: feedback_env_free) */
+    const char *base_url;        /* absolute links (tracking pages) */
+    struct fb_field *fields;     /* the fields offered (owned) */
+    size_t n_fields;             /* their count */
+    struct ratelimit *submit_rl; /* submissions per address (borrowed from the app), or NULL */
+};
+
+/* Loads the embedded data/rules/feedback.ini (or rules_path) and data/feedback_fields.txt into
+ * env. 0, or ERR_INVALID with the reason in err. */
+int feedback_env_init(struct feedback_env *env, const struct calendar *cal, const char *base_url,
+                      const char *rules_path, char *err, size_t err_len);
+void feedback_env_free(struct feedback_env *env);
+
+/* Registers the module's routes (the intake form, tracking pages, the officials' queue and case
+ * pages) with env as context. */
+void feedback_add_routes(struct http_server *srv, struct feedback_env *env);
+
+/* Counts for a report over [from, to] (dates of receipt) of one commune: cases of kind k
+ * received, answered on time, answered late, still open past their deadline. */
+struct feedback_counts {
+    int received; /* received in the period */
+    int on_time;  /* answered, decided or forwarded by their deadline */
+    int late;     /* done after it */
+    int overdue;  /* still open past it */
+    int open;     /* still open within it */
+};
+int feedback_counts(struct db *db, const struct feedback_env *env, int64_t unit_id, enum fb_kind k,
+                    struct date from, struct date to, struct feedback_counts *out);
+
+/* Adds n generated cases of every kind to commune commune_code (the demo), deterministic for
+ * seed and today, received over the 60 days before today, in every state; actor (an official of
+ * the commune, or 0) handles them. Runs in the caller's transaction. 0 or an ERR_* code. */
+int feedback_demo_build(struct db *db, const struct feedback_env *env, const char *commune_code,
+                        int64_t actor, int n, unsigned seed);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * internal.h - shared by the files of src/feedback only (store.c, status.c, public.c, admin.c,
+ * env.c, demo.c). Other modules use feedback.h.
+ */
+#ifndef DANCHU_FEEDBACK_INTERNAL_H
+#define DANCHU_FEEDBACK_INTERNAL_H
+
+#include "auth/auth.h"
+#include "export/export.h"
+#include "feedback/feedback.h"
+#include "units/units.h"
+
+/* Photos a resident may attach, and their size. */
+#define FB_MAX_PHOTOS 3
+#define FB_MAX_PHOTO (5u * 1024 * 1024)
+/* An answer's attached document. */
+#define FB_MAX_FILE (20u * 1024 * 1024)
+
+/* One case as stored. Strings are arena memory; an unset date is {0, 0, 0}. */
+struct fb_case {
+    int64_t id;                    /* cases.id */
+    int64_t unit_id;               /* the commune */
+    int64_t village_id;            /* the village it concerns, or 0 */
+    const char *code;              /* tracking code, 10 characters */
+    enum fb_kind kind;             /* what it is */
+    enum fb_channel channel;       /* how it came */
+    const char *field;             /* field key, or "" */
+    const char *title;             /* short summary */
+    const char *body;              /* the text */
+    const char *place;             /* where (address, landmark), or "" */
+    const char *name;              /* the person's name, or "" (anonymous) */
+    const char *phone;             /* or "" */
+    const char *email;             /* or "" */
+    const char *address;           /* the person's address, or "" */
+    int anonymous;                 /* sent without a name */
+    int64_t account_id;            /* the resident's account, or 0 */
+    int64_t received_at;           /* unix time */
+    struct date received_on;       /* Vietnam date of receipt */
+    enum fb_complexity complexity; /* as classed */
+    int remote;                    /* complaint from a remote area */
+    int multi_site;                /* denunciation checked at several places */
+    const char *status;            /* received accepted answered forwarded refused closed */
+    int not_competent;             /* another body is competent */
+    const char *forwarded_to;      /* which, or "" */
+    struct date forwarded_on;      /* the day forwarded */
+    struct date accepted_on;       /* thụ lý */
+    struct date refused_on;        /* not accepted */
+    struct date notified_on;       /* parties notified (denunciation) */
+    int extensions;                /* extensions granted */
+    struct date answered_on;       /* answer, decision or conclusion */
+    const char *answer;            /* its text */
+    struct date sent_on;           /* decision sent (complaint) */
+    struct date published_on;      /* conclusion published (denunciation) */
+    struct date closed_on;         /* closed */
+    const char *reason;            /* refusal, closing or last extension's reason */
+    int64_t assignee_id;           /* the official handling it, or 0 */
+    const char *section;           /* the section or agency it is assigned to, or "" */
+    int64_t parent_id;             /* the case it was split from or reopens, or 0 */
+    int confirmed;                 /* the resident: 1 fixed, -1 not fixed, 0 not said */
+    int64_t created_at;            /* unix time */
+    int64_t updated_at;            /* unix time */
+};
+
+/* A file on its way in. */
+struct fb_file_in {
+    const char *name; /* as shown */
+    const char *mime; /* by content */
+    const void *data; /* bytes */
+    size_t len;       /* their count */
+};
+
+/* A new case (writer thread). */
+struct fb_new {
+    int64_t actor;                           /* account of the official recording it, or 0 */
+    int64_t account_id;                      /* the resident's account, or 0 */
+    struct fb_case c;                        /* the case (id, code, dates filled by the store) */
+    struct fb_file_in photos[FB_MAX_PHOTOS]; /* photos */
+    size_t n_photos;                         /* their count */
+    const struct feedback_env *env;          /* rules for due_on */
+    char code[11];                           /* out: the tracking code */
+};
+
+/* What an official does to a case (one write). */
+enum fb_action {
+    FB_ACT_CLASSIFY, /* kind, field, complexity, remote, multi-site, section */
+    FB_ACT_ASSIGN,   /* section and the official in charge */
+    FB_ACT_ACCEPT,   /* thụ lý */
+    FB_ACT_REFUSE,   /* not accepted, with reasons */
+    FB_ACT_FORWARD,  /* not competent: forwarded to another body */
+    FB_ACT_NOTIFY,   /* parties told of the acceptance */
+    FB_ACT_EXTEND,   /* an extension in writing, with reasons */
+    FB_ACT_ANSWER,   /* the answer, decision or conclusion (text and a file) */
+    FB_ACT_SEND,     /* the decision sent to the parties */
+    FB_ACT_PUBLISH,  /* the conclusion published */
+    FB_ACT_CLOSE,    /* closed (withdrawn by the person, a duplicate...) */
+    FB_ACT_CONFIRM,  /* the resident: fixed (1) or not (-1) */
+};
+
+struct fb_act {
+    enum fb_action action;          /* what */
+    int64_t actor;                  /* the official, or 0 for the resident */
+    int64_t case_id;                /* which case */
+    struct date on;                 /* the day it happened (Vietnam) */
+    const char *text;               /* answer, reason, forwarded-to body */
+    struct fb_case set;             /* classify/assign: the new kind, field, complexity,
+                                       section and assignee_id */
+    int confirmed;                  /* confirm: 1 or -1 */
+    struct fb_file_in file;         /* answer: an attached document (len 0: none) */
+    const struct feedback_env *env; /* rules for due_on */
+    int64_t new_id;                 /* out: a reopened case (confirm -1 on an answered one) */
+    char new_code[11];              /* out: its code */
+};
+
+/* ---- store.c: every SQL statement of the module ---- */
+int fb_store_create(struct db *db, struct fb_new *in);
+int fb_store_get(struct db *db, struct arena *a, int64_t id, struct fb_case *out);
+int fb_store_by_code(struct db *db, struct arena *a, const char *code, struct fb_case *out);
+int fb_store_act(struct db *db, struct fb_act *act);
+/* The history of a case as JSON rows {kind, detail, at, actor, public}; public_only skips the
+ * officials' notes. */
+int fb_store_events_json(struct db *db, int64_t case_id, int public_only, json_t **out);
+/* Files of a case (id, name, mime, size, purpose) as JSON rows. */
+int fb_store_files_json(struct db *db, int64_t case_id, json_t **out);
+int fb_store_file_get(struct db *db, struct arena *a, int64_t case_id, int64_t file_id,
+                      const char **name, const char **mime, const void **data, size_t *len,
+                      const char **purpose);
+/* One page of a commune's queue: open cases (filter "open"), those past their deadline
+ * ("overdue"), or all; kind -1 for every kind; in due order. Rows into *rows, total into *total. */
+int fb_store_queue(struct db *db, struct arena *a, int64_t unit_id, const char *filter, int kind,
+                   const char *today, int page, int per_page, struct rows **rows, int64_t *total);
+/* Counts per kind of a commune's open cases, those due soon and overdue (dates "yyyy-mm-dd"). */
+int fb_store_queue_counts(struct db *db, int64_t unit_id, const char *today, const char *soon,
+                          int64_t *open, int64_t *due_soon, int64_t *overdue);
+/* Every case of kind k received in [from, to] (yyyy-mm-dd) of a commune (for the counts). */
+int fb_store_period(struct db *db, struct arena *a, int64_t unit_id, int kind, const char *from,
+                    const char *to, struct fb_case **out, size_t *n);
+
+/* ---- status.c: the rules applied to a stored case ---- */
+const struct fb_rules *fb_rules_for(const struct feedback_env *env, struct date received);
+void fb_facts_of(const struct fb_case *c, struct fb_facts *f);
+/* The case's clocks today; ERR_INVALID when the calendar lacks a year. */
+int fb_case_status(const struct feedback_env *env, const struct fb_case *c, struct date today,
+                   struct fb_status *out);
+/* The next deadline as "yyyy-mm-dd", or "" when nothing is due (for cases.due_on). */
+void fb_due_on(const struct feedback_env *env, const struct fb_case *c, char out[11]);
+/* Why act may not be done to c now (a Vietnamese sentence), or NULL when it may. */
+const char *fb_act_refusal(const struct fb_case *c, const struct fb_status *st,
+                           const struct fb_act *act);
+/* The status as a view-model: the clocks that apply, the next one, whether overdue. */
+json_t *fb_status_json(const struct fb_status *st);
+/* Vietnamese label of a stored status ("Đã tiếp nhận", "Đang giải quyết", ...). */
+const char *fb_status_label(const char *status);
+/* Adds to each history row its label, the day it happened as dd/mm/yyyy (day_vn), when it was
+ * recorded (when) and whether that was on a later day (recorded_later). */
+void fb_events_decorate(json_t *events);
+/* "Thụ lý", "Gia hạn"... for a case_events.kind. */
+const char *fb_event_label(const char *kind);
+/* The label of a field key, or the key itself. */
+const char *fb_field_label(const struct feedback_env *env, const char *key);
+/* "7K4Q-XM2P-9A" from "7K4QXM2P9A" (arena). */
+const char *fb_code_display(struct arena *a, const char *code);
+/* A tracking code typed by a person: upper-cased, dashes and spaces dropped; NULL when it
+ * cannot be one (arena). */
+const char *fb_code_normal(struct arena *a, const char *typed);
+/* A new random tracking code (10 characters without 0, O, 1, I, L). */
+void fb_code_new(char out[11]);
+struct date fb_today(void);
+struct feedback_env *fb_env(struct http_request *r);
+
+extern const struct http_route fb_public_routes[];
+extern const size_t fb_public_n_routes;
+extern const struct http_route fb_admin_routes[];
+extern const size_t fb_admin_n_routes;
+
+#endif

@@ -1,0 +1,627 @@
+/*
+ * store.c - all SQL of the feedback module: cases, their history and files. Every write appends
+ * an audit row in the caller's transaction and rewrites the case's due_on from the rules, so
+ * the queue's order is always the law's. Statements are static so each connection caches them.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "feedback/internal.h"
+
+#define CASE_COLUMNS                                                                               \
+    "SELECT id, unit_id, COALESCE(village_id, 0), code, kind, channel, field, title, body, "       \
+    "place, name, phone, email, address, anonymous, COALESCE(account_id, 0), received_at, "        \
+    "received_on, complexity, remote, multi_site, status, not_competent, forwarded_to, "           \
+    "forwarded_on, accepted_on, refused_on, notified_on, extensions, answered_on, answer, "        \
+    "sent_on, published_on, closed_on, reason, COALESCE(assignee_id, 0), section, "                \
+    "COALESCE(parent_id, 0), confirmed, created_at, updated_at FROM cases "
+
+static const char sql_get[] = CASE_COLUMNS "WHERE id = $1";
+static const char sql_by_code[] = CASE_COLUMNS "WHERE code = $1";
+static const char sql_period[] = CASE_COLUMNS "WHERE unit_id = $1 AND kind = $2 AND "
+                                              "received_on >= $3 AND received_on <= $4 ORDER BY id";
+static const char sql_insert[] =
+    "INSERT INTO cases (unit_id, village_id, code, kind, channel, field, title, body, place, "
+    "name, phone, email, address, anonymous, account_id, received_at, received_on, complexity, "
+    "parent_id, due_on, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+    "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id";
+static const char sql_update[] =
+    "UPDATE cases SET kind = $2, field = $3, complexity = $4, remote = $5, multi_site = $6, "
+    "status = $7, not_competent = $8, forwarded_to = $9, forwarded_on = $10, accepted_on = $11, "
+    "refused_on = $12, notified_on = $13, extensions = $14, answered_on = $15, answer = $16, "
+    "sent_on = $17, published_on = $18, closed_on = $19, reason = $20, assignee_id = $21, "
+    "section = $22, confirmed = $23, due_on = $24, updated_at = $25 WHERE id = $1";
+static const char sql_event[] = "INSERT INTO case_events (case_id, kind, day, detail, public, "
+                                "actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+static const char sql_events[] =
+    "SELECT e.kind, e.day, e.detail, e.at, e.public, COALESCE(a.display_name, '') AS actor "
+    "FROM case_events e LEFT JOIN accounts a ON a.id = e.actor_id WHERE e.case_id = $1 "
+    "ORDER BY e.id";
+static const char sql_events_public[] =
+    "SELECT kind, day, detail, at, public, '' AS actor FROM case_events WHERE case_id = $1 AND "
+    "public = 1 ORDER BY id";
+static const char sql_file_insert[] =
+    "INSERT INTO case_files (case_id, purpose, name, mime, size, data, created_by, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+static const char sql_files[] = "SELECT id, name, mime, size, purpose FROM case_files "
+                                "WHERE case_id = $1 AND sealed = 0 ORDER BY id";
+static const char sql_file_get[] = "SELECT name, mime, data, purpose FROM case_files WHERE "
+                                   "case_id = $1 AND id = $2 AND sealed = 0";
+/* The queue: cases with a deadline still to meet (due_on is '' once nothing is due), the
+ * soonest first, straight from the index cases_due(unit_id, due_on) or cases_kind_due. */
+#define QUEUE_COLUMNS                                                                              \
+    "SELECT id, code, kind, title, status, received_on, due_on, field, name, anonymous "           \
+    "FROM cases WHERE unit_id = $1 "
+static const char sql_queue_open[] =
+    QUEUE_COLUMNS "AND due_on <> '' ORDER BY due_on, id LIMIT $2 OFFSET $3";
+static const char sql_queue_open_kind[] =
+    QUEUE_COLUMNS "AND kind = $4 AND due_on <> '' ORDER BY due_on, id LIMIT $2 OFFSET $3";
+static const char sql_queue_overdue[] =
+    QUEUE_COLUMNS "AND due_on <> '' AND due_on < $4 ORDER BY due_on, id LIMIT $2 OFFSET $3";
+static const char sql_count_open[] =
+    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND due_on <> ''";
+static const char sql_count_open_kind[] =
+    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND kind = $2 AND due_on <> ''";
+static const char sql_count_before[] =
+    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND due_on <> '' AND due_on < $2";
+static const char sql_queue_all[] = QUEUE_COLUMNS "ORDER BY id DESC LIMIT $2 OFFSET $3";
+static const char sql_count_all[] = "SELECT COUNT(*) FROM cases WHERE unit_id = $1";
+
+static int64_t now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+static void bind_id_or_null(struct db_stmt *st, int idx, int64_t id)
+{
+    if (id)
+        db_bind_int(st, idx, id);
+    else
+        db_bind_null(st, idx);
+}
+
+/* "yyyy-mm-dd" of d, or "" for an unset date. */
+static const char *iso_or_empty(struct date d, char out[11])
+{
+    if (!d.y) {
+        out[0] = '\0';
+        return out;
+    }
+    date_format_iso(d, out);
+    return out;
+}
+
+static struct date date_or_zero(const char *s)
+{
+    struct date d = {0, 0, 0};
+    if (s && s[0] && date_parse(s, &d) != 0)
+        d = (struct date){0, 0, 0};
+    return d;
+}
+
+static const char *text(struct arena *a, struct db_stmt *st, int col)
+{
+    return arena_strdup(a, db_col_text(st, col));
+}
+
+static void read_case(struct db_stmt *st, struct arena *a, struct fb_case *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = db_col_int(st, 0);
+    c->unit_id = db_col_int(st, 1);
+    c->village_id = db_col_int(st, 2);
+    c->code = text(a, st, 3);
+    c->kind = (enum fb_kind)db_col_int(st, 4);
+    c->channel = (enum fb_channel)db_col_int(st, 5);
+    c->field = text(a, st, 6);
+    c->title = text(a, st, 7);
+    c->body = text(a, st, 8);
+    c->place = text(a, st, 9);
+    c->name = text(a, st, 10);
+    c->phone = text(a, st, 11);
+    c->email = text(a, st, 12);
+    c->address = text(a, st, 13);
+    c->anonymous = (int)db_col_int(st, 14);
+    c->account_id = db_col_int(st, 15);
+    c->received_at = db_col_int(st, 16);
+    c->received_on = date_or_zero(db_col_text(st, 17));
+    c->complexity = (enum fb_complexity)db_col_int(st, 18);
+    c->remote = (int)db_col_int(st, 19);
+    c->multi_site = (int)db_col_int(st, 20);
+    c->status = text(a, st, 21);
+    c->not_competent = (int)db_col_int(st, 22);
+    c->forwarded_to = text(a, st, 23);
+    c->forwarded_on = date_or_zero(db_col_text(st, 24));
+    c->accepted_on = date_or_zero(db_col_text(st, 25));
+    c->refused_on = date_or_zero(db_col_text(st, 26));
+    c->notified_on = date_or_zero(db_col_text(st, 27));
+    c->extensions = (int)db_col_int(st, 28);
+    c->answered_on = date_or_zero(db_col_text(st, 29));
+    c->answer = text(a, st, 30);
+    c->sent_on = date_or_zero(db_col_text(st, 31));
+    c->published_on = date_or_zero(db_col_text(st, 32));
+    c->closed_on = date_or_zero(db_col_text(st, 33));
+    c->reason = text(a, st, 34);
+    c->assignee_id = db_col_int(st, 35);
+    c->section = text(a, st, 36);
+    c->parent_id = db_col_int(st, 37);
+    c->confirmed = (int)db_col_int(st, 38);
+    c->created_at = db_col_int(st, 39);
+    c->updated_at = db_col_int(st, 40);
+}
+
+static int get_one(struct db *db, struct arena *a, const char *sql, int64_t id, const char *code,
+                   struct fb_case *out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    if (rc)
+        return rc;
+    if (code)
+        db_bind_cstr(st, 1, code);
+    else
+        db_bind_int(st, 1, id);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        read_case(st, a, out);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
+}
+
+int fb_store_get(struct db *db, struct arena *a, int64_t id, struct fb_case *out)
+{
+    return get_one(db, a, sql_get, id, NULL, out);
+}
+
+int fb_store_by_code(struct db *db, struct arena *a, const char *code, struct fb_case *out)
+{
+    return get_one(db, a, sql_by_code, 0, code, out);
+}
+
+static int event(struct db *db, int64_t case_id, const char *kind, struct date day,
+                 const char *detail, int is_public, int64_t actor)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_event, &st);
+    if (rc)
+        return rc;
+    char d[11];
+    db_bind_int(st, 1, case_id);
+    db_bind_cstr(st, 2, kind);
+    db_bind_cstr(st, 3, iso_or_empty(day, d));
+    db_bind_cstr(st, 4, detail ? detail : "");
+    db_bind_int(st, 5, is_public ? 1 : 0);
+    bind_id_or_null(st, 6, actor);
+    db_bind_int(st, 7, now_s());
+    return db_run(st, NULL);
+}
+
+static int file_insert(struct db *db, int64_t case_id, const char *purpose,
+                       const struct fb_file_in *f, int64_t actor)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_file_insert, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    db_bind_cstr(st, 2, purpose);
+    db_bind_cstr(st, 3, f->name);
+    db_bind_cstr(st, 4, f->mime);
+    db_bind_int(st, 5, (int64_t)f->len);
+    db_bind_blob(st, 6, f->data, f->len);
+    bind_id_or_null(st, 7, actor);
+    db_bind_int(st, 8, now_s());
+    rc = db_step(st);
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc < 0 ? rc : ERR_DB;
+}
+
+static const char *object_of(char *buf, size_t n, int64_t id)
+{
+    snprintf(buf, n, "case:%lld", (long long)id);
+    return buf;
+}
+
+/* Inserts c with a fresh tracking code (into code), its dates, due_on and first event. */
+static int insert_case(struct db *db, const struct feedback_env *env, int64_t actor,
+                       int64_t account_id, struct fb_case *c, char code[11])
+{
+    char received[11], due[11];
+    int64_t now = now_s();
+    if (!c->received_at)
+        c->received_at = now;
+    if (!c->received_on.y)
+        c->received_on = date_vn_from_time((time_t)c->received_at);
+    c->status = "received";
+    fb_due_on(env, c, due);
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_insert, &st);
+    if (rc)
+        return rc;
+    /* A random code; a clash (one in 10^14) only costs another try. */
+    for (int attempt = 0; attempt < 4; attempt++) {
+        fb_code_new(code);
+        db_bind_int(st, 1, c->unit_id);
+        bind_id_or_null(st, 2, c->village_id);
+        db_bind_cstr(st, 3, code);
+        db_bind_int(st, 4, c->kind);
+        db_bind_int(st, 5, c->channel);
+        db_bind_cstr(st, 6, c->field ? c->field : "");
+        db_bind_cstr(st, 7, c->title);
+        db_bind_cstr(st, 8, c->body);
+        db_bind_cstr(st, 9, c->place ? c->place : "");
+        db_bind_cstr(st, 10, c->name ? c->name : "");
+        db_bind_cstr(st, 11, c->phone ? c->phone : "");
+        db_bind_cstr(st, 12, c->email ? c->email : "");
+        db_bind_cstr(st, 13, c->address ? c->address : "");
+        db_bind_int(st, 14, c->anonymous ? 1 : 0);
+        bind_id_or_null(st, 15, account_id);
+        db_bind_int(st, 16, c->received_at);
+        db_bind_cstr(st, 17, iso_or_empty(c->received_on, received));
+        db_bind_int(st, 18, c->complexity);
+        bind_id_or_null(st, 19, c->parent_id);
+        db_bind_cstr(st, 20, due);
+        bind_id_or_null(st, 21, actor);
+        db_bind_int(st, 22, now);
+        rc = db_step(st);
+        if (rc == DB_ROW)
+            c->id = db_col_int(st, 0);
+        db_reset(st);
+        if (rc == DB_ROW)
+            break;
+        if (rc != ERR_CONFLICT)
+            return rc < 0 ? rc : ERR_DB;
+    }
+    if (!c->id)
+        return ERR_CONFLICT;
+    char obj[48];
+    if ((rc = event(db, c->id, "received", c->received_on, fb_channel_label(c->channel), 1,
+                    actor)) != 0)
+        return rc;
+    return audit_append(db, actor, c->unit_id, "case.receive", object_of(obj, sizeof obj, c->id),
+                        fb_kind_key(c->kind));
+}
+
+int fb_store_create(struct db *db, struct fb_new *in)
+{
+    in->c.id = 0;
+    int rc = insert_case(db, in->env, in->actor, in->account_id, &in->c, in->code);
+    for (size_t i = 0; rc == 0 && i < in->n_photos; i++)
+        rc = file_insert(db, in->c.id, "photo", &in->photos[i], in->actor);
+    return rc;
+}
+
+static int update_case(struct db *db, const struct fb_case *c, const char *due)
+{
+    char d[9][11];
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_update, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, c->id);
+    db_bind_int(st, 2, c->kind);
+    db_bind_cstr(st, 3, c->field);
+    db_bind_int(st, 4, c->complexity);
+    db_bind_int(st, 5, c->remote);
+    db_bind_int(st, 6, c->multi_site);
+    db_bind_cstr(st, 7, c->status);
+    db_bind_int(st, 8, c->not_competent);
+    db_bind_cstr(st, 9, c->forwarded_to);
+    db_bind_cstr(st, 10, iso_or_empty(c->forwarded_on, d[0]));
+    db_bind_cstr(st, 11, iso_or_empty(c->accepted_on, d[1]));
+    db_bind_cstr(st, 12, iso_or_empty(c->refused_on, d[2]));
+    db_bind_cstr(st, 13, iso_or_empty(c->notified_on, d[3]));
+    db_bind_int(st, 14, c->extensions);
+    db_bind_cstr(st, 15, iso_or_empty(c->answered_on, d[4]));
+    db_bind_cstr(st, 16, c->answer);
+    db_bind_cstr(st, 17, iso_or_empty(c->sent_on, d[5]));
+    db_bind_cstr(st, 18, iso_or_empty(c->published_on, d[6]));
+    db_bind_cstr(st, 19, iso_or_empty(c->closed_on, d[7]));
+    db_bind_cstr(st, 20, c->reason);
+    bind_id_or_null(st, 21, c->assignee_id);
+    db_bind_cstr(st, 22, c->section);
+    db_bind_int(st, 23, c->confirmed);
+    db_bind_cstr(st, 24, due);
+    db_bind_int(st, 25, now_s());
+    int64_t changed = 0;
+    if ((rc = db_run(st, &changed)) != 0)
+        return rc;
+    return changed == 1 ? 0 : ERR_NOT_FOUND;
+}
+
+/* What each action writes in the history (event kind, whether the resident sees it) and in the
+ * audit log. */
+static const struct {
+    const char *event; /* case_events.kind */
+    int is_public;     /* shown on the tracking page */
+    const char *audit; /* audit action */
+} act_names[] = {
+    [FB_ACT_CLASSIFY] = {"classified", 1, "case.classify"},
+    [FB_ACT_ASSIGN] = {"assigned", 0, "case.assign"},
+    [FB_ACT_ACCEPT] = {"accepted", 1, "case.accept"},
+    [FB_ACT_REFUSE] = {"refused", 1, "case.refuse"},
+    [FB_ACT_FORWARD] = {"forwarded", 1, "case.forward"},
+    [FB_ACT_NOTIFY] = {"notified", 0, "case.notify"},
+    [FB_ACT_EXTEND] = {"extended", 1, "case.extend"},
+    [FB_ACT_ANSWER] = {"answered", 1, "case.answer"},
+    [FB_ACT_SEND] = {"sent", 1, "case.send"},
+    [FB_ACT_PUBLISH] = {"published", 1, "case.publish"},
+    [FB_ACT_CLOSE] = {"closed", 1, "case.close"},
+    [FB_ACT_CONFIRM] = {"confirmed", 1, "case.confirm"},
+};
+
+int fb_store_act(struct db *db, struct fb_act *act)
+{
+    struct arena *a = arena_new(0);
+    struct fb_case c;
+    int rc = fb_store_get(db, a, act->case_id, &c);
+    if (rc)
+        goto out;
+    /* Checked again here, on the writer, against the row as it is now. */
+    struct fb_status st;
+    struct date today = act->on.y ? act->on : fb_today();
+    if ((rc = fb_case_status(act->env, &c, today, &st)) != 0)
+        goto out;
+    if (fb_act_refusal(&c, &st, act)) {
+        rc = ERR_CONFLICT;
+        goto out;
+    }
+    const char *detail = act->text ? act->text : "";
+    switch (act->action) {
+    case FB_ACT_CLASSIFY:
+        c.kind = act->set.kind;
+        c.field = act->set.field ? act->set.field : c.field;
+        c.complexity = act->set.complexity;
+        c.remote = act->set.remote;
+        c.multi_site = act->set.multi_site;
+        detail = fb_kind_label(c.kind);
+        break;
+    case FB_ACT_ASSIGN:
+        c.section = act->set.section ? act->set.section : "";
+        c.assignee_id = act->set.assignee_id;
+        detail = c.section;
+        break;
+    case FB_ACT_ACCEPT:
+        c.accepted_on = today;
+        c.status = "accepted";
+        break;
+    case FB_ACT_REFUSE:
+        c.refused_on = today;
+        c.reason = detail;
+        c.status = "refused";
+        if (c.kind == FB_INFO_REQUEST || c.kind == FB_FEEDBACK || c.kind == FB_RECOMMENDATION) {
+            /* A written refusal with reasons is the answer the law asks for. */
+            c.answered_on = today;
+            c.answer = detail;
+        }
+        break;
+    case FB_ACT_FORWARD:
+        c.not_competent = 1;
+        c.forwarded_to = detail;
+        c.forwarded_on = today;
+        c.status = "forwarded";
+        break;
+    case FB_ACT_NOTIFY:
+        c.notified_on = today;
+        break;
+    case FB_ACT_EXTEND:
+        c.extensions++;
+        c.reason = detail;
+        break;
+    case FB_ACT_ANSWER:
+        c.answered_on = today;
+        c.answer = detail;
+        c.status = "answered";
+        break;
+    case FB_ACT_SEND:
+        c.sent_on = today;
+        break;
+    case FB_ACT_PUBLISH:
+        c.published_on = today;
+        break;
+    case FB_ACT_CLOSE:
+        c.closed_on = today;
+        c.reason = detail;
+        c.status = "closed";
+        break;
+    case FB_ACT_CONFIRM:
+        c.confirmed = act->confirmed;
+        detail = act->confirmed > 0 ? "Người gửi xác nhận vấn đề đã được giải quyết"
+                                    : "Người gửi cho biết vấn đề chưa được giải quyết";
+        break;
+    }
+    char due[11];
+    fb_due_on(act->env, &c, due);
+    if ((rc = update_case(db, &c, due)) != 0)
+        goto out;
+    if (act->action == FB_ACT_ANSWER && act->file.len &&
+        (rc = file_insert(db, c.id, "answer", &act->file, act->actor)) != 0)
+        goto out;
+    if ((rc = event(db, c.id, act_names[act->action].event, today, detail,
+                    act_names[act->action].is_public, act->actor)) != 0)
+        goto out;
+    char obj[48];
+    if ((rc = audit_append(db, act->actor, c.unit_id, act_names[act->action].audit,
+                           object_of(obj, sizeof obj, c.id), "")) != 0)
+        goto out;
+    /* Not fixed after an answer to a phản ánh or kiến nghị: it comes back as a new case, with
+     * its own clock from today, linked to this one. */
+    act->new_id = 0;
+    if (act->action == FB_ACT_CONFIRM && act->confirmed < 0 &&
+        (c.kind == FB_FEEDBACK || c.kind == FB_RECOMMENDATION)) {
+        /* What the person sent, again; none of the first case's steps. */
+        struct fb_case n;
+        memset(&n, 0, sizeof n);
+        n.unit_id = c.unit_id;
+        n.village_id = c.village_id;
+        n.kind = c.kind;
+        n.channel = FB_ONLINE;
+        n.field = c.field;
+        n.title = arena_printf(a, "Mở lại: %s", c.title);
+        n.body = c.body;
+        n.place = c.place;
+        n.name = c.name;
+        n.phone = c.phone;
+        n.email = c.email;
+        n.address = c.address;
+        n.anonymous = c.anonymous;
+        n.complexity = c.complexity;
+        n.parent_id = c.id;
+        n.received_on = today;
+        char code[11];
+        if ((rc = insert_case(db, act->env, 0, c.account_id, &n, code)) != 0)
+            goto out;
+        act->new_id = n.id;
+        snprintf(act->new_code, sizeof act->new_code, "%s", code);
+        rc = event(db, c.id, "reopened", today, act->new_code, 1, 0);
+    }
+out:
+    arena_free(a);
+    return rc;
+}
+
+int fb_store_events_json(struct db *db, int64_t case_id, int public_only, json_t **out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, public_only ? sql_events_public : sql_events, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    return db_rows_json(st, out);
+}
+
+int fb_store_files_json(struct db *db, int64_t case_id, json_t **out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_files, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    return db_rows_json(st, out);
+}
+
+int fb_store_file_get(struct db *db, struct arena *a, int64_t case_id, int64_t file_id,
+                      const char **name, const char **mime, const void **data, size_t *len,
+                      const char **purpose)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_file_get, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    db_bind_int(st, 2, file_id);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *name = arena_strdup(a, db_col_text(st, 0));
+        *mime = arena_strdup(a, db_col_text(st, 1));
+        size_t n;
+        const void *p = db_col_blob(st, 2, &n);
+        void *copy = arena_alloc(a, n ? n : 1);
+        memcpy(copy, p, n);
+        *data = copy;
+        *len = n;
+        *purpose = arena_strdup(a, db_col_text(st, 3));
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
+}
+
+static int count(struct db *db, const char *sql, int64_t unit_id, const char *s2, int64_t i2,
+                 int64_t *out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    if (s2)
+        db_bind_cstr(st, 2, s2);
+    else if (i2 >= 0)
+        db_bind_int(st, 2, i2);
+    rc = db_step(st);
+    *out = rc == DB_ROW ? db_col_int(st, 0) : 0;
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+int fb_store_queue(struct db *db, struct arena *a, int64_t unit_id, const char *filter, int kind,
+                   const char *today, int page, int per_page, struct rows **rows, int64_t *total)
+{
+    const char *sql;
+    int rc;
+    if (strcmp(filter, "overdue") == 0) {
+        sql = sql_queue_overdue;
+        rc = count(db, sql_count_before, unit_id, today, -1, total);
+    } else if (strcmp(filter, "all") == 0) {
+        sql = sql_queue_all;
+        rc = count(db, sql_count_all, unit_id, NULL, -1, total);
+    } else if (kind >= 0) {
+        sql = sql_queue_open_kind;
+        rc = count(db, sql_count_open_kind, unit_id, NULL, kind, total);
+    } else {
+        sql = sql_queue_open;
+        rc = count(db, sql_count_open, unit_id, NULL, -1, total);
+    }
+    if (rc)
+        return rc;
+    struct db_stmt *st;
+    if ((rc = db_prepare(db, sql, &st)) != 0)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    db_bind_int(st, 2, per_page);
+    db_bind_int(st, 3, (int64_t)(page - 1) * per_page);
+    if (sql == sql_queue_overdue)
+        db_bind_cstr(st, 4, today);
+    else if (sql == sql_queue_open_kind)
+        db_bind_int(st, 4, kind);
+    return db_rows(st, a, 6, rows);
+}
+
+int fb_store_queue_counts(struct db *db, int64_t unit_id, const char *today, const char *soon,
+                          int64_t *open, int64_t *due_soon, int64_t *overdue)
+{
+    int rc = count(db, sql_count_open, unit_id, NULL, -1, open);
+    if (!rc)
+        rc = count(db, sql_count_before, unit_id, today, -1, overdue);
+    int64_t upto = 0;
+    if (!rc)
+        rc = count(db, sql_count_before, unit_id, soon, -1, &upto);
+    *due_soon = upto - *overdue;
+    return rc;
+}
+
+int fb_store_period(struct db *db, struct arena *a, int64_t unit_id, int kind, const char *from,
+                    const char *to, struct fb_case **out, size_t *n)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_period, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    db_bind_int(st, 2, kind);
+    db_bind_cstr(st, 3, from);
+    db_bind_cstr(st, 4, to);
+    size_t cap = 16, k = 0;
+    struct fb_case *v = arena_alloc(a, cap * sizeof *v);
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (k == cap) {
+            v = arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
+            cap *= 2;
+        }
+        read_case(st, a, &v[k++]);
+    }
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    *out = v;
+    *n = k;
+    return 0;
+}

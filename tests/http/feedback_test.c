@@ -1,0 +1,673 @@
+/*
+ * feedback_test.c - dân kiểm tra, dân giám sát through the real binary: residents send ward
+ * 99001 a phản ánh, a kiến nghị, a request for information (DOMAIN C6) or a khiếu nại from the
+ * public form, without an account, and follow it by its tracking code; the officer (`canbo`)
+ * records paper requests with their real day of receipt, classes, accepts, answers with a
+ * document, sends the decision; the clocks of rules.c show on the queue and the case page; the
+ * resident confirms the answer or reopens the case; bad input comes back with what was typed;
+ * each role sees what it may and no more.
+ *
+ * Every case makes its own requests (titles carry a case tag), so cases do not depend on each
+ * other's order.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct h_server srv;
+
+static struct h_client *signed_in(const char *login)
+{
+    struct h_client *c = h_client_new(&srv);
+    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
+    return c;
+}
+
+/* Today in Vietnam as dd/mm/yyyy, shifted by days. */
+static const char *vn_day(struct h_client *c, int days)
+{
+    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+}
+
+/* Sends the public form of ward 99001 with fields (NULL-terminated pairs) and an optional
+ * photo; the response. */
+static struct h_response *send_form(struct h_client *c, const char *const *extra,
+                                    const char *photo_name, const char *photo, size_t photo_len)
+{
+    const char *csrf = h_csrf(c, "/gui-y-kien/99001");
+    assert_non_null(csrf);
+    const char *f[40] = {"_csrf", csrf};
+    size_t n = 2;
+    for (size_t i = 0; extra[i] && n < 38; i += 2) {
+        f[n++] = extra[i];
+        f[n++] = extra[i + 1];
+    }
+    f[n] = NULL;
+    return h_post_multipart(c, "/gui-y-kien/99001", f, "anh1", photo_name ? photo_name : "",
+                            photo ? photo : "", photo_len);
+}
+
+/* The tracking code of a 303 to /theo-doi/CODE. */
+static const char *code_of(struct h_client *c, const struct h_response *r)
+{
+    if (r->status != 303)
+        fprintf(stderr, "%s\n", h_between(c, r, "<p class=\"error\">", "</p>"));
+    assert_int_equal(r->status, 303);
+    const char *loc = h_header(r, "Location");
+    assert_non_null(loc);
+    assert_non_null(strstr(loc, "/theo-doi/"));
+    const char *code = h_fmt(c, "%s", strstr(loc, "/theo-doi/") + 10);
+    assert_int_equal(strlen(code), 10);
+    return code;
+}
+
+/* The case id behind a tracking code (officials' pages are by id). */
+static long long case_id(const char *code)
+{
+    long long id = -1;
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT id FROM cases WHERE code = '%s'", code);
+    assert_int_equal(h_db_int(&srv, sql, &id), 0);
+    return id;
+}
+
+/* Records a request received on paper (the officer's form) and returns its case id, or -1
+ * with *resp set. */
+static long long record(struct h_client *c, const char *const *extra, struct h_response **resp)
+{
+    const char *csrf = h_csrf(c, "/quan-ly/y-kien/99001/moi");
+    assert_non_null(csrf);
+    const char *f[40] = {"_csrf", csrf};
+    size_t n = 2;
+    for (size_t i = 0; extra[i] && n < 38; i += 2) {
+        f[n++] = extra[i];
+        f[n++] = extra[i + 1];
+    }
+    f[n] = NULL;
+    struct h_response *r = h_post_form(c, "/quan-ly/y-kien/99001", f);
+    if (resp)
+        *resp = r;
+    if (r->status != 303)
+        return -1;
+    const char *loc = h_header(r, "Location");
+    assert_non_null(strstr(loc, "/quan-ly/y-kien/ho-so/"));
+    return strtoll(strstr(loc, "/quan-ly/y-kien/ho-so/") + 22, NULL, 10);
+}
+
+/* Posts an action of the case page (fields NULL-terminated pairs after the CSRF token). */
+static struct h_response *act(struct h_client *c, long long id, const char *what,
+                              const char *const *extra)
+{
+    const char *page = h_fmt(c, "/quan-ly/y-kien/ho-so/%lld", id);
+    const char *csrf = h_csrf(c, page);
+    assert_non_null(csrf);
+    const char *f[20] = {"_csrf", csrf};
+    size_t n = 2;
+    for (size_t i = 0; extra && extra[i] && n < 18; i += 2) {
+        f[n++] = extra[i];
+        f[n++] = extra[i + 1];
+    }
+    f[n] = NULL;
+    return h_post_multipart(c, h_fmt(c, "%s/%s", page, what), f, "tep", "", "", 0);
+}
+
+static const char pdf_bytes[] =
+    "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 "
+    "0 R >>\n%%EOF\n";
+/* The smallest PNG: one transparent pixel. */
+static const unsigned char png_bytes[] = {
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48,
+    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+    0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0B, 0x49, 0x44, 0x41, 0x54, 0x78,
+    0x9C, 0x63, 0x60, 0x00, 0x02, 0x00, 0x00, 0x05, 0x00, 0x01, 0x7A, 0x5E, 0xAB, 0x3F,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82};
+
+/* A resident sends a phản ánh with a photo and no account; the tracking code finds it, typed
+ * any way; the page shows its state and deadline, never the sender's contact; the officer's
+ * queue has it. */
+static void resident_sends_feedback_and_follows_it_by_code(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    struct h_response *r = h_get(c, "/gui-y-kien/99001");
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "Phản ánh"));
+    assert_true(h_has(r, "Yêu cầu cung cấp thông tin"));
+    assert_true(h_has(r, "Khiếu nại"));
+    const char *f[] = {"loai",       "feedback",
+                       "linh_vuc",   "ha_tang",
+                       "tieu_de",    "T1 Đường ngõ 5 sụt lún",
+                       "noi_dung",   "Ổ gà sâu ngay đầu ngõ, trời mưa đọng nước.",
+                       "dia_diem",   "Đầu ngõ 5",
+                       "ho_ten",     "Nguyễn Thị Hoa",
+                       "dien_thoai", "0912 345 678",
+                       NULL};
+    r = send_form(c, f, "o-ga.png", (const char *)png_bytes, sizeof png_bytes);
+    const char *code = code_of(c, r);
+    r = h_get(c, h_fmt(c, "/theo-doi/%s", code));
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "T1 Đường ngõ 5 sụt lún"));
+    assert_true(h_has(r, "Mã theo dõi của bạn là")); /* the flash */
+    assert_true(h_has(r, "Đã tiếp nhận"));
+    assert_true(h_has(r, "Thời hạn"));
+    assert_false(h_has(r, "0912345678"));
+    assert_false(h_has(r, "Nguyễn Thị Hoa"));
+    /* Typed in lower case with dashes and spaces, the code still finds it. */
+    const char *typed =
+        h_fmt(c, "%c%c%c%c-%c%c%c%c %c%c", code[0] | 0x20, code[1] | 0x20, code[2] | 0x20,
+              code[3] | 0x20, code[4], code[5], code[6], code[7], code[8], code[9]);
+    r = h_get(c, h_fmt(c, "/theo-doi?ma=%s", typed));
+    (void)r;
+    /* (spaces in a query must be encoded: the page is asked as a browser would) */
+    r = h_get(c, h_fmt(c, "/theo-doi?ma=%c%c%c%c-%c%c%c%c-%c%c", code[0] | 0x20, code[1] | 0x20,
+                       code[2] | 0x20, code[3] | 0x20, code[4], code[5], code[6], code[7], code[8],
+                       code[9]));
+    assert_int_equal(r->status, 303);
+    assert_non_null(strstr(h_header(r, "Location"), code));
+    r = h_get(c, "/theo-doi?ma=ABCD-EFGH-JK");
+    assert_int_equal(r->status, 404);
+    assert_true(h_has(r, "Không tìm thấy mã này"));
+    /* The officer sees it in the queue, with the photo and the sender. */
+    struct h_client *o = signed_in("canbo");
+    r = h_get(o, "/quan-ly/y-kien/99001");
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "T1 Đường ngõ 5 sụt lún"));
+    long long id = case_id(code);
+    r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id));
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "0912345678"));
+    assert_true(h_has(r, "Nguyễn Thị Hoa"));
+    assert_true(h_has(r, "o-ga.png"));
+    assert_true(h_has(r, "Hạ tầng, giao thông, điện, nước"));
+    long long n = 0;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                    "'case.receive' AND object = 'case:%lld'",
+                                    id),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    h_client_free(o);
+    h_client_free(c);
+}
+
+/* Bad input comes back 422 with every mistake named and everything typed kept; nothing is
+ * stored. */
+static void bad_input_comes_back_with_what_was_typed(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    long long before = 0, after = 0;
+    assert_int_equal(h_db_int(&srv, "SELECT COUNT(*) FROM cases", &before), 0);
+    const char *f[] = {
+        "loai",  "feedback", "tieu_de", "",          "noi_dung",   "T2 nội dung <b>giữ lại</b>",
+        "thon",  "9900201",  "ho_ten",  "Lê Văn Tư", "dien_thoai", "09a12",
+        "email", "tu@",      NULL};
+    struct h_response *r = send_form(c, f, "anh.png", "not an image at all", 19);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Vui lòng ghi ngắn gọn nội dung chính"));
+    assert_true(h_has(r, "không thuộc đơn vị này"));
+    assert_true(h_has(r, "Số điện thoại chỉ gồm chữ số"));
+    assert_true(h_has(r, "thư điện tử chưa đúng"));
+    assert_true(h_has(r, "T2 nội dung &lt;b&gt;giữ lại&lt;/b&gt;"));
+    assert_true(h_has(r, "value=\"Lê Văn Tư\""));
+    assert_true(h_has(r, "value=\"09a12\""));
+    assert_true(h_has(r, "value=\"feedback\" checked"));
+    assert_true(h_has(r, "errors") || h_has(r, "class=\"error\""));
+    /* Neither a name nor an anonymous tick. */
+    const char *g[] = {"loai", "recommendation", "tieu_de", "T2 kiến nghị", "noi_dung", "x", NULL};
+    r = send_form(c, g, NULL, NULL, 0);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "hoặc đánh dấu gửi ẩn danh"));
+    /* No kind chosen. */
+    const char *k[] = {"tieu_de", "T2 không loại", "noi_dung", "x", "an_danh", "1", NULL};
+    r = send_form(c, k, NULL, NULL, 0);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Vui lòng chọn loại"));
+    assert_int_equal(h_db_int(&srv, "SELECT COUNT(*) FROM cases", &after), 0);
+    assert_int_equal(after, before);
+    /* Without the CSRF token nothing happens. */
+    const char *no_csrf[] = {"loai", "feedback", "tieu_de", "T2", "noi_dung",
+                             "x",    "an_danh",  "1",       NULL};
+    r = h_post_multipart(c, "/gui-y-kien/99001", no_csrf, "anh1", "", "", 0);
+    assert_int_equal(r->status, 403);
+    /* A village or a province is not a commune with a form. */
+    assert_int_equal(h_get(c, "/gui-y-kien/9900101")->status, 404);
+    assert_int_equal(h_get(c, "/gui-y-kien/99")->status, 404);
+    h_client_free(c);
+}
+
+/* Only a phản ánh or kiến nghị may come without a name; a khiếu nại or an information request
+ * needs the person, an address and a way to answer. */
+static void anonymous_only_for_feedback_and_recommendation(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    const char *complaint[] = {"loai",     "complaint", "tieu_de", "T3 khiếu nại ẩn danh",
+                               "noi_dung", "x",         "an_danh", "1",
+                               NULL};
+    struct h_response *r = send_form(c, complaint, NULL, NULL, 0);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "không gửi ẩn danh được"));
+    const char *info[] = {"loai", "info_request", "tieu_de",     "T3 xin thông tin", "noi_dung",
+                          "x",    "ho_ten",       "Trần Văn Ba", "dien_thoai",       "0987654321",
+                          NULL};
+    r = send_form(c, info, NULL, NULL, 0);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Vui lòng ghi địa chỉ"));
+    const char *fb[] = {"loai",     "feedback",  "tieu_de", "T3 phản ánh ẩn danh",
+                        "noi_dung", "Cống tắc.", "an_danh", "1",
+                        "ho_ten",   "Tên bị bỏ", NULL};
+    r = send_form(c, fb, NULL, NULL, 0);
+    const char *code = code_of(c, r);
+    long long n = -1;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM cases WHERE code = '%s' AND "
+                                    "anonymous = 1 AND name = ''",
+                                    code),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    h_client_free(c);
+}
+
+/* C6: a request for information online is answered within its period; the answer, with its
+ * document, shows on the tracking page and the document downloads; the photo stays with the
+ * officials. */
+static void C6_information_request_is_answered_with_a_document(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    const char *info[] = {"loai",       "info_request",
+                          "tieu_de",    "T4 Xin quy hoạch sử dụng đất",
+                          "noi_dung",   "Đề nghị cung cấp bản đồ quy hoạch khu vực thôn.",
+                          "ho_ten",     "Trần Văn Ba",
+                          "dien_thoai", "0987654321",
+                          "dia_chi",    "Số 5, tổ 2",
+                          NULL};
+    struct h_response *r = send_form(c, info, "anh.png", (const char *)png_bytes, sizeof png_bytes);
+    const char *code = code_of(c, r);
+    long long id = case_id(code);
+    r = h_get(c, h_fmt(c, "/theo-doi/%s", code));
+    assert_true(h_has(r, "Trả lời"));
+    struct h_client *o = signed_in("canbo");
+    /* The report to the HĐND (C7) counts requests for information received in its period. */
+    const char *report = h_fmt(o,
+                               "/quan-ly/bao-cao-cong-khai/99001?tu_ngay=%s&den_ngay=%s"
+                               "&format=json",
+                               vn_day(o, 0), vn_day(o, 0));
+    json_t *j = h_json(h_get(o, report));
+    long long received = h_jint(j, "info.received"), on_time = h_jint(j, "info.on_time");
+    assert_true(received >= 1);
+    assert_true(h_jint(j, "info.open") >= 1);
+    r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id));
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "Thời hạn theo quy định"));
+    assert_true(h_has(r, "Trong hạn") || h_has(r, "Sắp đến hạn"));
+    /* Neither text nor a file: refused, nothing stored. */
+    const char *empty[] = {"noi_dung", "", NULL};
+    r = act(o, id, "tra-loi", empty);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Vui lòng nhập nội dung trả lời"));
+    /* The answer with its PDF. */
+    const char *page = h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id);
+    const char *csrf = h_csrf(o, page);
+    const char *f[] = {"_csrf", csrf, "noi_dung", "Gửi kèm trích lục bản đồ quy hoạch.", NULL};
+    r = h_post_multipart(o, h_fmt(o, "%s/tra-loi", page), f, "tep", "trich-luc.pdf", pdf_bytes,
+                         sizeof pdf_bytes - 1);
+    assert_int_equal(r->status, 303);
+    r = h_get(c, h_fmt(c, "/theo-doi/%s", code));
+    assert_true(h_has(r, "Gửi kèm trích lục bản đồ quy hoạch."));
+    assert_true(h_has(r, "Đã trả lời"));
+    assert_true(h_has(r, "trich-luc.pdf"));
+    assert_true(h_has(r, "Đúng hạn"));
+    j = h_json(h_get(o, report));
+    assert_int_equal(h_jint(j, "info.received"), received);
+    assert_int_equal(h_jint(j, "info.on_time"), on_time + 1);
+    assert_non_null(strstr(h_jstr(j, "paragraphs[3]"), "yêu cầu cung cấp thông tin"));
+    const char *url = h_between(c, r, "<p><a href=\"", "\"");
+    assert_non_null(url);
+    r = h_get(c, url);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(r->len, sizeof pdf_bytes - 1);
+    assert_string_equal(h_header(r, "Content-Type"), "application/pdf");
+    /* The resident's photo is not public, even by guessing its number. */
+    long long photo = -1;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT id FROM case_files WHERE case_id = %lld AND "
+                                    "purpose = 'photo'",
+                                    id),
+                              &photo),
+                     0);
+    assert_int_equal(h_get(c, h_fmt(c, "/theo-doi/%s/tep/%lld", code, photo))->status, 404);
+    assert_int_equal(h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld/tep/%lld", id, photo))->status,
+                     200);
+    /* Answered once: answering again is refused. */
+    const char *again[] = {"noi_dung", "Lần hai", NULL};
+    r = act(o, id, "tra-loi", again);
+    assert_int_equal(r->status, 422);
+    h_client_free(o);
+    h_client_free(c);
+}
+
+/* A khiếu nại received on paper 20 days ago: the clocks count from that day; it cannot be
+ * decided before it is accepted (thụ lý); it cannot be extended (Art 28 has no extension); the
+ * decision must be sent; every step is in the history and the audit log. */
+static void complaint_is_accepted_decided_and_sent(void **state)
+{
+    (void)state;
+    struct h_client *o = signed_in("canbo");
+    const char *f[] = {"loai",      "complaint",    "kenh",       "post",
+                       "ngay_nhan", vn_day(o, -20), "tieu_de",    "T5 Khiếu nại diện tích đất ở",
+                       "noi_dung",  "Đo đạc sai.",  "ho_ten",     "Phạm Văn Năm",
+                       "dia_chi",   "Tổ 3",         "dien_thoai", "0911111111",
+                       NULL};
+    struct h_response *r;
+    long long id = record(o, f, &r);
+    assert_true(id > 0);
+    r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id));
+    if (!h_has(r, vn_day(o, -20)))
+        fprintf(stderr, "%s\n", r->body);
+    assert_true(h_has(r, vn_day(o, -20)));
+    assert_true(h_has(r, "Thụ lý"));
+    /* Received 20 days ago, not accepted: the 10 (or 7) working days are past. */
+    assert_true(h_has(r, "Quá hạn"));
+    const char *text[] = {"noi_dung", "Quyết định giải quyết.", NULL};
+    r = act(o, id, "tra-loi", text);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Cần thụ lý trước"));
+    r = act(o, id, "thu-ly", NULL);
+    assert_int_equal(r->status, 303);
+    const char *why[] = {"ly_do", "Cần thêm thời gian", NULL};
+    r = act(o, id, "gia-han", why);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "không được gia hạn"));
+    r = act(o, id, "gui-quyet-dinh", NULL);
+    assert_int_equal(r->status, 422);
+    r = act(o, id, "tra-loi", text);
+    assert_int_equal(r->status, 303);
+    r = act(o, id, "gui-quyet-dinh", NULL);
+    assert_int_equal(r->status, 303);
+    r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id));
+    assert_true(h_has(r, "Gửi quyết định"));
+    assert_true(h_has(r, "Trễ hạn") || h_has(r, "Quá hạn")); /* the late acceptance stays */
+    long long n = 0;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(o,
+                                    "SELECT COUNT(*) FROM audit_log WHERE object = "
+                                    "'case:%lld'",
+                                    id),
+                              &n),
+                     0);
+    assert_int_equal(n, 4); /* received, accepted, answered, sent */
+    assert_int_equal(
+        h_db_int(&srv, h_fmt(o, "SELECT COUNT(*) FROM case_events WHERE case_id = %lld", id), &n),
+        0);
+    assert_int_equal(n, 4);
+    /* Done: nothing is due any more, so it leaves the open queue. */
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(o,
+                                    "SELECT COUNT(*) FROM cases WHERE id = %lld AND "
+                                    "due_on = ''",
+                                    id),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    /* A paper request dated ahead, or typed wrong, comes back with what was typed. */
+    const char *bad[] = {"loai",    "feedback",    "kenh",   "in_person", "ngay_nhan", vn_day(o, 3),
+                         "tieu_de", "T5 ngày sai", "ho_ten", "A",         NULL};
+    assert_true(record(o, bad, &r) < 0);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "không ở tương lai"));
+    assert_true(h_has(r, "value=\"T5 ngày sai\""));
+    h_client_free(o);
+}
+
+/* The queue puts the case due first on top and lists those past their deadline apart. */
+static void queue_orders_by_deadline_and_flags_overdue(void **state)
+{
+    (void)state;
+    struct h_client *o = signed_in("canbo");
+    const char *old[] = {"loai",      "feedback",     "kenh",    "phone",
+                         "ngay_nhan", vn_day(o, -40), "tieu_de", "T6 phản ánh cũ",
+                         "ho_ten",    "Bà Sáu",       NULL};
+    const char *fresh[] = {"loai",      "recommendation", "kenh",    "in_person",
+                           "ngay_nhan", vn_day(o, 0),     "tieu_de", "T6 kiến nghị mới",
+                           "ho_ten",    "Ông Bảy",        NULL};
+    long long a = record(o, old, NULL), b = record(o, fresh, NULL);
+    assert_true(a > 0 && b > 0);
+    struct h_response *r = h_get(o, "/quan-ly/y-kien/99001?loc=overdue");
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "T6 phản ánh cũ"));
+    assert_false(h_has(r, "T6 kiến nghị mới"));
+    assert_true(h_has(r, "Quá hạn"));
+    r = h_get(o, "/quan-ly/y-kien/99001?loc=open&loai=recommendation");
+    assert_true(h_has(r, "T6 kiến nghị mới"));
+    assert_false(h_has(r, "T6 phản ánh cũ"));
+    /* In due order: the old one (overdue) comes before the fresh one. */
+    r = h_get(o, "/quan-ly/y-kien/99001?loc=all&trang=1");
+    assert_int_equal(r->status, 200);
+    long long total = 0;
+    assert_int_equal(h_db_int(&srv,
+                              "SELECT COUNT(*) FROM cases WHERE unit_id = (SELECT id FROM "
+                              "units WHERE code = '99001') AND due_on <> ''",
+                              &total),
+                     0);
+    r = h_get(o, h_fmt(o, "/quan-ly/y-kien/99001?trang=%lld", (total + 49) / 50));
+    (void)r;
+    int found_old = 0, found_fresh = 0;
+    size_t pos_old = 0, pos_fresh = 0;
+    for (long long page = 1; page <= (total + 49) / 50; page++) {
+        r = h_get(o, h_fmt(o, "/quan-ly/y-kien/99001?trang=%lld", page));
+        const char *p1 = strstr(r->body, "T6 phản ánh cũ"),
+                   *p2 = strstr(r->body, "T6 kiến nghị mới");
+        if (p1 && !found_old) {
+            found_old = 1;
+            pos_old = (size_t)page * 1000000 + (size_t)(p1 - r->body);
+        }
+        if (p2 && !found_fresh) {
+            found_fresh = 1;
+            pos_fresh = (size_t)page * 1000000 + (size_t)(p2 - r->body);
+        }
+    }
+    assert_true(found_old && found_fresh);
+    assert_true(pos_old < pos_fresh);
+    /* Wrong filters fall back to the open queue; a wrong page number is refused. */
+    assert_int_equal(h_get(o, "/quan-ly/y-kien/99001?loc=xyz")->status, 200);
+    assert_int_equal(h_get(o, "/quan-ly/y-kien/99001?trang=abc")->status, 400);
+    h_client_free(o);
+}
+
+/* After an answer the resident says whether it is really fixed; "not fixed" on a phản ánh
+ * reopens it as a new case with its own clock, linked to the first; saying it twice is not
+ * possible. */
+static void resident_confirms_or_reopens(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    struct h_client *o = signed_in("canbo");
+    const char *f[] = {"loai",    "feedback", "tieu_de", "T7 Đèn đường hỏng", "noi_dung", "x",
+                       "an_danh", "1",        NULL};
+    const char *code = code_of(c, send_form(c, f, NULL, NULL, 0));
+    long long id = case_id(code);
+    /* Not answered yet: the page offers no confirming, and a forged one changes nothing. */
+    struct h_response *t = h_get(c, h_fmt(c, "/theo-doi/%s", code));
+    assert_false(h_has(t, "xac-nhan"));
+    const char *csrf = h_csrf(c, "/gui-y-kien/99001");
+    const char *no[] = {"_csrf", csrf, "da_giai_quyet", "0", NULL};
+    struct h_response *r = h_post_form(c, h_fmt(c, "/theo-doi/%s/xac-nhan", code), no);
+    assert_int_equal(r->status, 303);
+    r = h_get(c, h_header(r, "Location"));
+    assert_true(h_has(r, "đã được xác nhận trước đó") || h_has(r, "Chỉ xác nhận"));
+    const char *ans[] = {"noi_dung", "Đã thay bóng đèn.", NULL};
+    assert_int_equal(act(o, id, "tra-loi", ans)->status, 303);
+    r = h_get(c, h_fmt(c, "/theo-doi/%s", code));
+    assert_true(h_has(r, "Vấn đề đã thực sự được giải quyết chưa?"));
+    csrf = h_csrf(c, h_fmt(c, "/theo-doi/%s", code));
+    const char *no2[] = {"_csrf", csrf, "da_giai_quyet", "0", NULL};
+    r = h_post_form(c, h_fmt(c, "/theo-doi/%s/xac-nhan", code), no2);
+    assert_int_equal(r->status, 303);
+    const char *loc = h_header(r, "Location");
+    assert_null(strstr(loc, code)); /* a new case */
+    r = h_get(c, loc);
+    assert_true(h_has(r, "Mở lại: T7 Đèn đường hỏng"));
+    assert_true(h_has(r, "Đã mở lại thành hồ sơ mới"));
+    long long n = 0;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM cases WHERE parent_id = %lld "
+                                    "AND status = 'received' AND due_on <> ''",
+                                    id),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    /* The first page says what happened. */
+    r = h_get(c, h_fmt(c, "/theo-doi/%s", code));
+    assert_true(h_has(r, "Mở lại thành hồ sơ mới"));
+    assert_false(h_has(r, "Vấn đề đã thực sự được giải quyết chưa?"));
+    /* Confirmed fixed on another. */
+    code = code_of(c, send_form(c, f, NULL, NULL, 0));
+    id = case_id(code);
+    assert_int_equal(act(o, id, "tra-loi", ans)->status, 303);
+    csrf = h_csrf(c, h_fmt(c, "/theo-doi/%s", code));
+    const char *yes[] = {"_csrf", csrf, "da_giai_quyet", "1", NULL};
+    r = h_post_form(c, h_fmt(c, "/theo-doi/%s/xac-nhan", code), yes);
+    assert_int_equal(r->status, 303);
+    r = h_get(c, h_header(r, "Location"));
+    assert_true(h_has(r, "Bạn đã xác nhận vấn đề được giải quyết"));
+    r = h_post_form(c, h_fmt(c, "/theo-doi/%s/xac-nhan", code), yes);
+    r = h_get(c, h_header(r, "Location"));
+    assert_true(h_has(r, "đã được xác nhận trước đó"));
+    h_client_free(o);
+    h_client_free(c);
+}
+
+/* Who sees and does what: a resident has no queue; the inspection board reads the queue and
+ * the cases but neither acts nor sees who sent them; an officer of one commune reaches nothing
+ * of another. */
+static void each_role_sees_what_it_may(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    const char *f[] = {"loai",   "feedback",   "tieu_de",    "T8 Rác ven kênh", "noi_dung", "x",
+                       "ho_ten", "Đỗ Thị Tám", "dien_thoai", "0933333333",      NULL};
+    long long id = case_id(code_of(c, send_form(c, f, NULL, NULL, 0)));
+    const char *page = h_fmt(c, "/quan-ly/y-kien/ho-so/%lld", id);
+    assert_int_equal(h_get(c, "/quan-ly/y-kien/99001")->status, 303); /* to sign in */
+    struct h_client *res = signed_in("nguoidan");
+    assert_int_equal(h_get(res, "/quan-ly/y-kien/99001")->status, 403);
+    assert_int_equal(h_get(res, page)->status, 403);
+    struct h_client *ib = signed_in("thanhtra");
+    struct h_response *r = h_get(ib, "/quan-ly/y-kien/99001");
+    assert_int_equal(r->status, 200);
+    assert_false(h_has(r, "/moi\""));
+    r = h_get(ib, page);
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "T8 Rác ven kênh"));
+    assert_false(h_has(r, "0933333333"));
+    assert_false(h_has(r, "Đỗ Thị Tám"));
+    assert_false(h_has(r, "/thu-ly\""));
+    const char *csrf = h_csrf(ib, page);
+    const char *ans[] = {"_csrf", csrf, "noi_dung", "x", NULL};
+    r = h_post_multipart(ib, h_fmt(ib, "%s/tra-loi", page), ans, "tep", "", "", 0);
+    assert_int_equal(r->status, 403);
+    /* The menu takes the officer to the own commune's queue. */
+    struct h_client *o = signed_in("canbo");
+    r = h_get(o, "/quan-ly/y-kien");
+    assert_int_equal(r->status, 303);
+    assert_non_null(strstr(h_header(r, "Location"), "/quan-ly/y-kien/99001"));
+    assert_true(h_has(h_get(o, "/quan-ly/y-kien/99001"), "Ý kiến Nhân dân"));
+    /* Another commune's queue and cases are not the officer's. */
+    assert_int_equal(h_get(o, "/quan-ly/y-kien/99002")->status, 403);
+    long long other = -1;
+    assert_int_equal(h_db_int(&srv,
+                              "SELECT MIN(id) FROM cases WHERE unit_id = (SELECT id FROM "
+                              "units WHERE code = '99002')",
+                              &other),
+                     0);
+    assert_true(other > 0);
+    assert_int_equal(h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", other))->status, 403);
+    assert_int_equal(h_get(o, "/quan-ly/y-kien/ho-so/999999999")->status, 404);
+    h_client_free(o);
+    h_client_free(ib);
+    h_client_free(res);
+    h_client_free(c);
+}
+
+/* The demo gives the ward's queue cases in every state, handled by its officer. */
+static void demo_has_cases_in_every_state(void **state)
+{
+    (void)state;
+    static const char *const statuses[] = {"received",  "accepted", "answered",
+                                           "forwarded", "refused",  "closed"};
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        long long n = 0;
+        char sql[200];
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM cases WHERE status = '%s' AND created_at < %lld",
+                 statuses[i], (long long)time(NULL) + 1);
+        assert_int_equal(h_db_int(&srv, sql, &n), 0);
+        if (n == 0)
+            fprintf(stderr, "no demo case is %s\n", statuses[i]);
+        assert_true(n > 0);
+    }
+    long long n = 0;
+    assert_int_equal(h_db_int(&srv, "SELECT COUNT(*) FROM cases WHERE parent_id IS NOT NULL", &n),
+                     0);
+    assert_true(n > 0);
+    assert_int_equal(h_db_int(&srv, "SELECT COUNT(*) FROM cases WHERE kind = 4 AND name <> ''", &n),
+                     0);
+    assert_int_equal(n, 0); /* a denouncer's name is never in clear */
+    struct h_client *o = signed_in("canbo");
+    struct h_response *r = h_get(o, "/quan-ly/y-kien/99001?loc=overdue");
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "Quá hạn"));
+    /* Every case page of every state renders; the other commune's are refused. */
+    long long lo = 0, hi = 0;
+    assert_int_equal(h_db_int(&srv, "SELECT MIN(id) FROM cases", &lo), 0);
+    assert_int_equal(h_db_int(&srv, "SELECT MAX(id) FROM cases", &hi), 0);
+    int shown = 0;
+    for (long long id = lo; id <= hi; id++) {
+        r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id));
+        if (r->status != 200 && r->status != 403)
+            fprintf(stderr, "case %lld: %ld\n", id, r->status);
+        assert_true(r->status == 200 || r->status == 403);
+        shown += r->status == 200;
+    }
+    assert_true(shown >= 30);
+    for (int page = 1; page <= 2; page++)
+        assert_int_equal(h_get(o, h_fmt(o, "/quan-ly/y-kien/99001?loc=all&trang=%d", page))->status,
+                         200);
+    h_client_free(o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(demo_has_cases_in_every_state),
+        cmocka_unit_test(resident_sends_feedback_and_follows_it_by_code),
+        cmocka_unit_test(bad_input_comes_back_with_what_was_typed),
+        cmocka_unit_test(anonymous_only_for_feedback_and_recommendation),
+        cmocka_unit_test(C6_information_request_is_answered_with_a_document),
+        cmocka_unit_test(complaint_is_accepted_decided_and_sent),
+        cmocka_unit_test(queue_orders_by_deadline_and_flags_overdue),
+        cmocka_unit_test(resident_confirms_or_reopens),
+        cmocka_unit_test(each_role_sees_what_it_may),
+    };
+    return h_run_group(tests, &srv);
+}
