@@ -24,6 +24,7 @@ static const struct command commands[] = {
     {"import", app_cmd_import, "import units or the household roll from a file"},
     {"backup", app_cmd_backup, "write a consistent copy of the database while it runs"},
     {"audit", app_cmd_audit, "check that the audit log was not altered (audit verify)"},
+    {"escrow", app_cmd_escrow, "the recovery key of sealed denunciations (create, recover)"},
 };
 
 static void usage(FILE *f)

@@ -34,6 +34,8 @@ struct opts {
     const char *title;       /* --title T */
     const char *decision;    /* --decision dd/mm/yyyy */
     const char *owner;       /* --owner NAME (import document: who answers for the plan) */
+    const char *case_id;     /* --case ID (escrow recover) */
+    const char *to;          /* --to LOGIN (escrow recover) */
     int draft;               /* --draft: import document without publishing */
     int password_stdin;      /* --password-stdin */
     int quiet;               /* --quiet: no request log */
@@ -64,6 +66,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"--title", offsetof(struct opts, title)},
         {"--decision", offsetof(struct opts, decision)},
         {"--owner", offsetof(struct opts, owner)},
+        {"--case", offsetof(struct opts, case_id)},
+        {"--to", offsetof(struct opts, to)},
     };
     memset(o, 0, sizeof *o);
     for (int i = 1; i < argc; i++) {
@@ -192,6 +196,47 @@ int app_cmd_serve(int argc, char **argv)
     return rc;
 }
 
+/* The escrow key a new installation makes: its recovery form, shown once. */
+struct escrow_job {
+    char recovery[AUTH_RECOVERY_SIZE]; /* out: the key to print */
+    int made;                          /* 1 when a key was made now */
+};
+
+/* Makes the escrow key unless the database has one. */
+static int run_escrow_first(struct db *db, void *arg)
+{
+    struct escrow_job *e = arg;
+    int64_t id;
+    unsigned char pk[AUTH_BOX_KEY];
+    int rc = auth_escrow_current(db, &id, pk);
+    if (rc != ERR_NOT_FOUND)
+        return rc;
+    e->made = 1;
+    if ((rc = auth_escrow_create(db, e->recovery, &id)) != 0)
+        return rc;
+    return audit_append(db, 0, 0, "escrow.create", "", "");
+}
+
+static int run_escrow_new(struct db *db, void *arg)
+{
+    struct escrow_job *e = arg;
+    int64_t id;
+    e->made = 1;
+    int rc = auth_escrow_create(db, e->recovery, &id);
+    if (rc)
+        return rc;
+    return audit_append(db, 0, 0, "escrow.create", "", "");
+}
+
+static void print_recovery(const char *recovery)
+{
+    printf("\nRecovery key (print it, keep it offline in the commune's safe; it is shown only "
+           "once):\n\n    %s\n\n"
+           "It opens every sealed denunciation if the officials holding one leave or forget their\n"
+           "password: danchu escrow recover --case ID --to LOGIN reads it from standard input.\n",
+           recovery);
+}
+
 int app_cmd_init(int argc, char **argv)
 {
     struct opts o;
@@ -203,10 +248,94 @@ int app_cmd_init(int argc, char **argv)
     if (rc)
         return rc < 0 ? 0 : rc;
     rc = app_open(&app, 1);
-    if (rc == 0)
+    struct escrow_job e = {{0}, 0};
+    if (rc == 0 && (rc = in_tx(&app, run_escrow_first, &e)) != 0)
+        fprintf(stderr, "danchu: cannot create the recovery key (%s)\n", err_name(rc));
+    if (rc == 0) {
         printf("danchu: database %s is ready\n", app.cfg.db);
+        if (e.made)
+            print_recovery(e.recovery);
+    }
+    sodium_memzero(e.recovery, sizeof e.recovery);
     app_close(&app);
-    return rc;
+    return rc ? 1 : 0;
+}
+
+/* Reads a password from standard input: the first line, without its newline. */
+static int read_password(char *out, size_t n)
+{
+    if (!fgets(out, (int)n, stdin))
+        return ERR_INVALID;
+    size_t k = strlen(out);
+    while (k && (out[k - 1] == '\n' || out[k - 1] == '\r'))
+        out[--k] = '\0';
+    return k ? 0 : ERR_INVALID;
+}
+
+/* Arguments of `escrow recover`. */
+struct escrow_recover {
+    int64_t case_id;   /* --case */
+    const char *login; /* --to */
+    const char *key;   /* the recovery key as typed */
+    char err[256];     /* why not */
+};
+
+static int run_escrow_recover(struct db *db, void *arg)
+{
+    struct escrow_recover *e = arg;
+    return feedback_escrow_recover(db, e->case_id, e->key, e->login, e->err, sizeof e->err);
+}
+
+int app_cmd_escrow(int argc, char **argv)
+{
+    struct opts o;
+    struct app app;
+    int rc =
+        begin(argc, argv, &o, &app,
+              "Usage: danchu escrow create\n"
+              "       danchu escrow recover --case ID --to LOGIN < recovery-key\n\n"
+              "The recovery key opens every sealed denunciation (the identity of its sender)\n"
+              "when the officials holding it are gone or forgot their password.\n"
+              "  create    make a new recovery key: new cases are sealed to it (print it once;\n"
+              "            keep the old one for the cases sealed before)\n"
+              "  recover   read a recovery key from the first line of stdin and give the\n"
+              "            case's key to the account LOGIN (it must have signed in once)");
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    int create = o.n_pos == 1 && strcmp(o.pos[0], "create") == 0;
+    int recover = o.n_pos == 1 && strcmp(o.pos[0], "recover") == 0;
+    int64_t case_id = 0;
+    if (!create && !(recover && o.case_id && o.to &&
+                     parse_int64(str_c(o.case_id), 1, INT64_MAX, &case_id) == 0)) {
+        fprintf(stderr, "danchu: usage: danchu escrow create | escrow recover --case ID --to "
+                        "LOGIN\n");
+        return 2;
+    }
+    struct escrow_recover e = {case_id, o.to, NULL, ""};
+    char line[256] = "";
+    if (recover) {
+        if (read_password(line, sizeof line) != 0) {
+            fprintf(stderr, "danchu: give the recovery key on standard input\n");
+            return 2;
+        }
+        e.key = line;
+    }
+    if (app_open(&app, 1)) {
+        app_close(&app);
+        return 1;
+    }
+    struct escrow_job job = {{0}, 0};
+    rc = create ? in_tx(&app, run_escrow_new, &job) : in_tx(&app, run_escrow_recover, &e);
+    sodium_memzero(line, sizeof line);
+    if (rc)
+        fprintf(stderr, "danchu: %s\n", e.err[0] ? e.err : err_name(rc));
+    else if (create)
+        print_recovery(job.recovery);
+    else
+        printf("danchu: case %lld is now sealed to %s too\n", (long long)case_id, o.to);
+    sodium_memzero(job.recovery, sizeof job.recovery);
+    app_close(&app);
+    return rc ? 1 : 0;
 }
 
 int app_cmd_migrate(int argc, char **argv)
@@ -232,22 +361,13 @@ int app_cmd_migrate(int argc, char **argv)
     return rc ? 1 : 0;
 }
 
-/* Reads a password from standard input: the first line, without its newline. */
-static int read_password(char *out, size_t n)
-{
-    if (!fgets(out, (int)n, stdin))
-        return ERR_INVALID;
-    size_t k = strlen(out);
-    while (k && (out[k - 1] == '\n' || out[k - 1] == '\r'))
-        out[--k] = '\0';
-    return k ? 0 : ERR_INVALID;
-}
-
 /* Arguments of `users add`. */
 struct user_add {
-    const struct opts *o; /* the options */
-    const char *hash;     /* argon2id hash or NULL (pending account) */
-    int64_t id;           /* new account id */
+    const struct opts *o;  /* the options */
+    const char *hash;      /* argon2id hash or NULL (pending account) */
+    int64_t id;            /* new account id */
+    int has_keys;          /* keys made from the password (a role that handles sealed cases) */
+    struct auth_keys keys; /* those keys */
 };
 
 static int run_user_add(struct db *db, void *arg)
@@ -274,6 +394,8 @@ static int run_user_add(struct db *db, void *arg)
         fprintf(stderr, "danchu: cannot grant role %s\n", u->o->role);
         return rc;
     }
+    if (u->has_keys && (rc = auth_keys_save_new(db, u->id, &u->keys)) != 0)
+        return rc;
     return audit_append(db, 0, unit.id, "users.add", u->o->login, u->o->role);
 }
 
@@ -302,7 +424,7 @@ int app_cmd_users(int argc, char **argv)
         return 2;
     }
     char hash[AUTH_HASH_SIZE];
-    struct user_add u = {&o, NULL, 0};
+    struct user_add u = {&o, NULL, 0, 0, {{0}, {0}}};
     if (o.password_stdin) {
         char pw[256];
         const char *why = NULL;
@@ -312,6 +434,12 @@ int app_cmd_users(int argc, char **argv)
         }
         if (auth_init() != 0 || auth_password_hash(pw, hash) != 0)
             return 1;
+        /* A role that handles sealed cases gets its key pair now, from the same password. */
+        if (auth_perm_has_role("feedback.manage", role)) {
+            if (auth_keys_make(pw, &u.keys) != 0)
+                return 1;
+            u.has_keys = 1;
+        }
         sodium_memzero(pw, sizeof pw);
         u.hash = hash;
     }
@@ -649,6 +777,7 @@ struct demo_job {
     const struct feedback_env *fb; /* their rules */
     const char *hash;              /* the demo password's hash */
     char codes[5][32];             /* province, ward, first group, rural commune, first village */
+    char recovery[AUTH_RECOVERY_SIZE]; /* the demo's recovery key (printed) */
 };
 
 static int run_demo_accounts(struct db *db, void *arg)
@@ -696,7 +825,18 @@ static int run_demo_accounts(struct db *db, void *arg)
             return rc;
         if (strcmp(a->role, "officer") == 0 && a->where == 1)
             officer = id;
+        /* Officials who handle denunciations get their key pair, as a first sign-in would. */
+        enum auth_role role;
+        if (auth_role_parse(a->role, &role) == 0 && auth_perm_has_role("feedback.manage", role)) {
+            struct auth_keys keys;
+            if ((rc = auth_keys_make(demo_password, &keys)) != 0 ||
+                (rc = auth_keys_save(db, id, &keys)) != 0)
+                return rc;
+        }
     }
+    int64_t escrow_id;
+    if ((rc = auth_escrow_create(db, d->recovery, &escrow_id)) != 0)
+        return rc;
     /* Residents' requests in both communes, the ward's handled by its officer. */
     if (d->cases > 0 &&
         (rc = feedback_demo_build(db, d->fb, d->codes[1], officer, d->cases, 2026)) != 0)
@@ -722,7 +862,7 @@ int app_cmd_demo(int argc, char **argv)
                    "  --no-serve       build and exit");
     if (rc)
         return rc < 0 ? 0 : rc;
-    struct demo_job d = {3000, 36, &app.fb, NULL, {{0}}};
+    struct demo_job d = {3000, 36, &app.fb, NULL, {{0}}, {0}};
     if (o.households && parse_int(o.households, 1, 1000000, &d.households) != 0) {
         fprintf(stderr, "danchu: --households takes a number from 1 to 1000000\n");
         return 2;
@@ -798,6 +938,9 @@ int app_cmd_demo(int argc, char **argv)
     for (size_t k = 0; k < sizeof demo_accounts / sizeof demo_accounts[0]; k++)
         printf("  %-12s %-18s on %s\n", demo_accounts[k].login, demo_accounts[k].role,
                d.codes[demo_accounts[k].where]);
+    printf("Recovery key of sealed denunciations (demo only; a real one is printed once by\n"
+           "danchu init): %s\n",
+           d.recovery);
     fflush(stdout);
     if (o.no_serve) {
         app_close(&app);

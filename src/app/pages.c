@@ -68,6 +68,8 @@ struct signin {
     char csrf[AUTH_HEX_SIZE];  /* its CSRF token */
     const char *next;          /* where to go afterwards */
     const char *ip;            /* for the audit row */
+    int make_keys;             /* an official without keys yet: store these */
+    struct auth_keys keys;     /* made from the password just typed (auth/keys.c) */
 };
 
 static int run_signin(struct db *db, void *arg)
@@ -75,6 +77,8 @@ static int run_signin(struct db *db, void *arg)
     struct signin *s = arg;
     int rc = auth_session_create(db, s->account_id, (int64_t)time(NULL), s->token, s->csrf);
     if (rc)
+        return rc;
+    if (s->make_keys && (rc = auth_keys_save_new(db, s->account_id, &s->keys)) != 0)
         return rc;
     return audit_append(db, s->account_id, 0, "auth.signin", "", s->ip);
 }
@@ -137,6 +141,12 @@ static int post_signin(struct http_request *r, struct http_response *res)
     s->account_id = u->id;
     s->next = next;
     s->ip = r->ip;
+    /* An official's first sign-in makes the key pair sealed cases are sealed to: the password
+     * is here now and never again. */
+    struct auth_keys existing;
+    if (auth_keys_needed(u) && auth_keys_get(r->db, u->id, &existing) == ERR_NOT_FOUND &&
+        auth_keys_make(pw, &s->keys) == 0)
+        s->make_keys = 1;
     r->state = s;
     json_decref(res->model);
     res->model = NULL;

@@ -266,6 +266,70 @@ int ratelimit_hit(struct ratelimit *rl, const char *key, int64_t now);
 int ratelimit_check(struct ratelimit *rl, const char *key, int64_t now);
 void ratelimit_clear(struct ratelimit *rl, const char *key);
 
+/* ---- keys for sealed data (keys.c) ------------------------------------------------------ */
+
+/*
+ * Officials who may handle a denunciation hold an X25519 key pair (libsodium crypto_box): the
+ * public key in clear, the secret key wrapped under a key derived with Argon2id from their
+ * password (INTERACTIVE limits, the NFC form of the password, a salt of its own). The server
+ * can open a secret key only while the person types their password. The escrow key pair of
+ * the installation has its secret half printed once (the recovery key) and never stored.
+ */
+#define AUTH_BOX_KEY 32 /* crypto_box public and secret key size */
+/* version 1 | salt 16 | nonce 24 | secret key 32 + MAC 16 */
+#define AUTH_WRAPPED_SIZE (1 + 16 + 24 + 32 + 16)
+/* "DC1-" and 17 groups of 4 hex digits (the key and a 2-byte check) joined by '-', and NUL */
+#define AUTH_RECOVERY_SIZE (4 + 17 * 5)
+
+/* An account's key pair as stored. */
+struct auth_keys {
+    unsigned char pk[AUTH_BOX_KEY];           /* public key */
+    unsigned char wrapped[AUTH_WRAPPED_SIZE]; /* secret key under the password */
+};
+
+/* 1 when u holds a role that may be given sealed cases (feedback.manage anywhere). */
+int auth_keys_needed(const struct auth_user *u);
+/* A new key pair whose secret is wrapped under password (Argon2id: tens of ms and 64 MiB).
+ * 0, ERR_INVALID for a password that is not valid UTF-8, ERR_NOMEM when Argon2id cannot get
+ * its memory. */
+int auth_keys_make(const char *password, struct auth_keys *out);
+/* The secret key of k, opened with password (Argon2id again). 0, or ERR_UNAUTH when the
+ * password does not open it. sk is the caller's to wipe (sodium_memzero). */
+int auth_keys_unwrap(const struct auth_keys *k, const char *password,
+                     unsigned char sk[AUTH_BOX_KEY]);
+/* Stores k as account_id's keys, replacing any (a reset password makes new keys: cases sealed
+ * to the old ones need the recovery key). Call inside a write. */
+int auth_keys_save(struct db *db, int64_t account_id, const struct auth_keys *k);
+/* Stores k only when the account has no keys yet (sign-in); 0 either way. */
+int auth_keys_save_new(struct db *db, int64_t account_id, const struct auth_keys *k);
+/* account_id's keys; ERR_NOT_FOUND when it has none. */
+int auth_keys_get(struct db *db, int64_t account_id, struct auth_keys *out);
+
+/* A key holder: an account and its public key. */
+struct auth_key_holder {
+    int64_t account_id;                   /* accounts.id */
+    char display_name[AUTH_NAME_MAX + 1]; /* its name */
+    unsigned char pk[AUTH_BOX_KEY];       /* its public key */
+};
+/* Active accounts holding role on unit_id itself (not above it) that have keys, at most max,
+ * in id order: the people a sealed case of that unit goes to. */
+int auth_key_holders(struct db *db, int64_t unit_id, const char *role, struct auth_key_holder *out,
+                     size_t max, size_t *n);
+/* Active accounts with keys holding perm on one of units[0..n_units) (a unit and its
+ * ancestors), at most max, each once: whom a sealed case may be reassigned to. */
+int auth_key_holders_perm(struct db *db, const int64_t *units, size_t n_units, const char *perm,
+                          struct auth_key_holder *out, size_t max, size_t *n);
+
+/* A new escrow key pair: stores its public key and gives its secret key in recovery form
+ * (print it once; it is not kept). *id is the escrow_keys row. Call inside a write. */
+int auth_escrow_create(struct db *db, char recovery[AUTH_RECOVERY_SIZE], int64_t *id);
+/* The newest escrow public key; ERR_NOT_FOUND when the installation has none. */
+int auth_escrow_current(struct db *db, int64_t *id, unsigned char pk[AUTH_BOX_KEY]);
+/* The secret and public keys of a typed recovery key (spaces, dashes and case ignored);
+ * ERR_INVALID when it is not one (wrong length, digit or check). */
+int auth_recovery_parse(const char *typed, unsigned char sk[AUTH_BOX_KEY],
+                        unsigned char pk[AUTH_BOX_KEY]);
+
 /* ---- audit log (audit.c) --------------------------------------------------------------- */
 
 /*

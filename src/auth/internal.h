@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "auth/auth.h"
+#include "core/arena.h"
 #include "core/str.h"
 
 #include <jansson.h>
@@ -21,6 +22,20 @@ void auth_copy_text(char *out, size_t size, const char *s, size_t n);
 /* "active" / "pending" / "disabled" and back; unknown text reads as disabled (fail closed). */
 const char *auth_status_name(enum auth_status st);
 enum auth_status auth_status_parse(const char *s);
+
+/* NFC form of password in a, or NULL (msg_vi, may be NULL, set) when it breaks the policy. The
+ * caller wipes the result with sodium_memzero before freeing a. */
+char *auth_password_nfc(struct arena *a, const char *password, size_t *len, const char **msg_vi);
+
+/* keys (keys.c) */
+int auth_store_keys_put(struct db *db, int64_t account_id, const struct auth_keys *k, int replace,
+                        int64_t now);
+int auth_store_keys_get(struct db *db, int64_t account_id, struct auth_keys *out);
+int auth_store_key_holders(struct db *db, int64_t unit_id, const char *role,
+                           struct auth_key_holder *out, size_t max, size_t *n);
+int auth_store_escrow_insert(struct db *db, const unsigned char pk[AUTH_BOX_KEY], int64_t now,
+                             int64_t *id);
+int auth_store_escrow_current(struct db *db, int64_t *id, unsigned char pk[AUTH_BOX_KEY]);
 
 /* accounts */
 int auth_store_account_insert(struct db *db, const char *login, const char *display_name,

@@ -105,11 +105,7 @@ static int set_msg(const char **msg_vi, const char *msg)
     return ERR_INVALID;
 }
 
-/*
- * NFC form of password in a, or NULL (msg set) when it breaks the policy.
- * The caller wipes the result with sodium_memzero before freeing a.
- */
-static char *password_nfc(struct arena *a, const char *password, size_t *len, const char **msg_vi)
+char *auth_password_nfc(struct arena *a, const char *password, size_t *len, const char **msg_vi)
 {
     size_t n = password ? strlen(password) : 0;
     char *nfc;
@@ -139,7 +135,7 @@ int auth_password_check(const char *password, const char **msg_vi)
 {
     struct arena *a = arena_new(0);
     size_t len = 0;
-    char *nfc = password_nfc(a, password, &len, msg_vi);
+    char *nfc = auth_password_nfc(a, password, &len, msg_vi);
     if (nfc)
         sodium_memzero(nfc, len);
     arena_free(a);
@@ -184,7 +180,7 @@ int auth_password_hash(const char *password, char out[AUTH_HASH_SIZE])
     if ((rc = auth_init()) < 0)
         return rc;
     a = arena_new(0);
-    nfc = password_nfc(a, password, &len, NULL);
+    nfc = auth_password_nfc(a, password, &len, NULL);
     if (!nfc) {
         rc = ERR_INVALID;
         goto out;

@@ -596,3 +596,125 @@ int auth_store_code_drop(struct db *db, const char *phone)
     db_bind_cstr(st, 1, phone);
     return db_run(st, NULL);
 }
+
+/* ---- keys for sealed data ------------------------------------------------------------------ */
+
+static const char sql_keys_insert[] =
+    "INSERT INTO account_keys (account_id, public_key, secret_wrapped, created_at)"
+    " VALUES ($1, $2, $3, $4) ON CONFLICT (account_id) DO NOTHING";
+static const char sql_keys_replace[] =
+    "INSERT INTO account_keys (account_id, public_key, secret_wrapped, created_at)"
+    " VALUES ($1, $2, $3, $4) ON CONFLICT (account_id) DO UPDATE SET public_key = $2,"
+    " secret_wrapped = $3, created_at = $4";
+static const char sql_keys_get[] =
+    "SELECT public_key, secret_wrapped FROM account_keys WHERE account_id = $1";
+static const char sql_key_holders[] =
+    "SELECT a.id, a.display_name, k.public_key FROM account_roles r"
+    " JOIN accounts a ON a.id = r.account_id JOIN account_keys k ON k.account_id = a.id"
+    " WHERE r.unit_id = $1 AND r.role = $2 AND a.status = 'active' ORDER BY a.id LIMIT $3";
+static const char sql_escrow_insert[] =
+    "INSERT INTO escrow_keys (public_key, created_at) VALUES ($1, $2) RETURNING id";
+static const char sql_escrow_current[] =
+    "SELECT id, public_key FROM escrow_keys ORDER BY id DESC LIMIT 1";
+
+int auth_store_keys_put(struct db *db, int64_t account_id, const struct auth_keys *k, int replace,
+                        int64_t now)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, replace ? sql_keys_replace : sql_keys_insert, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, account_id);
+    db_bind_blob(st, 2, k->pk, sizeof k->pk);
+    db_bind_blob(st, 3, k->wrapped, sizeof k->wrapped);
+    db_bind_int(st, 4, now);
+    return db_run(st, NULL);
+}
+
+/* Copies a blob column of exactly n bytes; ERR_INVALID for any other size. */
+static int blob_exact(struct db_stmt *st, int col, unsigned char *out, size_t n)
+{
+    size_t len = 0;
+    const void *p = db_col_blob(st, col, &len);
+    if (!p || len != n)
+        return ERR_INVALID;
+    memcpy(out, p, n);
+    return 0;
+}
+
+int auth_store_keys_get(struct db *db, int64_t account_id, struct auth_keys *out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_keys_get, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, account_id);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        rc = blob_exact(st, 0, out->pk, sizeof out->pk);
+        if (!rc)
+            rc = blob_exact(st, 1, out->wrapped, sizeof out->wrapped);
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
+}
+
+int auth_store_key_holders(struct db *db, int64_t unit_id, const char *role,
+                           struct auth_key_holder *out, size_t max, size_t *n)
+{
+    *n = 0;
+    if (!max)
+        return 0;
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_key_holders, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    db_bind_cstr(st, 2, role);
+    db_bind_int(st, 3, (int64_t)max);
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct auth_key_holder *h = &out[*n];
+        h->account_id = db_col_int(st, 0);
+        const char *name = db_col_text(st, 1);
+        auth_copy_text(h->display_name, sizeof h->display_name, name, strlen(name));
+        if (blob_exact(st, 2, h->pk, sizeof h->pk) == 0)
+            (*n)++;
+    }
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+int auth_store_escrow_insert(struct db *db, const unsigned char pk[AUTH_BOX_KEY], int64_t now,
+                             int64_t *id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_escrow_insert, &st);
+    if (rc)
+        return rc;
+    db_bind_blob(st, 1, pk, AUTH_BOX_KEY);
+    db_bind_int(st, 2, now);
+    rc = db_step(st);
+    if (rc == DB_ROW)
+        *id = db_col_int(st, 0);
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc < 0 ? rc : ERR_DB;
+}
+
+int auth_store_escrow_current(struct db *db, int64_t *id, unsigned char pk[AUTH_BOX_KEY])
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_escrow_current, &st);
+    if (rc)
+        return rc;
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *id = db_col_int(st, 0);
+        rc = blob_exact(st, 1, pk, AUTH_BOX_KEY);
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
+}

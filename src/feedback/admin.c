@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "feedback/internal.h"
 
 #define PER_PAGE 50
@@ -180,6 +182,56 @@ static void actions_json(struct http_request *r, const struct fb_case *c,
     (void)r;
 }
 
+/* Officials of the commune (or above) who may be given the case: those holding
+ * feedback.manage with keys (a sealed case can only go to someone it can be sealed to). */
+static int assignable(struct http_request *r, const struct unit *u, struct auth_key_holder *out,
+                      size_t max, size_t *n)
+{
+    int64_t units[8];
+    size_t nu = 0;
+    int rc = units_ancestors(r->db, u->id, units, 8, &nu);
+    if (rc)
+        return rc;
+    return auth_key_holders_perm(r->db, units, nu, "feedback.manage", out, max, n);
+}
+
+/* What the page shows of a sealed case: who holds its key (names only), whether the viewer is
+ * one of them, its sealed scans (names only), and the officials it may be reassigned to. */
+static int sealed_model(struct http_request *r, const struct fb_case *c, const struct unit *u,
+                        json_t *model)
+{
+    struct auth_key_holder people[32];
+    size_t n = 0;
+    int rc = assignable(r, u, people, 32, &n);
+    if (rc)
+        return rc;
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(list,
+                              json_pack("{s:I,s:s,s:b}", "id", (json_int_t)people[i].account_id,
+                                        "name", people[i].display_name, "selected",
+                                        people[i].account_id == c->assignee_id));
+    json_object_set_new(model, "officials", list);
+    if (c->kind != FB_DENUNCIATION)
+        return 0;
+    json_t *holders, *scans;
+    if ((rc = fb_store_case_holders_json(r->db, c->id, &holders)) != 0)
+        return rc;
+    int is_holder = 0;
+    size_t i;
+    json_t *h;
+    json_array_foreach(holders, i, h)
+    {
+        is_holder |= r->user && json_integer_value(json_object_get(h, "id")) == r->user->id;
+    }
+    json_object_set_new(model, "holders", holders);
+    json_object_set_new(model, "is_holder", json_boolean(is_holder));
+    if ((rc = fb_store_sealed_files_json(r->db, c->id, &scans)) != 0)
+        return rc;
+    json_object_set_new(model, "scans", scans);
+    return 0;
+}
+
 /* The case page's view-model. */
 static int case_model(struct http_request *r, struct http_response *res, const struct fb_case *c,
                       const struct unit *u)
@@ -271,6 +323,8 @@ static int case_model(struct http_request *r, struct http_response *res, const s
     }
     json_object_set_new(res->model, "files", files);
     json_object_set_new(res->model, "can_manage", json_boolean(manage));
+    if ((rc = sealed_model(r, c, u, res->model)) != 0)
+        return rc;
     actions_json(r, c, &st, res->model);
     json_t *kinds = json_array();
     for (int k = 0; k < FB_N_KINDS; k++)
@@ -326,7 +380,8 @@ static const struct http_param_spec act_params[] = {
     {"loai", HP_TEXT, 0, 0, 20},         {"linh_vuc", HP_TEXT, 0, 0, 32},
     {"phuc_tap", HP_INT, 0, 0, 2},       {"vung_kho_khan", HP_TEXT, 0, 0, 2},
     {"nhieu_noi", HP_TEXT, 0, 0, 2},     {"bo_phan", HP_TEXT, 0, 0, 200},
-    {"tep", HP_FILE, 0, 0, 0},
+    {"tep", HP_FILE, 0, 0, 0},           {"nguoi_xu_ly", HP_INT, 0, 1, INT64_MAX},
+    {"mat_khau", HP_TEXT, 0, 0, 1024},
 };
 
 static int run_act(struct db *db, void *arg)
@@ -345,6 +400,7 @@ static const char *act_text(struct http_request *r, enum fb_action a)
 static int after_act(struct http_request *r, struct http_response *res, int rc)
 {
     struct fb_act *act = r->state;
+    sodium_memzero(act->key, sizeof act->key);
     if (rc == 0) {
         res->redirect = arena_printf(r->a, "/quan-ly/y-kien/ho-so/%lld", (long long)act->case_id);
         res->flash = "Đã ghi nhận.";
@@ -406,7 +462,29 @@ static int act(struct http_request *r, struct http_response *res, enum fb_action
     } else if (action == FB_ACT_ASSIGN) {
         const char *sec = http_param(r, "bo_phan");
         a->set.section = str_dup(r->a, str_trim(str_c(sec ? sec : "")));
-        a->set.assignee_id = r->user->id;
+        int64_t to = http_param_int(r, "nguoi_xu_ly", r->user->id);
+        struct auth_key_holder people[32];
+        size_t n = 0;
+        if ((rc = assignable(r, &u, people, 32, &n)) != 0)
+            return rc;
+        int known = 0;
+        for (size_t i = 0; i < n; i++)
+            known |= people[i].account_id == to;
+        if (!known && (c.kind == FB_DENUNCIATION || to != r->user->id))
+            error = "Người được giao phải là cán bộ có thẩm quyền xử lý của đơn vị.";
+        a->set.assignee_id = to;
+        if (!error && c.kind == FB_DENUNCIATION && to != c.assignee_id) {
+            /* Resealing needs the case key: the acting holder opens it with their password. */
+            rc = fb_case_key_open(r->db, c.id, r->user->id, http_param(r, "mat_khau"), a->key);
+            if (rc == ERR_UNAUTH)
+                error = "Mật khẩu không đúng.";
+            else if (rc == ERR_FORBIDDEN)
+                error = "Bạn không giữ khóa của hồ sơ tố cáo này nên không thể giao lại.";
+            else if (rc)
+                return rc;
+            else
+                a->has_key = 1;
+        }
     } else if (action == FB_ACT_ANSWER) {
         const struct http_param *p = http_file(r, "tep");
         if (p && p->value.len) {
@@ -488,6 +566,141 @@ static int post_close(struct http_request *r, struct http_response *res)
     return act(r, res, FB_ACT_CLOSE); /* ly_do */
 }
 
+/* A look at a denouncer's identity or a sealed scan: opened in the request's thread, shown only
+ * once its audit row is durable. */
+struct reveal {
+    int64_t case_id;        /* the case */
+    int64_t unit_id;        /* its commune */
+    int64_t actor;          /* who looks */
+    int64_t file_id;        /* a sealed scan, or 0: the identity */
+    struct fb_identity who; /* opened identity (request arena) */
+    struct fb_file_in file; /* opened scan (request arena) */
+};
+
+static const struct http_param_spec reveal_params[] = {
+    {"mat_khau", HP_TEXT, 0, 0, 1024},
+};
+
+static int run_reveal(struct db *db, void *arg)
+{
+    struct reveal *v = arg;
+    char obj[48], detail[48] = "";
+    snprintf(obj, sizeof obj, "case:%lld", (long long)v->case_id);
+    if (v->file_id)
+        snprintf(detail, sizeof detail, "file:%lld", (long long)v->file_id);
+    return audit_append(db, v->actor, v->unit_id, v->file_id ? "case.reveal_file" : "case.reveal",
+                        obj, detail);
+}
+
+/* Opens what a reveal asks for, or fills the page with why not (ERR_INVALID then). */
+static int reveal_open(struct http_request *r, struct http_response *res, struct reveal *v,
+                       const struct fb_case *c, const struct unit *u)
+{
+    unsigned char key[FB_CASE_KEY];
+    int rc = fb_case_key_open(r->db, c->id, r->user->id, http_param(r, "mat_khau"), key);
+    if (rc == ERR_UNAUTH || rc == ERR_FORBIDDEN) {
+        res->model = json_object();
+        http_form_error(res, "reveal",
+                        rc == ERR_UNAUTH
+                            ? "Mật khẩu không đúng."
+                            : "Bạn không giữ khóa của hồ sơ tố cáo này nên không thể xem danh "
+                              "tính người tố cáo.");
+        if (rc == ERR_FORBIDDEN)
+            res->status = 403;
+        int status = res->status;
+        if ((rc = case_model(r, res, c, u)) != 0)
+            return rc;
+        res->status = status;
+        return ERR_INVALID;
+    }
+    if (rc)
+        return rc;
+    rc = v->file_id ? fb_sealed_file_open(r->db, r->a, c->id, v->file_id, key, &v->file)
+                    : fb_identity_open(r->db, r->a, c->id, key, &v->who);
+    sodium_memzero(key, sizeof key);
+    return rc;
+}
+
+static int reveal_start(struct http_request *r, struct http_response *res, int64_t file_id)
+{
+    struct fb_case c;
+    struct unit u;
+    int rc = case_for(r, "feedback.manage", &c, &u);
+    if (rc)
+        return rc;
+    if (c.kind != FB_DENUNCIATION)
+        return ERR_NOT_FOUND;
+    struct reveal *v = arena_zalloc(r->a, sizeof *v);
+    r->state = v;
+    v->case_id = c.id;
+    v->unit_id = c.unit_id;
+    v->actor = r->user->id;
+    v->file_id = file_id;
+    rc = reveal_open(r, res, v, &c, &u);
+    if (rc == ERR_INVALID && res->model)
+        return 0; /* the page with why */
+    if (rc)
+        return rc;
+    http_defer_write(r, run_reveal, v);
+    return HTTP_DEFERRED;
+}
+
+/* Never kept by a browser or a proxy. */
+static void no_store(struct http_response *res)
+{
+    if (res->n_headers < sizeof res->headers / sizeof res->headers[0])
+        res->headers[res->n_headers++] = (struct http_header){"Cache-Control", "no-store"};
+}
+
+static int after_reveal(struct http_request *r, struct http_response *res, int rc)
+{
+    struct reveal *v = r->state;
+    if (rc)
+        return rc;
+    struct fb_case c;
+    struct unit u;
+    if ((rc = case_for(r, "feedback.manage", &c, &u)) != 0)
+        return rc;
+    res->model = json_object();
+    if ((rc = case_model(r, res, &c, &u)) != 0)
+        return rc;
+    json_object_set_new(res->model, "revealed",
+                        json_pack("{s:s,s:s,s:s,s:s}", "name", v->who.name, "address",
+                                  v->who.address, "phone", v->who.phone, "email", v->who.email));
+    no_store(res);
+    return 0;
+}
+
+/* POST /quan-ly/y-kien/ho-so/{id}/danh-tinh - feedback.manage and a holder of the case's key
+ * (mat_khau: their password opens it). The denouncer's identity, shown once, audited. */
+static int post_reveal(struct http_request *r, struct http_response *res)
+{
+    return reveal_start(r, res, 0);
+}
+
+static int after_reveal_file(struct http_request *r, struct http_response *res, int rc)
+{
+    struct reveal *v = r->state;
+    if (rc)
+        return rc;
+    buf_init(&res->body, r->a);
+    buf_append(&res->body, v->file.data, v->file.len);
+    res->content_type = v->file.mime;
+    res->filename = v->file.name;
+    no_store(res);
+    return 0;
+}
+
+/* POST /quan-ly/y-kien/ho-so/{id}/danh-tinh/tep/{fid} - as above: one sealed scan of the signed
+ * letter, decrypted, audited. */
+static int post_reveal_file(struct http_request *r, struct http_response *res)
+{
+    int64_t fid;
+    if (parse_int64(str_c(http_arg(r, "fid")), 1, INT64_MAX, &fid) != 0)
+        return ERR_NOT_FOUND;
+    return reveal_start(r, res, fid);
+}
+
 /* GET /quan-ly/y-kien/ho-so/{id}/tep/{fid} - feedback.view. A photo or the answer's document. */
 static int get_file(struct http_request *r, struct http_response *res)
 {
@@ -540,8 +753,6 @@ static int record_form(struct http_request *r, struct http_response *res, const 
     const char *chan = json_string_value(json_object_get(f, "kenh"));
     json_t *kinds = json_array();
     for (int k = 0; k < FB_N_KINDS; k++) {
-        if (k == FB_DENUNCIATION)
-            continue; /* a denouncer's identity is entered sealed, by the reception register */
         json_array_append_new(kinds, json_pack("{s:s,s:s,s:b}", "key", fb_kind_key((enum fb_kind)k),
                                                "label", fb_kind_label((enum fb_kind)k), "selected",
                                                !strcmp(kind, fb_kind_key((enum fb_kind)k))));
@@ -615,7 +826,7 @@ static int post_record(struct http_request *r, struct http_response *res)
     const char *v;
 #define P(name) (str_dup(r->a, str_trim(str_c((v = http_param(r, name)) ? v : ""))))
     int kind = fb_kind_parse(P("loai"));
-    if (kind < 0 || kind == FB_DENUNCIATION) {
+    if (kind < 0) {
         http_form_error(res, "loai", "Vui lòng chọn loại.");
         bad = 1;
     }
@@ -660,6 +871,22 @@ static int post_record(struct http_request *r, struct http_response *res)
     if (!c->anonymous && !c->name[0]) {
         http_form_error(res, "ho_ten", "Vui lòng ghi họ tên người gửi (hoặc ẩn danh nếu được).");
         bad = 1;
+    }
+    if (c->kind == FB_DENUNCIATION) {
+        /* Entered from the reception register: sealed like one sent online, and the recording
+         * official holds its key too. */
+        if (!c->address[0]) {
+            http_form_error(res, "dia_chi", "Vui lòng ghi địa chỉ của người tố cáo.");
+            bad = 1;
+        }
+        if (!bad && fb_seal_ready(r->db) != 0) {
+            http_form_error(res, "loai",
+                            "Chưa có khóa khôi phục (danchu init) nên chưa thể nhập "
+                            "tố cáo.");
+            bad = 1;
+        }
+        n->sealed = 1;
+        n->who = (struct fb_identity){c->name, c->address, c->phone, c->email};
     }
 #undef P
     if (bad) {
@@ -709,6 +936,10 @@ const struct http_route fb_admin_routes[] = {
     {"GET", "/quan-ly/y-kien/ho-so/{id}", page_case, NULL, NULL, NULL, HTTP_LOGIN, NULL, 0, 0},
     {"GET", "/quan-ly/y-kien/ho-so/{id}/tep/{fid}", get_file, NULL, NULL, NULL,
      HTTP_LOGIN | HTTP_RAW, NULL, 0, 0},
+    {"POST", "/quan-ly/y-kien/ho-so/{id}/danh-tinh", post_reveal, after_reveal, NULL, NULL,
+     HTTP_LOGIN, reveal_params, N(reveal_params), 0},
+    {"POST", "/quan-ly/y-kien/ho-so/{id}/danh-tinh/tep/{fid}", post_reveal_file, after_reveal_file,
+     NULL, NULL, HTTP_LOGIN | HTTP_RAW, reveal_params, N(reveal_params), 0},
     ACTION("phan-loai", post_classify),
     ACTION("giao", post_assign),
     ACTION("thu-ly", post_accept),

@@ -309,7 +309,12 @@ static int build_case(struct demo *d, int i)
         int anonymous =
             (s->kind == FB_FEEDBACK || s->kind == FB_RECOMMENDATION) && chance(&d->rng, 25);
         if (s->kind == FB_DENUNCIATION) {
-            /* A denouncer's identity is kept sealed, never in clear (issue 4): none here. */
+            /* A denouncer's identity is only ever sealed (seal.c). */
+            n.sealed = 1;
+            n.who =
+                (struct fb_identity){rows_text(rows_at(d->people, row, (size_t)d->cp)),
+                                     rows_text(rows_at(d->people, row, (size_t)d->ca)),
+                                     arena_printf(d->a, "09%08d", rnd(&d->rng, 0, 99999999)), ""};
         } else if (anonymous) {
             c->anonymous = 1;
         } else {

@@ -55,6 +55,12 @@ struct feedback_counts {
 int feedback_counts(struct db *db, const struct feedback_env *env, int64_t unit_id, enum fb_kind k,
                     struct date from, struct date to, struct feedback_counts *out);
 
+/* `danchu escrow recover`: opens case_id's key with the typed recovery key and seals it to the
+ * account `login` (which must have keys: it has signed in once), audited. Runs in the caller's
+ * transaction. 0, or an error with a sentence for the operator in err. */
+int feedback_escrow_recover(struct db *db, int64_t case_id, const char *recovery, const char *login,
+                            char *err, size_t err_len);
+
 /* Adds n generated cases of every kind to commune commune_code (the demo), deterministic for
  * seed and today, received over the 60 days before today, in every state; actor (an official of
  * the commune, or 0) handles them. Runs in the caller's transaction. 0 or an ERR_* code. */

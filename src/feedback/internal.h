@@ -69,6 +69,19 @@ struct fb_file_in {
     size_t len;       /* their count */
 };
 
+/* Scans of a signed denunciation letter (sealed), and their size. */
+#define FB_MAX_SCANS 3
+/* A case key (seal.c). */
+#define FB_CASE_KEY 32
+
+/* A denouncer's identity in clear (only ever in memory: seal.c). */
+struct fb_identity {
+    const char *name;    /* full name */
+    const char *address; /* address */
+    const char *phone;   /* or "" */
+    const char *email;   /* or "" */
+};
+
 /* A new case (writer thread). */
 struct fb_new {
     int64_t actor;                           /* account of the official recording it, or 0 */
@@ -77,6 +90,10 @@ struct fb_new {
     struct fb_file_in photos[FB_MAX_PHOTOS]; /* photos */
     size_t n_photos;                         /* their count */
     const struct feedback_env *env;          /* rules for due_on */
+    int sealed;                              /* a denunciation: who is sealed, not on the row */
+    struct fb_identity who;                  /* sealed: the denouncer */
+    struct fb_file_in scans[FB_MAX_SCANS];   /* sealed: the signed letter */
+    size_t n_scans;                          /* their count */
     char code[11];                           /* out: the tracking code */
 };
 
@@ -107,6 +124,8 @@ struct fb_act {
     int confirmed;                  /* confirm: 1 or -1 */
     struct fb_file_in file;         /* answer: an attached document (len 0: none) */
     const struct feedback_env *env; /* rules for due_on */
+    int has_key;                    /* assign on a sealed case: key opened by the actor, */
+    unsigned char key[FB_CASE_KEY]; /* resealed to the new assignee (wiped after the write) */
     int64_t new_id;                 /* out: a reopened case (confirm -1 on an answered one) */
     char new_code[11];              /* out: its code */
 };
@@ -134,6 +153,56 @@ int fb_store_queue_counts(struct db *db, int64_t unit_id, const char *today, con
 /* Every case of kind k received in [from, to] (yyyy-mm-dd) of a commune (for the counts). */
 int fb_store_period(struct db *db, struct arena *a, int64_t unit_id, int kind, const char *from,
                     const char *to, struct fb_case **out, size_t *n);
+
+/* sealed identities: cases.identity_sealed, case_keys, sealed case_files */
+int fb_store_identity_set(struct db *db, int64_t case_id, const void *blob, size_t len);
+int fb_store_identity_get(struct db *db, struct arena *a, int64_t case_id,
+                          const unsigned char **blob, size_t *len);
+/* put: account_id 0 stores the row of the escrow key escrow_id. get: account_id 0 reads the
+ * escrow_id-th (0 = newest) escrow row of the case; ERR_NOT_FOUND past the last. */
+int fb_store_case_key_put(struct db *db, int64_t case_id, int64_t account_id, int64_t escrow_id,
+                          const void *sealed, size_t len);
+int fb_store_case_key_drop(struct db *db, int64_t case_id, int64_t account_id);
+int fb_store_case_key_get(struct db *db, struct arena *a, int64_t case_id, int64_t account_id,
+                          int64_t escrow_id, const unsigned char **sealed, size_t *len);
+/* The accounts holding a case's key as JSON rows {id, name}. */
+int fb_store_case_holders_json(struct db *db, int64_t case_id, json_t **out);
+int fb_store_sealed_file_put(struct db *db, int64_t case_id, const char *name, const char *mime,
+                             size_t plain_len, const void *blob, size_t len, int64_t actor);
+/* Sealed files of a case (id, name, mime, size) as JSON rows. */
+int fb_store_sealed_files_json(struct db *db, int64_t case_id, json_t **out);
+int fb_store_sealed_file_get(struct db *db, struct arena *a, int64_t case_id, int64_t file_id,
+                             const char **name, const char **mime, const unsigned char **blob,
+                             size_t *len);
+
+/* ---- seal.c: a denouncer's identity, sealed ---- */
+/* 0 when the installation can take a denunciation (it has an escrow key), ERR_NOT_FOUND when
+ * not (`danchu init` makes one). */
+int fb_seal_ready(struct db *db);
+/* Seals who and the scans of case_id under a fresh key, sealed to the commune's chairpersons
+ * and the recorder (when they have keys) and to the escrow key. Writer thread, in the case's
+ * transaction. ERR_UNAVAILABLE without an escrow key. */
+int fb_seal_new(struct db *db, int64_t case_id, int64_t unit_id, int64_t recorder,
+                const struct fb_identity *who, const struct fb_file_in *scans, size_t n_scans);
+/* The case key as account_id holds it, opened with their password (Argon2id: run it in the
+ * request's thread, never on the writer). ERR_FORBIDDEN when the account holds no key of the
+ * case, ERR_UNAUTH for a wrong password. The caller wipes key. */
+int fb_case_key_open(struct db *db, int64_t case_id, int64_t account_id, const char *password,
+                     unsigned char key[FB_CASE_KEY]);
+/* The case key opened with a recovery key (sk, pk from auth_recovery_parse). ERR_UNAUTH when
+ * the case was not sealed to it, ERR_NOT_FOUND when the case has no sealed key. */
+int fb_case_key_recover(struct db *db, int64_t case_id, const unsigned char sk[AUTH_BOX_KEY],
+                        const unsigned char pk[AUTH_BOX_KEY], unsigned char key[FB_CASE_KEY]);
+/* The identity of case_id in clear (arena a: show it, never store or log it). */
+int fb_identity_open(struct db *db, struct arena *a, int64_t case_id,
+                     const unsigned char key[FB_CASE_KEY], struct fb_identity *out);
+/* A sealed file opened (arena a). */
+int fb_sealed_file_open(struct db *db, struct arena *a, int64_t case_id, int64_t file_id,
+                        const unsigned char key[FB_CASE_KEY], struct fb_file_in *out);
+/* Seals key to account `to` (replacing its row) and drops the holder `drop` (0: none) unless
+ * it is one of unit_id's chairpersons. ERR_CONFLICT when `to` has no keys. Writer thread. */
+int fb_reseal(struct db *db, int64_t case_id, int64_t unit_id, int64_t to, int64_t drop,
+              const unsigned char key[FB_CASE_KEY]);
 
 /* ---- status.c: the rules applied to a stored case ---- */
 const struct fb_rules *fb_rules_for(const struct feedback_env *env, struct date received);

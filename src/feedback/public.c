@@ -33,6 +33,11 @@ static const struct {
      "xâm phạm quyền lợi của bạn.",
      "Phải ghi rõ họ tên, địa chỉ, số điện thoại; khiếu nại không ghi tên sẽ không được giải "
      "quyết."},
+    {FB_DENUNCIATION,
+     "Báo cho người có thẩm quyền biết hành vi vi phạm pháp luật của cán bộ hoặc của bất kỳ ai "
+     "gây thiệt hại cho Nhà nước, cho người khác.",
+     "Phải ghi rõ họ tên, địa chỉ (Luật Tố cáo). Thông tin của bạn và bản quét đơn được mã hóa: "
+     "chỉ người giải quyết tố cáo mở được; không ai khác, kể cả người bị tố cáo, biết bạn là ai."},
 };
 
 /* The photo inputs of the form. */
@@ -50,6 +55,7 @@ static const struct http_param_spec submit_params[] = {
     {"email", HP_TEXT, 0, 0, 200},   {"dia_chi", HP_TEXT, 0, 0, 300},
     {"an_danh", HP_TEXT, 0, 0, 2},   {"anh1", HP_FILE, 0, 0, 0},
     {"anh2", HP_FILE, 0, 0, 0},      {"anh3", HP_FILE, 0, 0, 0},
+    {"ban_quet", HP_FILE, 0, 0, 0},
 };
 
 static const char *const form_fields[] = {"loai",  "linh_vuc", "tieu_de", "noi_dung",
@@ -282,6 +288,36 @@ static int post_submit(struct http_request *r, struct http_response *res)
             bad = 1;
         }
     }
+    if (c->kind == FB_DENUNCIATION && !c->anonymous) {
+        /* The Denunciations Law wants the denouncer's name and address, and a way to reach
+         * them; all of it is sealed, never on the row (seal.c). */
+        n->sealed = 1;
+        n->who = (struct fb_identity){c->name, c->address, c->phone, c->email};
+        const struct http_param *p = http_file(r, "ban_quet");
+        if (p && p->value.len) {
+            struct export_upload up;
+            const char *error;
+            if (export_upload_accept(r->a, p->filename.ptr, p->filename.len, p->value.ptr,
+                                     p->value.len, EXPORT_IMAGES | (1u << EXPORT_TYPE_PDF),
+                                     FB_MAX_FILE, &up, &error) != 0) {
+                http_form_error(res, "ban_quet", error);
+                bad = 1;
+            } else {
+                n->scans[n->n_scans++] =
+                    (struct fb_file_in){"ban-quet-don.pdf", up.mime, up.data, up.len};
+                if (up.type != EXPORT_TYPE_PDF)
+                    n->scans[n->n_scans - 1].name =
+                        arena_printf(r->a, "ban-quet-don.%s", export_type_ext(up.type));
+            }
+        }
+        if (!bad && fb_seal_ready(r->db) != 0) {
+            http_form_error(res, "loai",
+                            "Hệ thống chưa sẵn sàng nhận tố cáo trực tuyến (chưa có "
+                            "khóa khôi phục). Vui lòng nộp đơn trực tiếp tại Bộ phận "
+                            "tiếp công dân.");
+            bad = 1;
+        }
+    }
     for (size_t i = 0; i < FB_MAX_PHOTOS; i++) {
         const struct http_param *p = http_file(r, photo_inputs[i]);
         if (!p || !p->value.len)
@@ -504,7 +540,7 @@ static int get_answer_file(struct http_request *r, struct http_response *res)
 }
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
-#define SUBMIT_MAX (FB_MAX_PHOTOS * FB_MAX_PHOTO + (1u << 20))
+#define SUBMIT_MAX (FB_MAX_PHOTOS * FB_MAX_PHOTO + FB_MAX_FILE + (1u << 20))
 
 const struct http_route fb_public_routes[] = {
     {"GET", "/gui-y-kien/{code}", page_form, NULL, NULL, NULL, 0, form_params, N(form_params), 0},

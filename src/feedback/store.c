@@ -290,7 +290,14 @@ static int insert_case(struct db *db, const struct feedback_env *env, int64_t ac
 int fb_store_create(struct db *db, struct fb_new *in)
 {
     in->c.id = 0;
+    if (in->sealed) {
+        /* Never on the row in clear: only sealed (seal.c). */
+        in->c.name = in->c.phone = in->c.email = in->c.address = "";
+        in->c.anonymous = 0;
+    }
     int rc = insert_case(db, in->env, in->actor, in->account_id, &in->c, in->code);
+    if (rc == 0 && in->sealed)
+        rc = fb_seal_new(db, in->c.id, in->c.unit_id, in->actor, &in->who, in->scans, in->n_scans);
     for (size_t i = 0; rc == 0 && i < in->n_photos; i++)
         rc = file_insert(db, in->c.id, "photo", &in->photos[i], in->actor);
     return rc;
@@ -382,6 +389,10 @@ int fb_store_act(struct db *db, struct fb_act *act)
         detail = fb_kind_label(c.kind);
         break;
     case FB_ACT_ASSIGN:
+        if (act->has_key && act->set.assignee_id &&
+            (rc = fb_reseal(db, c.id, c.unit_id, act->set.assignee_id, c.assignee_id, act->key)) !=
+                0)
+            goto out;
         c.section = act->set.section ? act->set.section : "";
         c.assignee_id = act->set.assignee_id;
         detail = c.section;
@@ -624,4 +635,177 @@ int fb_store_period(struct db *db, struct arena *a, int64_t unit_id, int kind, c
     *out = v;
     *n = k;
     return 0;
+}
+
+/* ---- sealed identities (seal.c holds the cryptography) ---- */
+
+static const char sql_identity_set[] = "UPDATE cases SET identity_sealed = $2 WHERE id = $1";
+static const char sql_identity_get[] =
+    "SELECT identity_sealed FROM cases WHERE id = $1 AND identity_sealed IS NOT NULL";
+static const char sql_case_key_put[] =
+    "INSERT INTO case_keys (case_id, account_id, escrow_id, sealed_key, created_at) "
+    "VALUES ($1, $2, $3, $4, $5)";
+static const char sql_case_key_drop[] =
+    "DELETE FROM case_keys WHERE case_id = $1 AND account_id = $2";
+static const char sql_case_key_of[] =
+    "SELECT sealed_key FROM case_keys WHERE case_id = $1 AND account_id = $2 "
+    "ORDER BY id DESC LIMIT 1";
+static const char sql_case_key_escrow[] =
+    "SELECT sealed_key FROM case_keys WHERE case_id = $1 AND account_id IS NULL "
+    "ORDER BY id DESC LIMIT 1 OFFSET $2";
+static const char sql_case_holders[] =
+    "SELECT k.account_id AS id, COALESCE(a.display_name, '') AS name FROM case_keys k "
+    "JOIN accounts a ON a.id = k.account_id WHERE k.case_id = $1 ORDER BY k.id";
+static const char sql_sealed_file_insert[] =
+    "INSERT INTO case_files (case_id, purpose, name, mime, size, data, sealed, created_by, "
+    "created_at) VALUES ($1, 'scan', $2, $3, $4, $5, 1, $6, $7)";
+static const char sql_sealed_files[] = "SELECT id, name, mime, size FROM case_files "
+                                       "WHERE case_id = $1 AND sealed = 1 ORDER BY id";
+static const char sql_sealed_file_get[] = "SELECT name, mime, data FROM case_files WHERE "
+                                          "case_id = $1 AND id = $2 AND sealed = 1";
+
+int fb_store_identity_set(struct db *db, int64_t case_id, const void *blob, size_t len)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_identity_set, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    db_bind_blob(st, 2, blob, len);
+    return db_run(st, NULL);
+}
+
+/* The first column of the one row of st as a copy in a; ERR_NOT_FOUND when none. */
+static int one_blob(struct db_stmt *st, struct arena *a, const unsigned char **out, size_t *len)
+{
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        size_t n = 0;
+        const void *p = db_col_blob(st, 0, &n);
+        unsigned char *copy = arena_alloc(a, n ? n : 1);
+        if (n)
+            memcpy(copy, p, n);
+        *out = copy;
+        *len = n;
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
+}
+
+int fb_store_identity_get(struct db *db, struct arena *a, int64_t case_id,
+                          const unsigned char **blob, size_t *len)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_identity_get, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    return one_blob(st, a, blob, len);
+}
+
+int fb_store_case_key_put(struct db *db, int64_t case_id, int64_t account_id, int64_t escrow_id,
+                          const void *sealed, size_t len)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_case_key_put, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    bind_id_or_null(st, 2, account_id);
+    bind_id_or_null(st, 3, escrow_id);
+    db_bind_blob(st, 4, sealed, len);
+    db_bind_int(st, 5, now_s());
+    return db_run(st, NULL);
+}
+
+int fb_store_case_key_drop(struct db *db, int64_t case_id, int64_t account_id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_case_key_drop, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    db_bind_int(st, 2, account_id);
+    return db_run(st, NULL);
+}
+
+int fb_store_case_key_get(struct db *db, struct arena *a, int64_t case_id, int64_t account_id,
+                          int64_t escrow_id, const unsigned char **sealed, size_t *len)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, account_id ? sql_case_key_of : sql_case_key_escrow, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    db_bind_int(st, 2, account_id ? account_id : escrow_id);
+    return one_blob(st, a, sealed, len);
+}
+
+int fb_store_case_holders_json(struct db *db, int64_t case_id, json_t **out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_case_holders, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    return db_rows_json(st, out);
+}
+
+int fb_store_sealed_file_put(struct db *db, int64_t case_id, const char *name, const char *mime,
+                             size_t plain_len, const void *blob, size_t len, int64_t actor)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_sealed_file_insert, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    db_bind_cstr(st, 2, name);
+    db_bind_cstr(st, 3, mime);
+    db_bind_int(st, 4, (int64_t)plain_len);
+    db_bind_blob(st, 5, blob, len);
+    bind_id_or_null(st, 6, actor);
+    db_bind_int(st, 7, now_s());
+    return db_run(st, NULL);
+}
+
+int fb_store_sealed_files_json(struct db *db, int64_t case_id, json_t **out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_sealed_files, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    return db_rows_json(st, out);
+}
+
+int fb_store_sealed_file_get(struct db *db, struct arena *a, int64_t case_id, int64_t file_id,
+                             const char **name, const char **mime, const unsigned char **blob,
+                             size_t *len)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_sealed_file_get, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, case_id);
+    db_bind_int(st, 2, file_id);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *name = arena_strdup(a, db_col_text(st, 0));
+        *mime = arena_strdup(a, db_col_text(st, 1));
+        size_t n = 0;
+        const void *p = db_col_blob(st, 2, &n);
+        unsigned char *copy = arena_alloc(a, n ? n : 1);
+        if (n)
+            memcpy(copy, p, n);
+        *blob = copy;
+        *len = n;
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
 }

@@ -656,6 +656,225 @@ static void demo_has_cases_in_every_state(void **state)
     h_client_free(o);
 }
 
+/* 1 when the file at path holds needle (bytes), 0 when not, -1 when it cannot be read. */
+static int file_has(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    size_t cap = 1 << 20, len = 0, n;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+        len += n;
+        if (len == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    fclose(f);
+    int found = memmem(buf, len, needle, strlen(needle)) != NULL;
+    free(buf);
+    return found;
+}
+
+/* Art 47 Denunciations Law: a denouncer's identity is sealed. Sent online with a scan of the
+ * signed letter, it is on no page, in no log line, in no database file or backup in clear; an
+ * official who holds no key cannot open it, a wrong password opens nothing, the chairperson
+ * (holder) opens it and each look leaves an audit row; reassigning reseals it to the new
+ * official; the recovery key reseals it to anyone when the holders are gone. */
+static void I_denunciation_identity_is_sealed_and_revealed_only_to_holders(void **state)
+{
+    (void)state;
+    static const char name[] = "Phạm Thị Kín Đáo";
+    static const char phone[] = "0977000111";
+    struct h_client *c = h_client_new(&srv);
+    const char *f[] = {"loai",       "denunciation",
+                       "tieu_de",    "T9 Cán bộ nhận tiền làm hồ sơ",
+                       "noi_dung",   "Ngày 12, cán bộ địa chính nhận 5.000.000 đồng.",
+                       "ho_ten",     name,
+                       "dia_chi",    "Số 9 ngõ 4",
+                       "dien_thoai", phone,
+                       NULL};
+    const char *csrf = h_csrf(c, "/gui-y-kien/99001");
+    const char *ff[40] = {"_csrf", csrf};
+    size_t nf = 2;
+    for (size_t i = 0; f[i]; i += 2) {
+        ff[nf++] = f[i];
+        ff[nf++] = f[i + 1];
+    }
+    ff[nf] = NULL;
+    struct h_response *r = h_post_multipart(c, "/gui-y-kien/99001", ff, "ban_quet", "don.pdf",
+                                            pdf_bytes, sizeof pdf_bytes - 1);
+    const char *code = code_of(c, r);
+    long long id = case_id(code);
+    r = h_get(c, h_fmt(c, "/theo-doi/%s", code));
+    assert_int_equal(r->status, 200);
+    assert_false(h_has(r, name));
+    assert_false(h_has(r, phone));
+    long long n = -1;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM cases WHERE id = %lld AND name = '' "
+                                    "AND phone = '' AND address = '' AND identity_sealed IS "
+                                    "NOT NULL",
+                                    id),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    /* Sealed to the chairperson and the escrow key; the scan sealed too. */
+    assert_int_equal(
+        h_db_int(&srv, h_fmt(c, "SELECT COUNT(*) FROM case_keys WHERE case_id = %lld", id), &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM case_files WHERE case_id = %lld AND "
+                                    "sealed = 1",
+                                    id),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    const char *page = h_fmt(c, "/quan-ly/y-kien/ho-so/%lld", id);
+    /* The inspection board and an officer without the key see the case, never the person. */
+    struct h_client *ib = signed_in("thanhtra");
+    r = h_get(ib, page);
+    assert_int_equal(r->status, 200);
+    assert_false(h_has(r, name));
+    assert_false(h_has(r, phone));
+    assert_true(h_has(r, "được mã hóa"));
+    struct h_client *o = signed_in("canbo");
+    r = h_get(o, page);
+    assert_int_equal(r->status, 200);
+    assert_false(h_has(r, name));
+    assert_false(h_has(r, "/danh-tinh\""));
+    const char *tok = h_csrf(o, page);
+    const char *pw[] = {"_csrf", tok, "mat_khau", "danchu2026", NULL};
+    r = h_post_form(o, h_fmt(o, "%s/danh-tinh", page), pw);
+    assert_int_equal(r->status, 403);
+    assert_false(h_has(r, name));
+    assert_true(h_has(r, "không giữ khóa"));
+    /* The chairperson: a wrong password opens nothing; the right one shows it, audited. */
+    struct h_client *ch = signed_in("chutich");
+    r = h_get(ch, page);
+    assert_true(h_has(r, "Xem danh tính người tố cáo"));
+    tok = h_csrf(ch, page);
+    const char *bad[] = {"_csrf", tok, "mat_khau", "sai-mat-khau", NULL};
+    r = h_post_form(ch, h_fmt(ch, "%s/danh-tinh", page), bad);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Mật khẩu không đúng"));
+    assert_false(h_has(r, name));
+    long long before = 0;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                    "'case.reveal' AND object = 'case:%lld'",
+                                    id),
+                              &before),
+                     0);
+    assert_int_equal(before, 0);
+    const char *good[] = {"_csrf", tok, "mat_khau", "danchu2026", NULL};
+    r = h_post_form(ch, h_fmt(ch, "%s/danh-tinh", page), good);
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, name));
+    assert_true(h_has(r, phone));
+    assert_true(h_has(r, "Số 9 ngõ 4"));
+    assert_non_null(strstr(h_header(r, "Cache-Control") ? h_header(r, "Cache-Control") : "", "no"));
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                    "'case.reveal' AND object = 'case:%lld'",
+                                    id),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    /* Given to the officer: resealed to them, who can then open it and the scan. */
+    tok = h_csrf(ch, page);
+    const char *give[] = {"_csrf",        tok,           "bo_phan",
+                          "Thanh tra xã", "nguoi_xu_ly", h_fmt(ch, "%lld", 0LL),
+                          "mat_khau",     "danchu2026",  NULL};
+    long long canbo = 0;
+    assert_int_equal(h_db_int(&srv, "SELECT id FROM accounts WHERE login = 'canbo'", &canbo), 0);
+    give[5] = h_fmt(ch, "%lld", canbo);
+    r = h_post_multipart(ch, h_fmt(ch, "%s/giao", page), give, "tep", "", "", 0);
+    assert_int_equal(r->status, 303);
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM case_keys WHERE case_id = %lld AND "
+                                    "account_id = %lld",
+                                    id, canbo),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    tok = h_csrf(o, page);
+    const char *opw[] = {"_csrf", tok, "mat_khau", "danchu2026", NULL};
+    r = h_post_form(o, h_fmt(o, "%s/danh-tinh", page), opw);
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, name));
+    long long scan = -1;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT id FROM case_files WHERE case_id = %lld AND "
+                                    "sealed = 1",
+                                    id),
+                              &scan),
+                     0);
+    r = h_post_form(o, h_fmt(o, "%s/danh-tinh/tep/%lld", page, scan), opw);
+    assert_int_equal(r->status, 200);
+    assert_int_equal(r->len, sizeof pdf_bytes - 1);
+    assert_memory_equal(r->body, pdf_bytes, sizeof pdf_bytes - 1);
+    /* The sealed scan is not served by the plain file route. */
+    assert_int_equal(h_get(o, h_fmt(o, "%s/tep/%lld", page, scan))->status, 404);
+    /* The recovery key printed by the demo gives it to the administrator. */
+    struct h_client *qa = signed_in("quantri");
+    tok = h_csrf(qa, page);
+    const char *qpw[] = {"_csrf", tok, "mat_khau", "danchu2026", NULL};
+    assert_int_equal(h_post_form(qa, h_fmt(qa, "%s/danh-tinh", page), qpw)->status, 403);
+    FILE *lf = fopen(srv.log_path, "r");
+    assert_non_null(lf);
+    char line[512], key[128] = "";
+    while (fgets(line, sizeof line, lf))
+        if (strstr(line, "danchu init): DC1-"))
+            snprintf(key, sizeof key, "%s", strstr(line, "DC1-"));
+    fclose(lf);
+    assert_true(key[0]);
+    const char *rec[] = {"escrow", "recover", "--db", srv.db_url, "--case", h_fmt(c, "%lld", id),
+                         "--to",   "quantri", NULL};
+    struct h_proc p;
+    assert_int_equal(h_run(&srv, rec, key, &p), 0);
+    h_proc_free(&p);
+    const char *wrong_key[] = {"escrow",   "recover", "--db",
+                               srv.db_url, "--case",  h_fmt(c, "%lld", id),
+                               "--to",     "quantri", NULL};
+    assert_int_not_equal(h_run(&srv, wrong_key, "DC1-0000-1111", &p), 0);
+    h_proc_free(&p);
+    r = h_post_form(qa, h_fmt(qa, "%s/danh-tinh", page), qpw);
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, name));
+    /* In clear nowhere at rest: not in the server's log, the database files or a backup. */
+    assert_int_equal(file_has(srv.log_path, name), 0);
+    assert_int_equal(file_has(srv.log_path, phone), 0);
+    if (!srv.is_pg) {
+        assert_int_equal(file_has(srv.db_file, name), 0);
+        assert_int_equal(file_has(srv.db_file, phone), 0);
+        int w = file_has(h_fmt(c, "%s-wal", srv.db_file), name);
+        assert_true(w <= 0);
+    }
+    const char *bk = h_fmt(c, "%s/backup-t9", srv.tmp_dir);
+    const char *backup[] = {"backup", "--db", srv.db_url, bk, NULL};
+    assert_int_equal(h_run(&srv, backup, NULL, &p), 0);
+    h_proc_free(&p);
+    assert_int_equal(file_has(bk, name), 0);
+    assert_int_equal(file_has(bk, phone), 0);
+    assert_int_equal(file_has(bk, "Số 9 ngõ 4"), 0);
+    assert_int_equal(file_has(bk, "T9 Cán bộ nhận tiền"), 1); /* the backup is real */
+    h_client_free(qa);
+    h_client_free(ch);
+    h_client_free(o);
+    h_client_free(ib);
+    h_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -668,6 +887,7 @@ int main(void)
         cmocka_unit_test(queue_orders_by_deadline_and_flags_overdue),
         cmocka_unit_test(resident_confirms_or_reopens),
         cmocka_unit_test(each_role_sees_what_it_may),
+        cmocka_unit_test(I_denunciation_identity_is_sealed_and_revealed_only_to_holders),
     };
     return h_run_group(tests, &srv);
 }

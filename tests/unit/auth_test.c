@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "auth/auth.h"
 #include "core/core.h"
@@ -275,6 +276,107 @@ static void password_nfc_and_nfd_match(void **state)
     assert_int_equal(auth_password_hash(nfd, h), 0);
     assert_int_equal(auth_password_verify(h, nfc), 0);
     assert_int_equal(auth_password_verify(h, nfd), 0);
+}
+
+/* A key pair's secret opens with its password only, typed in NFC or NFD; two pairs made from
+ * one password differ (salt and key are random). */
+static void keys_open_with_their_password_only(void **state)
+{
+    static const char nfc[] = "m\xe1\xba\xadt kh\xe1\xba\xa9u 1";
+    static const char nfd[] = "ma\xcc\xa3\xcc\x82t kha\xcc\x82\xcc\x89u 1";
+    struct auth_keys k, k2;
+    unsigned char sk[AUTH_BOX_KEY], pk[AUTH_BOX_KEY];
+    assert_int_equal(auth_keys_make(nfc, &k), 0);
+    assert_int_equal(auth_keys_make(nfc, &k2), 0);
+    assert_memory_not_equal(k.pk, k2.pk, AUTH_BOX_KEY);
+    assert_memory_not_equal(k.wrapped, k2.wrapped, AUTH_WRAPPED_SIZE);
+    assert_int_equal(auth_keys_unwrap(&k, nfd, sk), 0);
+    crypto_scalarmult_base(pk, sk);
+    assert_memory_equal(pk, k.pk, AUTH_BOX_KEY);
+    assert_int_equal(auth_keys_unwrap(&k, "mat khau 1", sk), ERR_UNAUTH);
+    assert_int_equal(auth_keys_unwrap(&k, "", sk), ERR_UNAUTH);
+    /* A wrapped secret altered by one bit opens with nothing. */
+    k.wrapped[AUTH_WRAPPED_SIZE - 1] ^= 1;
+    assert_int_equal(auth_keys_unwrap(&k, nfc, sk), ERR_UNAUTH);
+}
+
+/* The recovery key reads back typed with spaces, in lower case or without dashes; one wrong
+ * digit or a missing group is caught by its check before any use. */
+static void recovery_key_reads_back_and_catches_typos(void **state)
+{
+    struct db *db = fx_db(state);
+    char rec[AUTH_RECOVERY_SIZE];
+    int64_t id;
+    assert_int_equal(auth_escrow_create(db, rec, &id), 0);
+    assert_int_equal(strlen(rec), AUTH_RECOVERY_SIZE - 1);
+    assert_int_equal(strncmp(rec, "DC1-", 4), 0);
+    unsigned char stored[AUTH_BOX_KEY], sk[AUTH_BOX_KEY], pk[AUTH_BOX_KEY];
+    int64_t cur;
+    assert_int_equal(auth_escrow_current(db, &cur, stored), 0);
+    assert_int_equal(cur, id);
+    assert_int_equal(auth_recovery_parse(rec, sk, pk), 0);
+    assert_memory_equal(pk, stored, AUTH_BOX_KEY);
+    char loose[200];
+    size_t k = 0;
+    for (const char *p = rec; *p; p++)
+        if (*p != '-') {
+            loose[k++] = (char)(*p >= 'A' && *p <= 'F' ? *p - 'A' + 'a' : *p);
+            if (k % 9 == 0)
+                loose[k++] = ' ';
+        }
+    loose[k] = '\0';
+    assert_int_equal(auth_recovery_parse(loose, sk, pk), 0);
+    assert_memory_equal(pk, stored, AUTH_BOX_KEY);
+    char typo[AUTH_RECOVERY_SIZE];
+    memcpy(typo, rec, sizeof typo);
+    typo[10] = typo[10] == '0' ? '1' : '0';
+    assert_int_equal(auth_recovery_parse(typo, sk, pk), ERR_INVALID);
+    typo[10] = rec[10];
+    typo[AUTH_RECOVERY_SIZE - 6] = '\0'; /* a group short */
+    assert_int_equal(auth_recovery_parse(typo, sk, pk), ERR_INVALID);
+    assert_int_equal(auth_recovery_parse("", sk, pk), ERR_INVALID);
+    assert_int_equal(auth_recovery_parse(NULL, sk, pk), ERR_INVALID);
+}
+
+/* Keys are stored once at first sign-in (a second save_new keeps the first), replaced by a reset,
+ * and only holders with keys of a role on the unit itself are listed. */
+static void keys_saved_once_and_holders_listed(void **state)
+{
+    struct db *db = fx_db(state);
+    int64_t chair, officer;
+    int64_t unit = COMMUNE_A;
+    assert_int_equal(
+        auth_account_create(db, "keys.chair", "Chủ tịch", "mat khau 1", "", unit, &chair), 0);
+    assert_int_equal(
+        auth_account_create(db, "keys.off", "Cán bộ", "mat khau 1", "", unit, &officer), 0);
+    assert_int_equal(auth_role_grant(db, chair, unit, "chairperson"), 0);
+    assert_int_equal(auth_role_grant(db, officer, unit, "officer"), 0);
+    struct auth_key_holder h[4];
+    size_t n = 9;
+    assert_int_equal(auth_key_holders(db, unit, "chairperson", h, 4, &n), 0);
+    assert_int_equal(n, 0); /* no keys yet */
+    struct auth_keys k1, k2, got;
+    assert_int_equal(auth_keys_make("mat khau 1", &k1), 0);
+    assert_int_equal(auth_keys_make("mat khau 1", &k2), 0);
+    assert_int_equal(auth_keys_save_new(db, chair, &k1), 0);
+    assert_int_equal(auth_keys_save_new(db, chair, &k2), 0);
+    assert_int_equal(auth_keys_get(db, chair, &got), 0);
+    assert_memory_equal(got.pk, k1.pk, AUTH_BOX_KEY);
+    assert_int_equal(auth_keys_save(db, chair, &k2), 0);
+    assert_int_equal(auth_keys_get(db, chair, &got), 0);
+    assert_memory_equal(got.pk, k2.pk, AUTH_BOX_KEY);
+    assert_int_equal(auth_keys_get(db, officer, &got), ERR_NOT_FOUND);
+    assert_int_equal(auth_key_holders(db, unit, "chairperson", h, 4, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].account_id, chair);
+    assert_string_equal(h[0].display_name, "Chủ tịch");
+    assert_int_equal(auth_key_holders(db, unit, "officer", h, 4, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(auth_keys_save(db, officer, &k1), 0);
+    int64_t units[1] = {unit};
+    assert_int_equal(auth_key_holders_perm(db, units, 1, "feedback.manage", h, 4, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(auth_key_holders(db, unit, "nobody", h, 4, &n), ERR_INVALID);
 }
 
 static void login_names_fold_to_lower_case(void **state)
@@ -834,7 +936,9 @@ static void audit_concurrent_appenders_keep_one_chain(void **state)
         cmocka_unit_test(audit_edit_by_hand_is_reported_at_row_50),                                \
         cmocka_unit_test(audit_deleted_row_is_caught),                                             \
         cmocka_unit_test(audit_first_row_deleted_is_caught),                                       \
-        cmocka_unit_test(audit_concurrent_appenders_keep_one_chain)
+        cmocka_unit_test(audit_concurrent_appenders_keep_one_chain),                               \
+        cmocka_unit_test(recovery_key_reads_back_and_catches_typos),                               \
+        cmocka_unit_test(keys_saved_once_and_holders_listed)
 
 int main(void)
 {
@@ -842,6 +946,7 @@ int main(void)
         cmocka_unit_test(password_hash_verify_and_wrong),
         cmocka_unit_test(password_minimum_length_8_with_vietnamese_message),
         cmocka_unit_test(password_nfc_and_nfd_match),
+        cmocka_unit_test(keys_open_with_their_password_only),
         cmocka_unit_test(login_names_fold_to_lower_case),
         cmocka_unit_test(csrf_compare),
         cmocka_unit_test(anonymous_csrf_bound_to_visitor_and_secret),
