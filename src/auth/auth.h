@@ -97,6 +97,11 @@ int auth_role_parse(const char *s, enum auth_role *out);
  *                       requests and cases, record those received on paper)
  *   feedback.view       the above plus inspection_board council front province_admin (the
  *                       queue and the cases, never a sealed identity)
+ *   reception.manage    officer unit_admin chairperson (reception days, bookings, the
+ *                       citizen reception register)
+ *   rating.manage       officer unit_admin chairperson (desks, QR posters and receipts)
+ *   rating.view         the above plus inspection_board council front province_admin
+ *                       (satisfaction indices)
  *
  * 1 when perm is in the table and role r holds it, else 0.
  */

@@ -55,6 +55,10 @@ static const struct perm_row perms[] = {
                           R(COUNCIL) | R(FRONT) | R(PROVINCE_ADMIN)},
     {"audit.view",
      R(UNIT_ADMIN) | R(CHAIRPERSON) | R(INSPECTION_BOARD) | R(COUNCIL) | R(PROVINCE_ADMIN)},
+    {"reception.manage", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
+    {"rating.manage", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
+    {"rating.view", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON) | R(INSPECTION_BOARD) | R(COUNCIL) |
+                        R(FRONT) | R(PROVINCE_ADMIN)},
 };
 
 const char *auth_role_name(enum auth_role r)

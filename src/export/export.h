@@ -161,6 +161,10 @@ int export_upload_accept(struct arena *a, const char *filename, size_t filename_
                          const void *data, size_t len, unsigned allowed, size_t max,
                          struct export_upload *out, const char **error);
 
+/* Where a JPEG photo was taken (its EXIF GPS position, WGS 84 degrees, south and west
+ * negative), read before the metadata is stripped. 0, or ERR_NOT_FOUND when it has none. */
+int export_photo_position(const void *data, size_t len, double *lat, double *lon);
+
 /*
  * A JPEG without its metadata: every APPn segment except the JFIF APP0 and a minimal EXIF
  * orientation is dropped (camera model, GPS position, owner name...). *out is arena memory.

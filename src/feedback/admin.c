@@ -255,6 +255,14 @@ static int case_model(struct http_request *r, struct http_response *res, const s
         json_object_set_new(j, "field_label", json_string(fb_field_label(env, c->field)));
     if (c->place[0])
         json_object_set_new(j, "place", json_string(c->place));
+    if (c->has_position)
+        json_object_set_new(
+            j, "position",
+            json_pack("{s:s,s:s}", "text", arena_printf(r->a, "%.5f, %.5f", c->lat, c->lon), "map",
+                      arena_printf(r->a,
+                                   "https://www.openstreetmap.org/?mlat=%.5f&mlon=%.5f#map=18/"
+                                   "%.5f/%.5f",
+                                   c->lat, c->lon, c->lat, c->lon)));
     json_object_set_new(j, "complexity", json_integer(c->complexity));
     json_object_set_new(j, "remote", json_boolean(c->remote));
     json_object_set_new(j, "multi_site", json_boolean(c->multi_site));

@@ -59,6 +59,8 @@ struct fb_case {
     int confirmed;                 /* the resident: 1 fixed, -1 not fixed, 0 not said */
     int64_t created_at;            /* unix time */
     int64_t updated_at;            /* unix time */
+    int has_position;              /* lat, lon given (typed, or the photo's with consent) */
+    double lat, lon;               /* WGS 84 degrees */
 };
 
 /* A file on its way in. */
@@ -234,6 +236,9 @@ const char *fb_code_normal(struct arena *a, const char *typed);
 /* A new random tracking code (10 characters without 0, O, 1, I, L). */
 void fb_code_new(char out[11]);
 struct date fb_today(void);
+/* "21.02851, 105.85417" (latitude, longitude; comma, semicolon or blank between) within Viet
+ * Nam; ERR_INVALID otherwise. */
+int fb_position_parse(const char *typed, double *lat, double *lon);
 struct feedback_env *fb_env(struct http_request *r);
 
 extern const struct http_route fb_public_routes[];

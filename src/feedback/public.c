@@ -48,19 +48,20 @@ static const struct http_param_spec form_params[] = {
 };
 
 static const struct http_param_spec submit_params[] = {
-    {"loai", HP_TEXT, 0, 0, 20},     {"linh_vuc", HP_TEXT, 0, 0, 32},
-    {"tieu_de", HP_TEXT, 0, 0, 200}, {"noi_dung", HP_LINES, 0, 0, 10000},
-    {"thon", HP_TEXT, 0, 0, 20},     {"dia_diem", HP_TEXT, 0, 0, 300},
-    {"ho_ten", HP_TEXT, 0, 0, 120},  {"dien_thoai", HP_TEXT, 0, 0, 20},
-    {"email", HP_TEXT, 0, 0, 200},   {"dia_chi", HP_TEXT, 0, 0, 300},
-    {"an_danh", HP_TEXT, 0, 0, 2},   {"anh1", HP_FILE, 0, 0, 0},
-    {"anh2", HP_FILE, 0, 0, 0},      {"anh3", HP_FILE, 0, 0, 0},
-    {"ban_quet", HP_FILE, 0, 0, 0},
+    {"loai", HP_TEXT, 0, 0, 20},      {"linh_vuc", HP_TEXT, 0, 0, 32},
+    {"tieu_de", HP_TEXT, 0, 0, 200},  {"noi_dung", HP_LINES, 0, 0, 10000},
+    {"thon", HP_TEXT, 0, 0, 20},      {"dia_diem", HP_TEXT, 0, 0, 300},
+    {"ho_ten", HP_TEXT, 0, 0, 120},   {"dien_thoai", HP_TEXT, 0, 0, 20},
+    {"email", HP_TEXT, 0, 0, 200},    {"dia_chi", HP_TEXT, 0, 0, 300},
+    {"an_danh", HP_TEXT, 0, 0, 2},    {"anh1", HP_FILE, 0, 0, 0},
+    {"anh2", HP_FILE, 0, 0, 0},       {"anh3", HP_FILE, 0, 0, 0},
+    {"ban_quet", HP_FILE, 0, 0, 0},   {"toa_do", HP_TEXT, 0, 0, 60},
+    {"giu_vi_tri", HP_TEXT, 0, 0, 2},
 };
 
-static const char *const form_fields[] = {"loai",  "linh_vuc", "tieu_de", "noi_dung",
-                                          "thon",  "dia_diem", "ho_ten",  "dien_thoai",
-                                          "email", "dia_chi",  "an_danh"};
+static const char *const form_fields[] = {
+    "toa_do",   "giu_vi_tri", "loai",       "linh_vuc", "tieu_de", "noi_dung", "thon",
+    "dia_diem", "ho_ten",     "dien_thoai", "email",    "dia_chi", "an_danh"};
 
 static int commune_arg(struct http_request *r, struct unit *u)
 {
@@ -112,6 +113,8 @@ static int form_model(struct http_request *r, struct http_response *res, const s
     for (size_t i = 0; i < sizeof form_fields / sizeof form_fields[0]; i++)
         if (!json_object_get(f, form_fields[i]))
             json_object_set_new(f, form_fields[i], json_string(""));
+    json_object_set_new(res->model, "position_checked",
+                        json_boolean(json_string_value(json_object_get(f, "giu_vi_tri"))[0] != 0));
     json_object_set_new(res->model, "anonymous_checked",
                         json_boolean(json_string_value(json_object_get(f, "an_danh"))[0] != 0));
     res->template = "feedback/form";
@@ -318,10 +321,27 @@ static int post_submit(struct http_request *r, struct http_response *res)
             bad = 1;
         }
     }
+    const char *typed_pos = param(r, "toa_do");
+    if (typed_pos[0]) {
+        if (fb_position_parse(typed_pos, &c->lat, &c->lon) == 0) {
+            c->has_position = 1;
+        } else {
+            http_form_error(res, "toa_do",
+                            "Tọa độ phải có dạng vĩ độ, kinh độ, ví dụ 21.02851, "
+                            "105.85417.");
+            bad = 1;
+        }
+    }
+    int keep_position = param(r, "giu_vi_tri")[0] != 0;
     for (size_t i = 0; i < FB_MAX_PHOTOS; i++) {
         const struct http_param *p = http_file(r, photo_inputs[i]);
         if (!p || !p->value.len)
             continue;
+        /* The photo's own position, only when the person agreed and typed none; the photo
+         * loses it (and all its metadata) below either way. */
+        if (keep_position && !c->has_position &&
+            export_photo_position(p->value.ptr, p->value.len, &c->lat, &c->lon) == 0)
+            c->has_position = 1;
         struct export_upload up;
         const char *error;
         if (export_upload_accept(r->a, p->filename.ptr, p->filename.len, p->value.ptr, p->value.len,

@@ -4,6 +4,7 @@
  * pages show.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -300,4 +301,26 @@ void fb_events_decorate(json_t *events)
                 json_object_set_new(e, optional[k], json_false());
         }
     }
+}
+
+int fb_position_parse(const char *typed, double *lat, double *lon)
+{
+    char *end;
+    double la = strtod(typed, &end);
+    if (end == typed)
+        return ERR_INVALID;
+    while (*end == ' ' || *end == ',' || *end == ';')
+        end++;
+    const char *second = end;
+    double lo = strtod(second, &end);
+    if (end == second)
+        return ERR_INVALID;
+    while (*end == ' ')
+        end++;
+    /* Within Viet Nam and its islands, so that swapped or mistyped numbers are caught. */
+    if (*end || !(la >= 8.0 && la <= 24.0) || !(lo >= 102.0 && lo <= 118.0))
+        return ERR_INVALID;
+    *lat = la;
+    *lon = lo;
+    return 0;
 }

@@ -15,7 +15,7 @@
     "received_on, complexity, remote, multi_site, status, not_competent, forwarded_to, "           \
     "forwarded_on, accepted_on, refused_on, notified_on, extensions, answered_on, answer, "        \
     "sent_on, published_on, closed_on, reason, COALESCE(assignee_id, 0), section, "                \
-    "COALESCE(parent_id, 0), confirmed, created_at, updated_at FROM cases "
+    "COALESCE(parent_id, 0), confirmed, created_at, updated_at, lat, lon FROM cases "
 
 static const char sql_get[] = CASE_COLUMNS "WHERE id = $1";
 static const char sql_by_code[] = CASE_COLUMNS "WHERE code = $1";
@@ -24,8 +24,9 @@ static const char sql_period[] = CASE_COLUMNS "WHERE unit_id = $1 AND kind = $2 
 static const char sql_insert[] =
     "INSERT INTO cases (unit_id, village_id, code, kind, channel, field, title, body, place, "
     "name, phone, email, address, anonymous, account_id, received_at, received_on, complexity, "
-    "parent_id, due_on, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-    "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22) RETURNING id";
+    "parent_id, due_on, created_by, created_at, updated_at, lat, lon) VALUES ($1, $2, $3, $4, "
+    "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, "
+    "$23, $24) RETURNING id";
 static const char sql_update[] =
     "UPDATE cases SET kind = $2, field = $3, complexity = $4, remote = $5, multi_site = $6, "
     "status = $7, not_competent = $8, forwarded_to = $9, forwarded_on = $10, accepted_on = $11, "
@@ -149,6 +150,11 @@ static void read_case(struct db_stmt *st, struct arena *a, struct fb_case *c)
     c->confirmed = (int)db_col_int(st, 38);
     c->created_at = db_col_int(st, 39);
     c->updated_at = db_col_int(st, 40);
+    c->has_position = !db_col_is_null(st, 41) && !db_col_is_null(st, 42);
+    if (c->has_position) {
+        c->lat = db_col_double(st, 41);
+        c->lon = db_col_double(st, 42);
+    }
 }
 
 static int get_one(struct db *db, struct arena *a, const char *sql, int64_t id, const char *code,
@@ -268,6 +274,13 @@ static int insert_case(struct db *db, const struct feedback_env *env, int64_t ac
         db_bind_cstr(st, 20, due);
         bind_id_or_null(st, 21, actor);
         db_bind_int(st, 22, now);
+        if (c->has_position) {
+            db_bind_double(st, 23, c->lat);
+            db_bind_double(st, 24, c->lon);
+        } else {
+            db_bind_null(st, 23);
+            db_bind_null(st, 24);
+        }
         rc = db_step(st);
         if (rc == DB_ROW)
             c->id = db_col_int(st, 0);

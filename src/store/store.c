@@ -400,6 +400,13 @@ int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len)
     return bind(st, idx, BIND_BLOB, 0, p ? p : "", p ? len : 0);
 }
 
+int db_bind_double(struct db_stmt *st, int idx, double v)
+{
+    char t[32];
+    int n = snprintf(t, sizeof t, "%.9g", v);
+    return bind(st, idx, BIND_TEXT, 0, t, (size_t)n);
+}
+
 int db_step(struct db_stmt *st)
 {
     if (st->db->kind == STORE_SQLITE)
@@ -437,6 +444,15 @@ int64_t db_col_int(struct db_stmt *st, int col)
     if (st->db->kind == STORE_SQLITE)
         return st->lite_returning ? st->lite_id : sqlite3_column_int64(st->lite, col);
     return store_pg_col_int(st, col);
+}
+
+double db_col_double(struct db_stmt *st, int col)
+{
+    if (st->db->kind == STORE_SQLITE)
+        return st->lite_returning ? 0 : sqlite3_column_double(st->lite, col);
+    if (store_pg_is_null(st, col))
+        return 0;
+    return strtod(store_pg_col_text(st, col), NULL);
 }
 
 const char *db_col_text(struct db_stmt *st, int col)

@@ -93,6 +93,8 @@ int db_bind_text(struct db_stmt *st, int idx, const char *s, size_t len);
 int db_bind_cstr(struct db_stmt *st, int idx, const char *s); /* NULL binds NULL */
 int db_bind_null(struct db_stmt *st, int idx);
 int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len);
+/* A REAL / DOUBLE PRECISION value (sent as text, "%.9g"; both engines convert it). */
+int db_bind_double(struct db_stmt *st, int idx, double v);
 /* DB_ROW when a row is ready, DB_DONE when finished, or a negative error. */
 #define DB_ROW 1
 #define DB_DONE 0
@@ -101,6 +103,8 @@ int db_column_count(struct db_stmt *st);
 const char *db_column_name(struct db_stmt *st, int col);
 int db_col_is_null(struct db_stmt *st, int col);
 int64_t db_col_int(struct db_stmt *st, int col);
+/* A REAL / DOUBLE PRECISION column; 0 for NULL. */
+double db_col_double(struct db_stmt *st, int col);
 /* Borrowed until the next step or reset; "" for NULL. */
 const char *db_col_text(struct db_stmt *st, int col);
 size_t db_col_len(struct db_stmt *st, int col);

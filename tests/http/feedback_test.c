@@ -679,6 +679,93 @@ static int file_has(const char *path, const char *needle)
     return found;
 }
 
+/* The bytes of a file (client-owned), or NULL. */
+static const char *slurp(struct h_client *c, const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[1 << 16];
+    *len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    char *copy = (char *)h_fmt(c, "%*s", (int)*len, "");
+    memcpy(copy, buf, *len);
+    return copy;
+}
+
+/* A photo's position is kept only when the sender ticks the box (and the photo loses its EXIF
+ * either way); typed coordinates win; coordinates outside Viet Nam or malformed come back. */
+static void photo_position_kept_only_with_consent(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    size_t len = 0;
+    const char *jpg = slurp(c, "tests/data/photo-gps.jpg", &len);
+    assert_non_null(jpg);
+    const char *without[] = {"loai",     "feedback", "tieu_de", "T10 Ổ gà không vị trí",
+                             "noi_dung", "x",        "an_danh", "1",
+                             NULL};
+    long long a = case_id(code_of(c, send_form(c, without, "o-ga.jpg", jpg, len)));
+    const char *with[] = {"loai",       "feedback", "tieu_de", "T10 Ổ gà có vị trí",
+                          "noi_dung",   "x",        "an_danh", "1",
+                          "giu_vi_tri", "1",        NULL};
+    long long b = case_id(code_of(c, send_form(c, with, "o-ga.jpg", jpg, len)));
+    const char *typed[] = {
+        "loai",       "feedback", "tieu_de", "T10 Ổ gà gõ tọa độ",  "noi_dung", "x", "an_danh", "1",
+        "giu_vi_tri", "1",        "toa_do",  "10.77689; 106.70085", NULL};
+    long long t = case_id(code_of(c, send_form(c, typed, "o-ga.jpg", jpg, len)));
+    long long n = -1;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM cases WHERE id = %lld AND "
+                                    "lat IS NULL AND lon IS NULL",
+                                    a),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM cases WHERE id = %lld AND "
+                                    "lat > 21.0284 AND lat < 21.0286 AND lon > 105.8541 "
+                                    "AND lon < 105.8543",
+                                    b),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM cases WHERE id = %lld AND "
+                                    "lat > 10.7768 AND lat < 10.7770",
+                                    t),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    /* The stored photo has no EXIF left. */
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    srv.is_pg ? "SELECT COUNT(*) FROM case_files WHERE case_id = "
+                                                "%lld AND position('Exif'::bytea in data) > 0"
+                                              : "SELECT COUNT(*) FROM case_files WHERE case_id = "
+                                                "%lld AND instr(data, 'Exif') > 0",
+                                    b),
+                              &n),
+                     0);
+    assert_int_equal(n, 0);
+    /* The officials see it with a map link. */
+    struct h_client *o = signed_in("canbo");
+    struct h_response *r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", b));
+    assert_true(h_has(r, "21.02850, 105.85420"));
+    assert_true(h_has(r, "openstreetmap.org/?mlat=21.02850"));
+    const char *bad[] = {"loai",    "feedback", "tieu_de", "T10 sai",       "noi_dung", "x",
+                         "an_danh", "1",        "toa_do",  "105.85, 21.02", NULL};
+    r = send_form(c, bad, NULL, NULL, 0);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Tọa độ phải có dạng"));
+    assert_true(h_has(r, "value=\"105.85, 21.02\""));
+    h_client_free(o);
+    h_client_free(c);
+}
+
 /* Art 47 Denunciations Law: a denouncer's identity is sealed. Sent online with a scan of the
  * signed letter, it is on no page, in no log line, in no database file or backup in clear; an
  * official who holds no key cannot open it, a wrong password opens nothing, the chairperson
@@ -888,6 +975,7 @@ int main(void)
         cmocka_unit_test(resident_confirms_or_reopens),
         cmocka_unit_test(each_role_sees_what_it_may),
         cmocka_unit_test(I_denunciation_identity_is_sealed_and_revealed_only_to_holders),
+        cmocka_unit_test(photo_position_kept_only_with_consent),
     };
     return h_run_group(tests, &srv);
 }

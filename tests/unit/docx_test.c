@@ -624,6 +624,66 @@ static void jpeg_strip_keeps_only_the_orientation(void **state)
     assert_memory_equal((const unsigned char *)out + JPEG_JFIF_END, minimal, sizeof minimal);
 }
 
+/* An EXIF APP1 segment whose GPS IFD holds a real position: 21°1'42.6" N, 105°51'15.12" E. */
+static size_t make_exif_gps(unsigned char *seg)
+{
+    unsigned char *t = seg + 10;
+    size_t n = 0;
+    memcpy(t, "MM\0\x2A", 4);
+    n += 4;
+    n += put32(t + n, 8);
+    n += put16(t + n, 1); /* IFD0: only the GPS pointer */
+    n += put16(t + n, 0x8825);
+    n += put16(t + n, 4);
+    n += put32(t + n, 1);
+    n += put32(t + n, 26);
+    n += put32(t + n, 0);
+    n += put16(t + n, 4); /* the GPS IFD at 26 */
+    static const struct {
+        unsigned tag, type, count;
+        uint32_t value;
+    } e[] = {{1, 2, 2, 0x4E000000u}, {2, 5, 3, 80}, {3, 2, 2, 0x45000000u}, {4, 5, 3, 104}};
+    for (size_t i = 0; i < 4; i++) {
+        n += put16(t + n, e[i].tag);
+        n += put16(t + n, e[i].type);
+        n += put32(t + n, e[i].count);
+        n += put32(t + n, e[i].value);
+    }
+    n += put32(t + n, 0);
+    static const uint32_t rationals[] = {21, 1, 1, 1, 426, 10, 105, 1, 51, 1, 1512, 100};
+    for (size_t i = 0; i < 12; i++)
+        n += put32(t + n, rationals[i]);
+    seg[0] = 0xFF;
+    seg[1] = 0xE1;
+    put16(seg + 2, (unsigned)(n + 8));
+    memcpy(seg + 4, "Exif\0\0", 6);
+    return n + 10;
+}
+
+/* The position a photo was taken at is read (for a resident who agrees to share it) before
+ * the photo loses every piece of metadata; a photo without one gives none. */
+static void photo_position_read_then_stripped(void **state)
+{
+    unsigned char extra[256];
+    size_t n = make_exif_gps(extra), len;
+    unsigned char *in = jpeg_with(extra, n, &len);
+    double lat = 0, lon = 0;
+    assert_int_equal(export_photo_position(in, len, &lat, &lon), 0);
+    assert_true(lat > 21.02849 && lat < 21.02851);
+    assert_true(lon > 105.85419 && lon < 105.85421);
+    void *out;
+    size_t out_len;
+    assert_int_equal(export_jpeg_strip(A, in, len, &out, &out_len), 0);
+    assert_int_equal(export_photo_position(out, out_len, &lat, &lon), ERR_NOT_FOUND);
+    assert_int_equal(export_photo_position(JPEG, sizeof JPEG, &lat, &lon), ERR_NOT_FOUND);
+    /* The text-only "GPS" of make_exif is not a position. */
+    n = make_exif(extra, 0);
+    in = jpeg_with(extra, n, &len);
+    assert_int_equal(export_photo_position(in, len, &lat, &lon), ERR_NOT_FOUND);
+    assert_int_equal(export_photo_position(PNG, PNG_LEN, &lat, &lon), ERR_NOT_FOUND);
+    assert_int_equal(export_photo_position(NULL, 0, &lat, &lon), ERR_NOT_FOUND);
+}
+
 static void jpeg_strip_refuses_broken_files(void **state)
 {
     void *out;
@@ -695,6 +755,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(jpeg_strip_removes_exif_gps_and_comments, setup, teardown),
         cmocka_unit_test_setup_teardown(jpeg_strip_keeps_only_the_orientation, setup, teardown),
         cmocka_unit_test_setup_teardown(jpeg_strip_refuses_broken_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(photo_position_read_then_stripped, setup, teardown),
         cmocka_unit_test_setup_teardown(png_strip_removes_text, setup, teardown),
         cmocka_unit_test_setup_teardown(png_strip_refuses_broken_files, setup, teardown),
     };
