@@ -2,7 +2,6 @@
  * env.c - the disclosure module's long-lived state: its rule set, the tick
  * that notices scheduled items becoming public, and its route registration.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,35 +14,14 @@ int disclosure_env_init(struct disclosure_env *env, const struct calendar *cal,
     memset(env, 0, sizeof *env);
     env->cal = cal;
     env->base_url = base_url;
-    const char *text = NULL;
-    size_t len = 0;
-    char *owned = NULL;
-    if (rules_path) {
-        FILE *f = fopen(rules_path, "rb");
-        if (!f) {
-            snprintf(err, err_len, "cannot read %s", rules_path);
-            return ERR_IO;
-        }
-        struct buf b;
-        buf_init(&b, NULL);
-        char chunk[4096];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-            buf_append(&b, chunk, n);
-        fclose(f);
-        owned = b.ptr;
-        text = b.ptr ? b.ptr : "";
-        len = b.len;
-    } else {
-        const struct embed_file *e = embed_find("data/rules/disclosure.ini");
-        if (!e) {
-            snprintf(err, err_len, "data/rules/disclosure.ini is not embedded");
-            return ERR_INVALID;
-        }
-        text = (const char *)e->data;
-        len = e->len;
-    }
-    int rc = dc_ruleset_parse(text, len, &env->rules, err, err_len);
+    const char *text;
+    size_t len;
+    char *owned;
+    int rc =
+        embed_or_file(rules_path, "data/rules/disclosure.ini", &text, &len, &owned, err, err_len);
+    if (rc)
+        return rc;
+    rc = dc_ruleset_parse(text, len, &env->rules, err, err_len);
     free(owned);
     return rc;
 }

@@ -17,12 +17,12 @@
  *  - A withdrawn item is judged as it stood on the day it was withdrawn: postings
  *    that came down on or after that day were not taken down too early.
  */
-#include <stdarg.h>
-#include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
+#include "core/rulefile.h"
 #include "core/str.h"
 #include "disclosure/rules.h"
 
@@ -118,100 +118,26 @@ int dc_category_parse(const char *s)
 
 /* ---- the rule set file ---- */
 
-/* Bits of the keys a section has set (categories from bit K_CAT0 + 1). */
+/* Bits of the keys a section has set, for rulefile_mark(). */
 enum {
-    K_WITHIN = 1u << 0,
-    K_UNIT = 1u << 1,
-    K_POSTING = 1u << 2,
-    K_LOUD = 1u << 3,
-    K_RISK = 1u << 4,
-    K_PERMANENT = 1u << 5,
-    K_CAT0 = 5, /* category c is bit K_CAT0 + c */
+    K_WITHIN = 0,
+    K_UNIT = 1,
+    K_POSTING = 2,
+    K_LOUD = 3,
+    K_RISK = 4,
+    K_PERMANENT = 5,
+    K_CAT0 = K_PERMANENT, /* category c (1..14) is bit K_CAT0 + c */
 };
+_Static_assert(K_CAT0 + DC_N_CATEGORIES < 64, "a section's keys fit in rulefile_mark()'s bits");
 
-/* Longest key or value quoted in an error message. */
-#define QUOTE_MAX 40
 /* Upper bound of every day count in the file (a year). */
 #define MAX_DAYS 365
 
 static const char *const channel_names[DC_N_CHANNELS] = {"website", "board", "loudspeaker",
                                                          "village_head"};
 
-/* Parser state. */
-struct ini {
-    struct dc_ruleset *rs; /* being built */
-    size_t cap;            /* allocated versions */
-    unsigned set;          /* K_* bits set in the current section */
-    int section_line;      /* line of the current section header (0: none yet) */
-    char *err;             /* caller's message buffer (may be NULL) */
-    size_t err_len;        /* its size */
-};
-
-static void ini_error(struct ini *p, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void ini_error(struct ini *p, int line, const char *fmt, ...)
-{
-    if (!p->err || p->err_len == 0)
-        return;
-    int n = snprintf(p->err, p->err_len, "line %d: ", line);
-    if (n < 0 || (size_t)n >= p->err_len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->err + n, p->err_len - (size_t)n, fmt, ap);
-    va_end(ap);
-}
-
-/* Length of s for "%.*s" in messages, capped. */
-static int qlen(struct str s)
-{
-    return s.len > QUOTE_MAX ? QUOTE_MAX : (int)s.len;
-}
-
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-/* Next token of a list separated by blanks or commas; 0 at the end. */
-static int next_token(struct str *rest, struct str *tok)
-{
-    size_t i = 0;
-    while (i < rest->len && (is_blank(rest->ptr[i]) || rest->ptr[i] == ','))
-        i++;
-    size_t start = i;
-    while (i < rest->len && !is_blank(rest->ptr[i]) && rest->ptr[i] != ',')
-        i++;
-    tok->ptr = rest->ptr + start;
-    tok->len = i - start;
-    rest->ptr += i;
-    rest->len -= i;
-    return tok->len > 0;
-}
-
-/* "[yyyy-mm-dd]": strictly that form, a real date. */
-static int parse_section_date(struct str s, struct date *out)
-{
-    if (s.len != 10 || s.ptr[4] != '-' || s.ptr[7] != '-')
-        return ERR_INVALID;
-    for (size_t i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s.ptr[i] < '0' || s.ptr[i] > '9'))
-            return ERR_INVALID;
-    int64_t y, m, d;
-    if (parse_int64((struct str){s.ptr, 4}, 1900, 9999, &y) != 0 ||
-        parse_int64((struct str){s.ptr + 5, 2}, 1, 12, &m) != 0 ||
-        parse_int64((struct str){s.ptr + 8, 2}, 1, 31, &d) != 0)
-        return ERR_INVALID;
-    struct date r = {(int)y, (int)m, (int)d};
-    if (!date_valid(r))
-        return ERR_INVALID;
-    *out = r;
-    return 0;
-}
-
-/* Checks that the first version set everything a version needs. */
-static int check_complete(struct ini *p)
+/* Checks that the first version set everything a version needs (spec->complete). */
+static int check_complete(struct rulefile *rf, uint64_t set, int line)
 {
     static const struct {
         unsigned bit;     /* K_* */
@@ -220,248 +146,135 @@ static int check_complete(struct ini *p)
         {K_WITHIN, "publish_within"}, {K_UNIT, "publish_unit"}, {K_POSTING, "posting_days"},
         {K_LOUD, "loudspeaker_days"}, {K_RISK, "at_risk_days"},
     };
-    if (p->rs->n_versions != 1)
-        return 0;
-    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
-        if (!(p->set & need[i].bit)) {
-            ini_error(p, p->section_line, "the first version must set %s", need[i].name);
-            return ERR_INVALID;
-        }
-    }
-    for (int c = 1; c <= DC_N_CATEGORIES; c++) {
-        if (!(p->set & (1u << (K_CAT0 + c)))) {
-            ini_error(p, p->section_line, "the first version must list the channels of CK%02d", c);
-            return ERR_INVALID;
-        }
-    }
-    return 0;
-}
-
-static int start_section(struct ini *p, int line, struct str name)
-{
-    struct date d;
-    if (parse_section_date(name, &d) != 0) {
-        ini_error(p, line, "section [%.*s] is not a date: want [yyyy-mm-dd]", qlen(name), name.ptr);
-        return ERR_INVALID;
-    }
-    int rc = check_complete(p);
-    if (rc)
-        return rc;
-    struct dc_ruleset *rs = p->rs;
-    if (rs->n_versions && date_cmp(d, rs->versions[rs->n_versions - 1].effective) <= 0) {
-        ini_error(p, line, "[%.*s] must come after the version before it (oldest first)",
-                  qlen(name), name.ptr);
-        return ERR_INVALID;
-    }
-    if (rs->n_versions == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 4;
-        rs->versions = realloc(rs->versions, p->cap * sizeof *rs->versions);
-        if (!rs->versions)
-            abort();
-    }
-    struct dc_rules *v = &rs->versions[rs->n_versions];
-    if (rs->n_versions)
-        *v = rs->versions[rs->n_versions - 1]; /* inherit */
-    else
-        memset(v, 0, sizeof *v);
-    v->effective = d;
-    rs->n_versions++;
-    p->set = 0;
-    p->section_line = line;
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (!((set >> need[i].bit) & 1))
+            return rulefile_error(rf, line, "the first version must set %s", need[i].name);
+    for (int c = 1; c <= DC_N_CATEGORIES; c++)
+        if (!((set >> (K_CAT0 + c)) & 1))
+            return rulefile_error(rf, line, "the first version must list the channels of CK%02d",
+                                  c);
     return 0;
 }
 
 /* A day count in [min, MAX_DAYS]. */
-static int set_number(struct ini *p, int line, struct str key, struct str val, int min, int *out)
+static int set_number(struct rulefile *rf, int line, struct str key, struct str val, int min,
+                      int *out)
 {
-    int64_t n;
-    if (parse_int64(val, min, MAX_DAYS, &n) != 0) {
-        ini_error(p, line, "%.*s must be a whole number from %d to %d, not '%.*s'", qlen(key),
-                  key.ptr, min, MAX_DAYS, qlen(val), val.ptr);
-        return ERR_INVALID;
-    }
-    *out = (int)n;
+    if (rulefile_day_count(val, min, MAX_DAYS, out) != 0)
+        return rulefile_error(rf, line, "%.*s must be a whole number from %d to %d, not '%.*s'",
+                              rulefile_qlen(key), key.ptr, min, MAX_DAYS, rulefile_qlen(val),
+                              val.ptr);
     return 0;
 }
 
-static int set_channels(struct ini *p, int line, struct str key, struct str val, unsigned *out)
+static int set_channels(struct rulefile *rf, int line, struct str key, struct str val,
+                        unsigned *out)
 {
     unsigned mask = 0;
     struct str tok;
-    while (next_token(&val, &tok)) {
+    while (rulefile_next_item(&val, &tok)) {
         int found = -1;
         for (int c = 0; c < DC_N_CHANNELS; c++)
             if (str_eq_c(tok, channel_names[c]))
                 found = c;
-        if (found < 0) {
-            ini_error(p, line,
-                      "unknown channel '%.*s' for %.*s: want website, board, loudspeaker or "
-                      "village_head",
-                      qlen(tok), tok.ptr, qlen(key), key.ptr);
-            return ERR_INVALID;
-        }
+        if (found < 0)
+            return rulefile_error(rf, line,
+                                  "unknown channel '%.*s' for %.*s: want website, board, "
+                                  "loudspeaker or village_head",
+                                  rulefile_qlen(tok), tok.ptr, rulefile_qlen(key), key.ptr);
         mask |= 1u << found;
     }
-    if (!mask) {
-        ini_error(p, line, "%.*s lists no channel", qlen(key), key.ptr);
-        return ERR_INVALID;
-    }
+    if (!mask)
+        return rulefile_error(rf, line, "%.*s lists no channel", rulefile_qlen(key), key.ptr);
     *out = mask;
     return 0;
 }
 
-static int set_permanent(struct ini *p, int line, struct str val, unsigned *out)
+static int set_permanent(struct rulefile *rf, int line, struct str val, unsigned *out)
 {
     unsigned mask = 0;
     struct str tok;
-    while (next_token(&val, &tok)) {
+    while (rulefile_next_item(&val, &tok)) {
         int c = category_of(tok);
-        if (!c) {
-            ini_error(p, line, "permanent: unknown category '%.*s' (want CK01 to CK14)", qlen(tok),
-                      tok.ptr);
-            return ERR_INVALID;
-        }
+        if (!c)
+            return rulefile_error(rf, line,
+                                  "permanent: unknown category '%.*s' (want CK01 to CK14)",
+                                  rulefile_qlen(tok), tok.ptr);
         mask |= 1u << c;
     }
     *out = mask;
     return 0;
 }
 
-static int key_value(struct ini *p, int line, struct str key, struct str val)
+/* key = val in version v (spec->key). */
+static int key_value(struct rulefile *rf, void *version, struct str key, struct str val, int line)
 {
-    if (!p->rs->n_versions) {
-        ini_error(p, line, "'%.*s' comes before the first [yyyy-mm-dd] section", qlen(key),
-                  key.ptr);
-        return ERR_INVALID;
-    }
-    struct dc_rules *v = &p->rs->versions[p->rs->n_versions - 1];
+    struct dc_rules *v = version;
     unsigned bit;
     int rc;
     if (str_eq_c(key, "publish_within")) {
         bit = K_WITHIN;
-        rc = set_number(p, line, key, val, 0, &v->publish_within);
+        rc = set_number(rf, line, key, val, 0, &v->publish_within);
     } else if (str_eq_c(key, "publish_unit")) {
         bit = K_UNIT;
         rc = 0;
-        if (str_eq_c(val, "working")) {
+        if (str_eq_c(val, "working"))
             v->publish_unit = DAY_WORKING;
-        } else if (str_eq_c(val, "calendar")) {
+        else if (str_eq_c(val, "calendar"))
             v->publish_unit = DAY_CALENDAR;
-        } else {
-            ini_error(p, line, "publish_unit must be working or calendar, not '%.*s'", qlen(val),
-                      val.ptr);
-            rc = ERR_INVALID;
-        }
+        else
+            rc = rulefile_error(rf, line, "publish_unit must be working or calendar, not '%.*s'",
+                                rulefile_qlen(val), val.ptr);
     } else if (str_eq_c(key, "posting_days")) {
         bit = K_POSTING;
-        rc = set_number(p, line, key, val, 1, &v->posting_days);
+        rc = set_number(rf, line, key, val, 1, &v->posting_days);
     } else if (str_eq_c(key, "loudspeaker_days")) {
         bit = K_LOUD;
-        rc = set_number(p, line, key, val, 1, &v->loudspeaker_days);
+        rc = set_number(rf, line, key, val, 1, &v->loudspeaker_days);
     } else if (str_eq_c(key, "at_risk_days")) {
         bit = K_RISK;
-        rc = set_number(p, line, key, val, 0, &v->at_risk_days);
+        rc = set_number(rf, line, key, val, 0, &v->at_risk_days);
     } else if (str_eq_c(key, "permanent")) {
         bit = K_PERMANENT;
-        rc = set_permanent(p, line, val, &v->permanent);
+        rc = set_permanent(rf, line, val, &v->permanent);
     } else if (key.len >= 2 && (key.ptr[0] == 'C' || key.ptr[0] == 'c') &&
                (key.ptr[1] == 'K' || key.ptr[1] == 'k')) {
         int c = category_of(key);
-        if (!c) {
-            ini_error(p, line, "unknown category '%.*s' (want CK01 to CK14)", qlen(key), key.ptr);
-            return ERR_INVALID;
-        }
-        bit = 1u << (K_CAT0 + c);
-        rc = set_channels(p, line, key, val, &v->required[c]);
+        if (!c)
+            return rulefile_error(rf, line, "unknown category '%.*s' (want CK01 to CK14)",
+                                  rulefile_qlen(key), key.ptr);
+        bit = K_CAT0 + (unsigned)c;
+        rc = set_channels(rf, line, key, val, &v->required[c]);
     } else {
-        ini_error(p, line, "unknown key '%.*s'", qlen(key), key.ptr);
-        return ERR_INVALID;
+        return rulefile_error(rf, line, "unknown key '%.*s'", rulefile_qlen(key), key.ptr);
     }
     if (rc)
         return rc;
-    if (p->set & bit) {
-        ini_error(p, line, "%.*s is set twice in this section", qlen(key), key.ptr);
-        return ERR_INVALID;
-    }
-    p->set |= bit;
-    return 0;
+    return rulefile_mark(rf, bit, key);
 }
 
-/* The line without its comment: '#' or ';' at the start or after a blank. */
-static struct str strip_comment(struct str s)
-{
-    for (size_t i = 0; i < s.len; i++)
-        if ((s.ptr[i] == '#' || s.ptr[i] == ';') && (i == 0 || is_blank(s.ptr[i - 1])))
-            return (struct str){s.ptr, i};
-    return s;
-}
-
-static int parse_line(struct ini *p, int line, struct str s)
-{
-    s = str_trim(strip_comment(s));
-    if (!s.len)
-        return 0;
-    if (s.ptr[0] == '[') {
-        if (s.ptr[s.len - 1] != ']') {
-            ini_error(p, line, "a section header must end with ']'");
-            return ERR_INVALID;
-        }
-        return start_section(p, line, str_trim((struct str){s.ptr + 1, s.len - 2}));
-    }
-    const char *eq = memchr(s.ptr, '=', s.len);
-    if (!eq) {
-        ini_error(p, line, "expected 'key = value' or [yyyy-mm-dd], not '%.*s'", qlen(s), s.ptr);
-        return ERR_INVALID;
-    }
-    struct str key = str_trim((struct str){s.ptr, (size_t)(eq - s.ptr)});
-    struct str val = str_trim((struct str){eq + 1, s.len - (size_t)(eq - s.ptr) - 1});
-    if (!key.len) {
-        ini_error(p, line, "a key is missing before '='");
-        return ERR_INVALID;
-    }
-    return key_value(p, line, key, val);
-}
+/* The rule set's layout for the shared parser (core/rulefile.h). */
+static const struct rulefile_spec ruleset_spec = {
+    .version_size = sizeof(struct dc_rules),
+    .effective_off = offsetof(struct dc_rules, effective),
+    .key = key_value,
+    .complete = check_complete,
+};
 
 int dc_ruleset_parse(const char *text, size_t len, struct dc_ruleset **out, char *err,
                      size_t err_len)
 {
-    struct ini p = {.err = err, .err_len = err_len};
-    int rc = 0, line = 0;
-    if (err && err_len)
-        err[0] = '\0';
+    void *versions;
+    size_t n;
     *out = NULL;
-    p.rs = calloc(1, sizeof *p.rs);
-    if (!p.rs)
-        abort();
-    if (!text)
-        len = 0;
-    size_t pos = 0;
-    while (pos < len) {
-        line++;
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        struct str s = {text + pos, end - pos};
-        if (memchr(s.ptr, '\0', s.len)) {
-            ini_error(&p, line, "NUL byte in the text");
-            rc = ERR_INVALID;
-            goto out;
-        }
-        if ((rc = parse_line(&p, line, s)) != 0)
-            goto out;
-        pos = nl ? end + 1 : len;
-    }
-    if (!p.rs->n_versions) {
-        ini_error(&p, line ? line : 1, "no [yyyy-mm-dd] section: the rule set is empty");
-        rc = ERR_INVALID;
-        goto out;
-    }
-    rc = check_complete(&p);
-out:
-    if (rc) {
-        dc_ruleset_free(p.rs);
+    if (rulefile_parse(&ruleset_spec, text, len, &versions, &n, err, err_len) != 0)
         return ERR_INVALID;
-    }
-    *out = p.rs;
+    struct dc_ruleset *rs = calloc(1, sizeof *rs);
+    if (!rs)
+        abort();
+    rs->versions = versions;
+    rs->n_versions = n;
+    *out = rs;
     return 0;
 }
 
@@ -475,11 +288,7 @@ void dc_ruleset_free(struct dc_ruleset *rs)
 
 const struct dc_rules *dc_rules_at(const struct dc_ruleset *rs, struct date d)
 {
-    const struct dc_rules *best = NULL;
-    for (size_t i = 0; rs && i < rs->n_versions; i++)
-        if (date_cmp(rs->versions[i].effective, d) <= 0)
-            best = &rs->versions[i];
-    return best;
+    return rs ? rulefile_at(&ruleset_spec, rs->versions, rs->n_versions, d) : NULL;
 }
 
 /* ---- evaluation ---- */

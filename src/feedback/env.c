@@ -9,39 +9,6 @@
 #include "core/embed.h"
 #include "feedback/internal.h"
 
-/* Reads path, or the embedded file `embedded` when path is NULL; *owned gets what to free. */
-static int load_text(const char *path, const char *embedded, const char **text, size_t *len,
-                     char **owned, char *err, size_t err_len)
-{
-    *owned = NULL;
-    if (!path) {
-        const struct embed_file *e = embed_find(embedded);
-        if (!e) {
-            snprintf(err, err_len, "%s is not embedded", embedded);
-            return ERR_INVALID;
-        }
-        *text = (const char *)e->data;
-        *len = e->len;
-        return 0;
-    }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, err_len, "cannot read %s", path);
-        return ERR_IO;
-    }
-    struct buf b;
-    buf_init(&b, NULL);
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
-    fclose(f);
-    *owned = b.ptr;
-    *text = b.ptr ? b.ptr : "";
-    *len = b.len;
-    return 0;
-}
-
 /* "key = label" lines; # comments. */
 static int parse_fields(struct feedback_env *env, const char *text, size_t len, char *err,
                         size_t err_len)
@@ -104,14 +71,15 @@ int feedback_env_init(struct feedback_env *env, const struct calendar *cal, cons
     const char *text;
     size_t len;
     char *owned;
-    int rc = load_text(rules_path, "data/rules/feedback.ini", &text, &len, &owned, err, err_len);
+    int rc =
+        embed_or_file(rules_path, "data/rules/feedback.ini", &text, &len, &owned, err, err_len);
     if (rc)
         return rc;
     rc = fb_ruleset_parse(text, len, &env->rules, err, err_len);
     free(owned);
     if (rc)
         return rc;
-    if ((rc = load_text(NULL, "data/feedback_fields.txt", &text, &len, &owned, err, err_len)))
+    if ((rc = embed_or_file(NULL, "data/feedback_fields.txt", &text, &len, &owned, err, err_len)))
         return rc;
     return parse_fields(env, text, len, err, err_len);
 }

@@ -23,13 +23,12 @@
  *  - "Sắp đến hạn" counts working days left even for calendar-day periods: officials act on
  *    working days.
  */
-#include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
+#include "core/rulefile.h"
 #include "core/str.h"
 #include "feedback/rules.h"
 
@@ -143,8 +142,6 @@ int fb_channel_parse(const char *key)
 
 /* ---- the rule set file ---- */
 
-/* Longest key or value quoted in an error message. */
-#define QUOTE_MAX 40
 /* Upper bound of every day count in the file (a year). */
 #define MAX_DAYS 365
 
@@ -190,146 +187,23 @@ static const struct period_key period_keys[] = {
 };
 
 #define N_PERIOD_KEYS (sizeof period_keys / sizeof period_keys[0])
-/* Bit of soon_days in the set of keys a section has set (periods use bits 0..N-1). */
-#define K_SOON ((uint32_t)1 << N_PERIOD_KEYS)
+/* Bit of soon_days for rulefile_mark() (period_keys[i] is bit i). */
+#define K_SOON ((unsigned)N_PERIOD_KEYS)
+_Static_assert(N_PERIOD_KEYS < 64, "a section's keys fit in rulefile_mark()'s bits");
 
-/* Parser state. */
-struct ini {
-    struct fb_ruleset *rs; /* being built */
-    size_t cap;            /* allocated versions */
-    uint32_t set;          /* keys set in the current section: bit i = period_keys[i], K_SOON */
-    int section_line;      /* line of the current section header (0: none yet) */
-    char *err;             /* caller's message buffer (may be NULL) */
-    size_t err_len;        /* its size */
-};
-
-static void ini_error(struct ini *p, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void ini_error(struct ini *p, int line, const char *fmt, ...)
+/* Checks that the first version set every key (spec->complete); reported at its header. */
+static int check_complete(struct rulefile *rf, uint64_t set, int line)
 {
-    if (!p->err || p->err_len == 0)
-        return;
-    int n = snprintf(p->err, p->err_len, "line %d: ", line);
-    if (n < 0 || (size_t)n >= p->err_len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->err + n, p->err_len - (size_t)n, fmt, ap);
-    va_end(ap);
-}
-
-/* Length of s for "%.*s" in messages, capped. */
-static int qlen(struct str s)
-{
-    return s.len > QUOTE_MAX ? QUOTE_MAX : (int)s.len;
-}
-
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-/* Next word of rest (separated by blanks); 0 at the end. */
-static int next_word(struct str *rest, struct str *tok)
-{
-    size_t i = 0;
-    while (i < rest->len && is_blank(rest->ptr[i]))
-        i++;
-    size_t start = i;
-    while (i < rest->len && !is_blank(rest->ptr[i]))
-        i++;
-    tok->ptr = rest->ptr + start;
-    tok->len = i - start;
-    rest->ptr += i;
-    rest->len -= i;
-    return tok->len > 0;
-}
-
-/* "[yyyy-mm-dd]": strictly that form, a real date. */
-static int parse_section_date(struct str s, struct date *out)
-{
-    if (s.len != 10 || s.ptr[4] != '-' || s.ptr[7] != '-')
-        return ERR_INVALID;
-    for (size_t i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s.ptr[i] < '0' || s.ptr[i] > '9'))
-            return ERR_INVALID;
-    int64_t y, m, d;
-    if (parse_int64((struct str){s.ptr, 4}, 1900, 9999, &y) != 0 ||
-        parse_int64((struct str){s.ptr + 5, 2}, 1, 12, &m) != 0 ||
-        parse_int64((struct str){s.ptr + 8, 2}, 1, 31, &d) != 0)
-        return ERR_INVALID;
-    struct date r = {(int)y, (int)m, (int)d};
-    if (!date_valid(r))
-        return ERR_INVALID;
-    *out = r;
-    return 0;
-}
-
-/* Checks that the first version set every key; reported at its section header. */
-static int check_complete(struct ini *p)
-{
-    if (p->rs->n_versions != 1)
-        return 0;
-    if (!(p->set & K_SOON)) {
-        ini_error(p, p->section_line, "the first version must set soon_days");
-        return ERR_INVALID;
-    }
-    for (size_t i = 0; i < N_PERIOD_KEYS; i++) {
-        if (!(p->set & ((uint32_t)1 << i))) {
-            ini_error(p, p->section_line, "the first version must set %s", period_keys[i].name);
-            return ERR_INVALID;
-        }
-    }
-    return 0;
-}
-
-static int start_section(struct ini *p, int line, struct str name)
-{
-    struct date d;
-    if (parse_section_date(name, &d) != 0) {
-        ini_error(p, line, "section [%.*s] is not a date: want [yyyy-mm-dd]", qlen(name), name.ptr);
-        return ERR_INVALID;
-    }
-    int rc = check_complete(p);
-    if (rc)
-        return rc;
-    struct fb_ruleset *rs = p->rs;
-    if (rs->n_versions && date_cmp(d, rs->versions[rs->n_versions - 1].effective) <= 0) {
-        ini_error(p, line, "[%.*s] must come after the version before it (oldest first)",
-                  qlen(name), name.ptr);
-        return ERR_INVALID;
-    }
-    if (rs->n_versions == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 4;
-        rs->versions = realloc(rs->versions, p->cap * sizeof *rs->versions);
-        if (!rs->versions)
-            abort();
-    }
-    struct fb_rules *v = &rs->versions[rs->n_versions];
-    if (rs->n_versions)
-        *v = rs->versions[rs->n_versions - 1]; /* inherit */
-    else
-        memset(v, 0, sizeof *v);
-    v->effective = d;
-    rs->n_versions++;
-    p->set = 0;
-    p->section_line = line;
-    return 0;
-}
-
-/* A day count in [min, MAX_DAYS]. */
-static int day_count(struct str s, int min, int *out)
-{
-    int64_t n;
-    if (parse_int64(s, min, MAX_DAYS, &n) != 0)
-        return ERR_INVALID;
-    *out = (int)n;
+    if (!((set >> K_SOON) & 1))
+        return rulefile_error(rf, line, "the first version must set soon_days");
+    for (size_t i = 0; i < N_PERIOD_KEYS; i++)
+        if (!((set >> i) & 1))
+            return rulefile_error(rf, line, "the first version must set %s", period_keys[i].name);
     return 0;
 }
 
 /* "N working" or "N calendar", optionally followed by ", extend M once" or "... twice". */
-static int parse_period(struct ini *p, int line, const struct period_key *k, struct str val,
+static int parse_period(struct rulefile *rf, int line, const struct period_key *k, struct str val,
                         struct fb_period *out)
 {
     struct fb_period r = {0, DAY_WORKING, 0, 0};
@@ -339,173 +213,96 @@ static int parse_period(struct ini *p, int line, const struct period_key *k, str
         head.len = (size_t)(comma - val.ptr);
         tail = (struct str){comma + 1, val.len - head.len - 1};
     }
-    if (!next_word(&head, &num) || !next_word(&head, &unit) || next_word(&head, &extra)) {
-        ini_error(p, line,
-                  "%s: want 'N working' or 'N calendar', optionally followed by ', extend M once' "
-                  "or ', extend M twice', not '%.*s'",
-                  k->name, qlen(val), val.ptr);
-        return ERR_INVALID;
-    }
-    if (day_count(num, 0, &r.n) != 0) {
-        ini_error(p, line, "%s: the number of days must be a whole number from 0 to %d, not '%.*s'",
-                  k->name, MAX_DAYS, qlen(num), num.ptr);
-        return ERR_INVALID;
-    }
-    if (str_eq_c(unit, "working")) {
+    if (!rulefile_next_word(&head, &num) || !rulefile_next_word(&head, &unit) ||
+        rulefile_next_word(&head, &extra))
+        return rulefile_error(rf, line,
+                              "%s: want 'N working' or 'N calendar', optionally followed by ', "
+                              "extend M once' or ', extend M twice', not '%.*s'",
+                              k->name, rulefile_qlen(val), val.ptr);
+    if (rulefile_day_count(num, 0, MAX_DAYS, &r.n) != 0)
+        return rulefile_error(
+            rf, line, "%s: the number of days must be a whole number from 0 to %d, not '%.*s'",
+            k->name, MAX_DAYS, rulefile_qlen(num), num.ptr);
+    if (str_eq_c(unit, "working"))
         r.unit = DAY_WORKING;
-    } else if (str_eq_c(unit, "calendar")) {
+    else if (str_eq_c(unit, "calendar"))
         r.unit = DAY_CALENDAR;
-    } else {
-        ini_error(p, line, "%s: the unit must be working or calendar, not '%.*s'", k->name,
-                  qlen(unit), unit.ptr);
-        return ERR_INVALID;
-    }
+    else
+        return rulefile_error(rf, line, "%s: the unit must be working or calendar, not '%.*s'",
+                              k->name, rulefile_qlen(unit), unit.ptr);
     if (comma) {
         struct str word, m, times;
-        if (!next_word(&tail, &word) || !str_eq_c(word, "extend") || !next_word(&tail, &m) ||
-            !next_word(&tail, &times) || next_word(&tail, &extra)) {
-            ini_error(p, line,
-                      "%s: after the comma want 'extend M once' or 'extend M twice', not '%.*s'",
-                      k->name, qlen(val), val.ptr);
-            return ERR_INVALID;
-        }
-        if (!k->extendable) {
-            ini_error(p, line, "%s takes no extension", k->name);
-            return ERR_INVALID;
-        }
-        if (day_count(m, 1, &r.extend_n) != 0) {
-            ini_error(p, line,
-                      "%s: an extension must be a whole number of days from 1 to %d, not '%.*s'",
-                      k->name, MAX_DAYS, qlen(m), m.ptr);
-            return ERR_INVALID;
-        }
-        if (str_eq_c(times, "once")) {
+        if (!rulefile_next_word(&tail, &word) || !str_eq_c(word, "extend") ||
+            !rulefile_next_word(&tail, &m) || !rulefile_next_word(&tail, &times) ||
+            rulefile_next_word(&tail, &extra))
+            return rulefile_error(
+                rf, line,
+                "%s: after the comma want 'extend M once' or 'extend M twice', not '%.*s'", k->name,
+                rulefile_qlen(val), val.ptr);
+        if (!k->extendable)
+            return rulefile_error(rf, line, "%s takes no extension", k->name);
+        if (rulefile_day_count(m, 1, MAX_DAYS, &r.extend_n) != 0)
+            return rulefile_error(
+                rf, line,
+                "%s: an extension must be a whole number of days from 1 to %d, not '%.*s'", k->name,
+                MAX_DAYS, rulefile_qlen(m), m.ptr);
+        if (str_eq_c(times, "once"))
             r.max_extensions = 1;
-        } else if (str_eq_c(times, "twice")) {
+        else if (str_eq_c(times, "twice"))
             r.max_extensions = 2;
-        } else {
-            ini_error(p, line, "%s: an extension is granted once or twice, not '%.*s'", k->name,
-                      qlen(times), times.ptr);
-            return ERR_INVALID;
-        }
+        else
+            return rulefile_error(rf, line, "%s: an extension is granted once or twice, not '%.*s'",
+                                  k->name, rulefile_qlen(times), times.ptr);
     }
     *out = r;
     return 0;
 }
 
-static int key_value(struct ini *p, int line, struct str key, struct str val)
+/* key = val in version v (spec->key). */
+static int key_value(struct rulefile *rf, void *version, struct str key, struct str val, int line)
 {
-    if (!p->rs->n_versions) {
-        ini_error(p, line, "'%.*s' comes before the first [yyyy-mm-dd] section", qlen(key),
-                  key.ptr);
-        return ERR_INVALID;
-    }
-    struct fb_rules *v = &p->rs->versions[p->rs->n_versions - 1];
-    uint32_t bit = 0;
+    struct fb_rules *v = version;
     if (str_eq_c(key, "soon_days")) {
-        if (day_count(val, 0, &v->soon_days) != 0) {
-            ini_error(p, line, "soon_days must be a whole number from 0 to %d, not '%.*s'",
-                      MAX_DAYS, qlen(val), val.ptr);
-            return ERR_INVALID;
-        }
-        bit = K_SOON;
-    } else {
-        size_t i = 0;
-        while (i < N_PERIOD_KEYS && !str_eq_c(key, period_keys[i].name))
-            i++;
-        if (i == N_PERIOD_KEYS) {
-            ini_error(p, line, "unknown key '%.*s'", qlen(key), key.ptr);
-            return ERR_INVALID;
-        }
-        const struct period_key *k = &period_keys[i];
-        int rc = parse_period(p, line, k, val, (struct fb_period *)((char *)v + k->off));
-        if (rc)
-            return rc;
-        bit = (uint32_t)1 << i;
+        if (rulefile_day_count(val, 0, MAX_DAYS, &v->soon_days) != 0)
+            return rulefile_error(rf, line,
+                                  "soon_days must be a whole number from 0 to %d, not '%.*s'",
+                                  MAX_DAYS, rulefile_qlen(val), val.ptr);
+        return rulefile_mark(rf, K_SOON, key);
     }
-    if (p->set & bit) {
-        ini_error(p, line, "%.*s is set twice in this section", qlen(key), key.ptr);
-        return ERR_INVALID;
-    }
-    p->set |= bit;
-    return 0;
+    size_t i = 0;
+    while (i < N_PERIOD_KEYS && !str_eq_c(key, period_keys[i].name))
+        i++;
+    if (i == N_PERIOD_KEYS)
+        return rulefile_error(rf, line, "unknown key '%.*s'", rulefile_qlen(key), key.ptr);
+    const struct period_key *k = &period_keys[i];
+    int rc = parse_period(rf, line, k, val, (struct fb_period *)((char *)v + k->off));
+    if (rc)
+        return rc;
+    return rulefile_mark(rf, (unsigned)i, key);
 }
 
-/* The line without its comment: '#' or ';' at the start or after a blank. */
-static struct str strip_comment(struct str s)
-{
-    for (size_t i = 0; i < s.len; i++)
-        if ((s.ptr[i] == '#' || s.ptr[i] == ';') && (i == 0 || is_blank(s.ptr[i - 1])))
-            return (struct str){s.ptr, i};
-    return s;
-}
-
-static int parse_line(struct ini *p, int line, struct str s)
-{
-    s = str_trim(strip_comment(s));
-    if (!s.len)
-        return 0;
-    if (s.ptr[0] == '[') {
-        if (s.ptr[s.len - 1] != ']') {
-            ini_error(p, line, "a section header must end with ']'");
-            return ERR_INVALID;
-        }
-        return start_section(p, line, str_trim((struct str){s.ptr + 1, s.len - 2}));
-    }
-    const char *eq = memchr(s.ptr, '=', s.len);
-    if (!eq) {
-        ini_error(p, line, "expected 'key = value' or [yyyy-mm-dd], not '%.*s'", qlen(s), s.ptr);
-        return ERR_INVALID;
-    }
-    struct str key = str_trim((struct str){s.ptr, (size_t)(eq - s.ptr)});
-    struct str val = str_trim((struct str){eq + 1, s.len - (size_t)(eq - s.ptr) - 1});
-    if (!key.len) {
-        ini_error(p, line, "a key is missing before '='");
-        return ERR_INVALID;
-    }
-    return key_value(p, line, key, val);
-}
+/* The rule set's layout for the shared parser (core/rulefile.h). */
+static const struct rulefile_spec ruleset_spec = {
+    .version_size = sizeof(struct fb_rules),
+    .effective_off = offsetof(struct fb_rules, effective),
+    .key = key_value,
+    .complete = check_complete,
+};
 
 int fb_ruleset_parse(const char *text, size_t len, struct fb_ruleset **out, char *err,
                      size_t err_len)
 {
-    struct ini p = {.err = err, .err_len = err_len};
-    int rc = 0, line = 0;
-    if (err && err_len)
-        err[0] = '\0';
+    void *versions;
+    size_t n;
     *out = NULL;
-    p.rs = calloc(1, sizeof *p.rs);
-    if (!p.rs)
-        abort();
-    if (!text)
-        len = 0;
-    size_t pos = 0;
-    while (pos < len) {
-        line++;
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        struct str s = {text + pos, end - pos};
-        if (memchr(s.ptr, '\0', s.len)) {
-            ini_error(&p, line, "NUL byte in the text");
-            rc = ERR_INVALID;
-            goto out;
-        }
-        if ((rc = parse_line(&p, line, s)) != 0)
-            goto out;
-        pos = nl ? end + 1 : len;
-    }
-    if (!p.rs->n_versions) {
-        ini_error(&p, line ? line : 1, "no [yyyy-mm-dd] section: the rule set is empty");
-        rc = ERR_INVALID;
-        goto out;
-    }
-    rc = check_complete(&p);
-out:
-    if (rc) {
-        fb_ruleset_free(p.rs);
+    if (rulefile_parse(&ruleset_spec, text, len, &versions, &n, err, err_len) != 0)
         return ERR_INVALID;
-    }
-    *out = p.rs;
+    struct fb_ruleset *rs = calloc(1, sizeof *rs);
+    if (!rs)
+        abort();
+    rs->versions = versions;
+    rs->n_versions = n;
+    *out = rs;
     return 0;
 }
 
@@ -519,11 +316,7 @@ void fb_ruleset_free(struct fb_ruleset *rs)
 
 const struct fb_rules *fb_rules_at(const struct fb_ruleset *rs, struct date d)
 {
-    const struct fb_rules *best = NULL;
-    for (size_t i = 0; rs && i < rs->n_versions; i++)
-        if (date_cmp(rs->versions[i].effective, d) <= 0)
-            best = &rs->versions[i];
-    return best;
+    return rs ? rulefile_at(&ruleset_spec, rs->versions, rs->n_versions, d) : NULL;
 }
 
 /* ---- evaluation ---- */
