@@ -164,6 +164,7 @@ static void *ticker_main(void *arg)
     while (!atomic_load(&t->stop)) {
         if (disclosure_tick(&t->app->dc, db, time(NULL)))
             http_cache_bump(t->srv);
+        feedback_tick(&t->app->fb, t->app->store, db, time(NULL), t->app->comms);
         for (int i = 0; i < 20 && !atomic_load(&t->stop); i++)
             usleep(250 * 1000); /* 5 s, waking often enough for a quick shutdown */
     }

@@ -1,5 +1,5 @@
 /*
- * pages.c - pages the app owns: the home page, sign-in and sign-out.
+ * pages.c - pages the app owns: the home page, sign-in and sign-out, the account page.
  */
 #include <string.h>
 #include <time.h>
@@ -193,7 +193,95 @@ static int post_signout(struct http_request *r, struct http_response *res)
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
+/* The account page's view-model: who, roles, keys, e-mail (form.email as typed or stored). */
+static int account_model(struct http_request *r, struct http_response *res, const char *email)
+{
+    const struct auth_user *u = r->user->ext;
+    struct auth_contact me;
+    int rc = auth_account_contact(r->db, u->id, &me);
+    if (rc)
+        return rc;
+    json_t *roles = json_array();
+    for (size_t i = 0; i < u->n_grants; i++) {
+        struct unit unit;
+        const char *where = units_get_id(r->db, u->grants[i].unit_id, &unit) == 0 ? unit.name : "";
+        json_array_append_new(roles,
+                              json_pack("{s:s,s:s}", "role",
+                                        auth_role_label(u->grants[i].role), "unit", where));
+    }
+    struct auth_keys k;
+    if (!res->model)
+        res->model = json_object();
+    json_object_set_new(res->model, "account",
+                        json_pack("{s:s,s:s,s:o,s:b,s:b}", "login", u->login, "name",
+                                  u->display_name, "roles", roles, "needs_keys",
+                                  auth_keys_needed(u), "has_keys",
+                                  auth_keys_get(r->db, u->id, &k) == 0));
+    json_object_set_new(res->model, "form",
+                        json_pack("{s:s}", "email", email ? email : me.email));
+    res->template = "account";
+    res->title = "Tài khoản của tôi";
+    return 0;
+}
+
+/* GET /tai-khoan - signed in. Who the account is, its roles, where its reminders go. */
+static int page_account(struct http_request *r, struct http_response *res)
+{
+    return account_model(r, res, NULL);
+}
+
+/* State of an e-mail change. */
+struct email_change {
+    int64_t account_id; /* whose */
+    const char *email;  /* the new address, "" for none */
+};
+
+static int run_email(struct db *db, void *arg)
+{
+    struct email_change *e = arg;
+    int rc = auth_account_set_email(db, e->account_id, e->email);
+    if (rc)
+        return rc;
+    return audit_append(db, e->account_id, 0, "account.email", "", e->email[0] ? "set" : "cleared");
+}
+
+static int after_email(struct http_request *r, struct http_response *res, int rc)
+{
+    if (rc)
+        return rc;
+    res->redirect = "/tai-khoan";
+    res->flash = "Đã lưu địa chỉ thư điện tử.";
+    return 0;
+}
+
+static const struct http_param_spec account_params[] = {
+    {"email", HP_TEXT, 0, 0, AUTH_EMAIL_MAX},
+};
+
+/* POST /tai-khoan - signed in, CSRF. email: where reminders go ("" for none). */
+static int post_account(struct http_request *r, struct http_response *res)
+{
+    const struct auth_user *u = r->user->ext;
+    const char *typed = http_param(r, "email");
+    const char *email = str_dup(r->a, str_trim(str_c(typed ? typed : "")));
+    const char *why = NULL;
+    if (auth_email_check(email, &why) != 0) {
+        res->model = json_object();
+        http_form_error(res, "email", why);
+        return account_model(r, res, typed ? typed : "");
+    }
+    struct email_change *e = arena_zalloc(r->a, sizeof *e);
+    e->account_id = u->id;
+    e->email = email;
+    r->state = e;
+    http_defer_write(r, run_email, e);
+    return HTTP_DEFERRED;
+}
+
 const struct http_route app_routes[] = {
+    {"GET", "/tai-khoan", page_account, NULL, NULL, NULL, HTTP_LOGIN, NULL, 0, 0},
+    {"POST", "/tai-khoan", post_account, after_email, NULL, NULL, HTTP_LOGIN, account_params,
+     N(account_params), 0},
     {"GET", "/", page_home, NULL, NULL, NULL, HTTP_CACHE, NULL, 0, 0},
     {"GET", "/dang-nhap", page_signin, NULL, NULL, NULL, 0, signin_params, N(signin_params), 0},
     {"POST", "/dang-nhap", post_signin, after_signin, NULL, NULL, 0, signin_params,

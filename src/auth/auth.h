@@ -73,6 +73,8 @@ enum auth_role {
 
 /* The role id as stored in account_roles.role, e.g. "village_head". */
 const char *auth_role_name(enum auth_role r);
+/* The role's Vietnamese name ("Chủ tịch Ủy ban nhân dân"), "" out of range. */
+const char *auth_role_label(enum auth_role r);
 /* Role id → enum; ERR_INVALID for anything else. */
 int auth_role_parse(const char *s, enum auth_role *out);
 
@@ -334,6 +336,30 @@ int auth_escrow_current(struct db *db, int64_t *id, unsigned char pk[AUTH_BOX_KE
  * ERR_INVALID when it is not one (wrong length, digit or check). */
 int auth_recovery_parse(const char *typed, unsigned char sk[AUTH_BOX_KEY],
                         unsigned char pk[AUTH_BOX_KEY]);
+
+/* ---- contacts (password.c): where an account's notifications go ------------------------- */
+
+#define AUTH_EMAIL_MAX 254
+
+/* Someone to notify. */
+struct auth_contact {
+    int64_t account_id;                   /* accounts.id */
+    char display_name[AUTH_NAME_MAX + 1]; /* name for the greeting */
+    char email[AUTH_EMAIL_MAX + 1];       /* address */
+};
+
+/* Checks an e-mail address as a person types it (one address, no display name, at most
+ * AUTH_EMAIL_MAX bytes, a dot after the @); "" is allowed (none). 0, or ERR_INVALID with the
+ * Vietnamese sentence in *msg_vi. */
+int auth_email_check(const char *email, const char **msg_vi);
+/* Sets an account's e-mail ("" for none). Call inside a write; audited by the caller. */
+int auth_account_set_email(struct db *db, int64_t account_id, const char *email);
+/* The contact of one account; ERR_NOT_FOUND when it does not exist. email "" when none. */
+int auth_account_contact(struct db *db, int64_t account_id, struct auth_contact *out);
+/* Active accounts holding role on unit_id itself that have an e-mail, at most max, in id
+ * order. */
+int auth_contacts(struct db *db, int64_t unit_id, const char *role, struct auth_contact *out,
+                  size_t max, size_t *n);
 
 /* ---- audit log (audit.c) --------------------------------------------------------------- */
 

@@ -37,6 +37,12 @@ int auth_store_escrow_insert(struct db *db, const unsigned char pk[AUTH_BOX_KEY]
                              int64_t *id);
 int auth_store_escrow_current(struct db *db, int64_t *id, unsigned char pk[AUTH_BOX_KEY]);
 
+/* contacts */
+int auth_store_email_set(struct db *db, int64_t account_id, const char *email);
+int auth_store_contact(struct db *db, int64_t account_id, struct auth_contact *out);
+int auth_store_contacts(struct db *db, int64_t unit_id, const char *role,
+                        struct auth_contact *out, size_t max, size_t *n);
+
 /* accounts */
 int auth_store_account_insert(struct db *db, const char *login, const char *display_name,
                               const char *hash, const char *phone, enum auth_status status,

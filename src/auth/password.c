@@ -393,3 +393,45 @@ out:
     sodium_memzero(hash, sizeof hash);
     return rc;
 }
+
+/* ---- contacts ---------------------------------------------------------------------------- */
+
+int auth_email_check(const char *email, const char **msg_vi)
+{
+    static const char bad[] = "Địa chỉ thư điện tử chưa đúng, ví dụ ten@ubnd.gov.vn.";
+    size_t n = email ? strlen(email) : 0;
+    if (n == 0)
+        return 0;
+    const char *at = strchr(email, '@');
+    int ok = n <= AUTH_EMAIL_MAX && at && at != email && !strchr(at + 1, '@') &&
+             strchr(at + 1, '.') && at[strlen(at) - 1] != '.' && utf8_valid(email, n);
+    for (const char *p = email; ok && *p; p++)
+        ok = (unsigned char)*p > 0x20 && *p != '<' && *p != '>' && *p != '"' && *p != ',' &&
+             *p != ';' && *p != 0x7f;
+    if (!ok) {
+        set_msg(msg_vi, bad);
+        return ERR_INVALID;
+    }
+    return 0;
+}
+
+int auth_account_set_email(struct db *db, int64_t account_id, const char *email)
+{
+    if (auth_email_check(email, NULL) != 0)
+        return ERR_INVALID;
+    return auth_store_email_set(db, account_id, email ? email : "");
+}
+
+int auth_account_contact(struct db *db, int64_t account_id, struct auth_contact *out)
+{
+    return auth_store_contact(db, account_id, out);
+}
+
+int auth_contacts(struct db *db, int64_t unit_id, const char *role, struct auth_contact *out,
+                  size_t max, size_t *n)
+{
+    enum auth_role r;
+    if (auth_role_parse(role, &r) != 0)
+        return ERR_INVALID;
+    return auth_store_contacts(db, unit_id, role, out, max, n);
+}

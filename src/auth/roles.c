@@ -68,6 +68,24 @@ const char *auth_role_name(enum auth_role r)
     return role_names[r];
 }
 
+const char *auth_role_label(enum auth_role r)
+{
+    static const char *const labels[AUTH_ROLE_COUNT] = {
+        "Người dân",
+        "Trưởng thôn, tổ trưởng tổ dân phố",
+        "Ban công tác Mặt trận",
+        "Công chức",
+        "Quản trị đơn vị",
+        "Chủ tịch Ủy ban nhân dân",
+        "Ban Thanh tra nhân dân",
+        "Ban Giám sát đầu tư của cộng đồng",
+        "Hội đồng nhân dân",
+        "Ủy ban Mặt trận Tổ quốc",
+        "Quản trị cấp tỉnh",
+    };
+    return (unsigned)r < AUTH_ROLE_COUNT ? labels[r] : "";
+}
+
 int auth_role_parse(const char *s, enum auth_role *out)
 {
     if (!s)

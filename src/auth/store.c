@@ -718,3 +718,71 @@ int auth_store_escrow_current(struct db *db, int64_t *id, unsigned char pk[AUTH_
     db_reset(st);
     return rc;
 }
+
+/* ---- contacts ------------------------------------------------------------------------------ */
+
+static const char sql_email_set[] = "UPDATE accounts SET email = $2 WHERE id = $1";
+static const char sql_contact[] = "SELECT id, display_name, email FROM accounts WHERE id = $1";
+static const char sql_contacts[] =
+    "SELECT a.id, a.display_name, a.email FROM account_roles r JOIN accounts a ON a.id = "
+    "r.account_id WHERE r.unit_id = $1 AND r.role = $2 AND a.status = 'active' AND a.email <> '' "
+    "ORDER BY a.id LIMIT $3";
+
+static void read_contact(struct db_stmt *st, struct auth_contact *c)
+{
+    c->account_id = db_col_int(st, 0);
+    const char *name = db_col_text(st, 1), *email = db_col_text(st, 2);
+    auth_copy_text(c->display_name, sizeof c->display_name, name, strlen(name));
+    auth_copy_text(c->email, sizeof c->email, email, strlen(email));
+}
+
+int auth_store_email_set(struct db *db, int64_t account_id, const char *email)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_email_set, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, account_id);
+    db_bind_cstr(st, 2, email);
+    int64_t changed = 0;
+    if ((rc = db_run(st, &changed)) != 0)
+        return rc;
+    return changed ? 0 : ERR_NOT_FOUND;
+}
+
+int auth_store_contact(struct db *db, int64_t account_id, struct auth_contact *out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_contact, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, account_id);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        read_contact(st, out);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
+}
+
+int auth_store_contacts(struct db *db, int64_t unit_id, const char *role,
+                        struct auth_contact *out, size_t max, size_t *n)
+{
+    *n = 0;
+    if (!max)
+        return 0;
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_contacts, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    db_bind_cstr(st, 2, role);
+    db_bind_int(st, 3, (int64_t)max);
+    while ((rc = db_step(st)) == DB_ROW)
+        read_contact(st, &out[(*n)++]);
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}

@@ -11,6 +11,7 @@
 #define DANCHU_FEEDBACK_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "core/core.h"
 #include "feedback/rules.h"
@@ -31,6 +32,7 @@ struct feedback_env {
     struct fb_field *fields;     /* the fields offered (owned) */
     size_t n_fields;             /* their count */
     struct ratelimit *submit_rl; /* submissions per address (borrowed from the app), or NULL */
+    int64_t last_remind;         /* when feedback_tick last scanned (ticker thread only) */
 };
 
 /* Loads the embedded data/rules/feedback.ini (or rules_path) and data/feedback_fields.txt into
@@ -42,6 +44,15 @@ void feedback_env_free(struct feedback_env *env);
 /* Registers the module's routes (the intake form, tracking pages, the officials' queue and case
  * pages) with env as context. */
 void feedback_add_routes(struct http_server *srv, struct feedback_env *env);
+
+struct comms;
+/* Called by the server's ticker every few seconds: at most every ten minutes (and at the first
+ * call) queues e-mail reminders of cases due soon or overdue to their handlers, and overdue
+ * ones to the commune's chairpersons, through the outbox (queued once each: dedupe keys), then
+ * wakes the sender (comms may be NULL). db is the ticker's connection; the messages are written
+ * through store's write queue. Returns how many were queued. */
+int feedback_tick(struct feedback_env *env, struct store *store, struct db *db, time_t now,
+                  struct comms *comms);
 
 /* Counts for a report over [from, to] (dates of receipt) of one commune: cases of kind k
  * received, answered on time, answered late, still open past their deadline. */

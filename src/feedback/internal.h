@@ -156,6 +156,11 @@ int fb_store_queue_counts(struct db *db, int64_t unit_id, const char *today, con
 int fb_store_period(struct db *db, struct arena *a, int64_t unit_id, int kind, const char *from,
                     const char *to, struct fb_case **out, size_t *n);
 
+/* Open cases of every commune whose next deadline is on or before upto (yyyy-mm-dd), the
+ * soonest first, at most max (the reminder scan). */
+int fb_store_due_upto(struct db *db, struct arena *a, const char *upto, int max,
+                      struct fb_case **out, size_t *n);
+
 /* sealed identities: cases.identity_sealed, case_keys, sealed case_files */
 int fb_store_identity_set(struct db *db, int64_t case_id, const void *blob, size_t len);
 int fb_store_identity_get(struct db *db, struct arena *a, int64_t case_id,

@@ -157,6 +157,27 @@ static void read_case(struct db_stmt *st, struct arena *a, struct fb_case *c)
     }
 }
 
+/* Every row of st (bound, not yet stepped) as cases in a. */
+static int read_cases(struct db_stmt *st, struct arena *a, struct fb_case **out, size_t *n)
+{
+    int rc;
+    size_t cap = 16, k = 0;
+    struct fb_case *v = arena_alloc(a, cap * sizeof *v);
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (k == cap) {
+            v = arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
+            cap *= 2;
+        }
+        read_case(st, a, &v[k++]);
+    }
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    *out = v;
+    *n = k;
+    return 0;
+}
+
 static int get_one(struct db *db, struct arena *a, const char *sql, int64_t id, const char *code,
                    struct fb_case *out)
 {
@@ -633,21 +654,7 @@ int fb_store_period(struct db *db, struct arena *a, int64_t unit_id, int kind, c
     db_bind_int(st, 2, kind);
     db_bind_cstr(st, 3, from);
     db_bind_cstr(st, 4, to);
-    size_t cap = 16, k = 0;
-    struct fb_case *v = arena_alloc(a, cap * sizeof *v);
-    while ((rc = db_step(st)) == DB_ROW) {
-        if (k == cap) {
-            v = arena_realloc(a, v, cap * sizeof *v, 2 * cap * sizeof *v);
-            cap *= 2;
-        }
-        read_case(st, a, &v[k++]);
-    }
-    db_reset(st);
-    if (rc < 0)
-        return rc;
-    *out = v;
-    *n = k;
-    return 0;
+    return read_cases(st, a, out, n);
 }
 
 /* ---- sealed identities (seal.c holds the cryptography) ---- */
@@ -821,4 +828,21 @@ int fb_store_sealed_file_get(struct db *db, struct arena *a, int64_t case_id, in
     }
     db_reset(st);
     return rc;
+}
+
+/* ---- reminders ---- */
+
+static const char sql_due_upto[] =
+    CASE_COLUMNS "WHERE due_on <> '' AND due_on <= $1 ORDER BY due_on, id LIMIT $2";
+
+int fb_store_due_upto(struct db *db, struct arena *a, const char *upto, int max,
+                      struct fb_case **out, size_t *n)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_due_upto, &st);
+    if (rc)
+        return rc;
+    db_bind_cstr(st, 1, upto);
+    db_bind_int(st, 2, max);
+    return read_cases(st, a, out, n);
 }

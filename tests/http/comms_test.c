@@ -33,19 +33,13 @@
 #include "harness.h"
 
 static struct h_server srv;
+static struct h_sink sink; /* the SMTP server */
 
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- the webhook receiver ------------------------------------------------------------------ */
@@ -115,152 +109,6 @@ static int listen_loopback(int *port)
     return fd;
 }
 
-static int port_open(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((uint16_t)port);
-    int ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-    close(fd);
-    return ok;
-}
-
-/* ---- the SMTP server: python3 -m aiosmtpd into a Maildir ----------------------------------- */
-
-struct smtp_sink {
-    char python[256]; /* an interpreter with aiosmtpd, "" when none */
-    int port;         /* loopback port, kept across restarts */
-    pid_t pid;        /* the child, 0 when stopped */
-    char dir[256];    /* maildir/ and sink.log */
-};
-
-static struct smtp_sink sink;
-
-static void find_python(void)
-{
-    const char *env = getenv("DANCHU_PYTHON");
-    const char *candidates[] = {env && env[0] ? env : NULL, "/usr/bin/python3", "python3"};
-    for (size_t i = 0; i < 3; i++) {
-        char cmd[512];
-        if (!candidates[i])
-            continue;
-        snprintf(cmd, sizeof cmd, "%s -c 'import aiosmtpd' >/dev/null 2>&1", candidates[i]);
-        if (system(cmd) == 0) {
-            snprintf(sink.python, sizeof sink.python, "%s", candidates[i]);
-            return;
-        }
-    }
-}
-
-static int sink_start(void)
-{
-    char listen[64], maildir[300], log[300];
-    snprintf(listen, sizeof listen, "127.0.0.1:%d", sink.port);
-    snprintf(maildir, sizeof maildir, "%s/maildir", sink.dir);
-    snprintf(log, sizeof log, "%s/sink.log", sink.dir);
-    fflush(stdout);
-    fflush(stderr);
-    pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
-        execlp(sink.python, sink.python, "-m", "aiosmtpd", "-n", "-l", listen, "-c",
-               "aiosmtpd.handlers.Mailbox", maildir, (char *)NULL);
-        _exit(127);
-    }
-    sink.pid = pid;
-    double deadline = now_s() + 15;
-    while (now_s() < deadline) {
-        int st;
-        if (waitpid(pid, &st, WNOHANG) == pid) {
-            sink.pid = 0;
-            return -1;
-        }
-        if (port_open(sink.port))
-            return 0;
-        sleep_ms(50);
-    }
-    return -1;
-}
-
-static void sink_stop(void)
-{
-    if (sink.pid <= 0)
-        return;
-    kill(sink.pid, SIGTERM);
-    int st;
-    double deadline = now_s() + 5;
-    pid_t got;
-    while ((got = waitpid(sink.pid, &st, WNOHANG)) == 0 && now_s() < deadline)
-        sleep_ms(20);
-    if (got == 0) {
-        kill(sink.pid, SIGKILL);
-        waitpid(sink.pid, &st, 0);
-    }
-    sink.pid = 0;
-    while (port_open(sink.port) && now_s() < deadline + 5)
-        sleep_ms(20);
-}
-
-/* Messages in the Maildir addressed To `to`; the last one's text (malloc'd) into *last. */
-static int sink_count_to(const char *to, char **last)
-{
-    char path[600];
-    snprintf(path, sizeof path, "%s/maildir/new", sink.dir);
-    DIR *d = opendir(path);
-    int n = 0;
-    if (!d)
-        return 0;
-    struct dirent *e;
-    char want[300];
-    snprintf(want, sizeof want, "\nTo: %s", to);
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char file[1000];
-        snprintf(file, sizeof file, "%s/%s", path, e->d_name);
-        FILE *f = fopen(file, "rb");
-        if (!f)
-            continue;
-        char *text = calloc(1, 65536);
-        size_t len = text ? fread(text, 1, 65535, f) : 0;
-        fclose(f);
-        (void)len;
-        if (text && strstr(text, want)) {
-            n++;
-            if (last) {
-                free(*last);
-                *last = text;
-                text = NULL;
-            }
-        }
-        free(text);
-    }
-    closedir(d);
-    return n;
-}
-
-/* Skips (or, under CI, fails) the e-mail part of a case when there is no aiosmtpd. */
-static int have_sink(void)
-{
-    if (sink.python[0])
-        return 1;
-    const char *ci = getenv("CI");
-    if (ci && ci[0])
-        fail_msg("python3 -m aiosmtpd is missing and CI is set: apt-get install python3-aiosmtpd");
-    fprintf(stderr, "SKIPPED: python3 -m aiosmtpd is missing (apt-get install python3-aiosmtpd); "
-                    "e-mail delivery unchecked\n");
-    return 0;
-}
-
 /* ---- helpers ------------------------------------------------------------------------------- */
 
 /* A message as comms_enqueue_*() leaves it once its transaction committed. */
@@ -272,28 +120,6 @@ static void queue_row(const char *channel, const char *to, const char *subject, 
              "VALUES ('%s', '%s', '%s', '%s', %lld, %lld)",
              channel, to, subject, body, (long long)time(NULL), (long long)time(NULL));
     assert_int_equal(h_db_exec(&srv, sql), 0);
-}
-
-/* Waits up to seconds for a query to answer want. */
-static int wait_for(long long want, double seconds, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int wait_for(long long want, double seconds, const char *fmt, ...)
-{
-    char sql[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    double deadline = now_s() + seconds;
-    long long got = -1;
-    do {
-        if (h_db_int(&srv, sql, &got) == 0 && got == want)
-            return 1;
-        sleep_ms(50);
-    } while (now_s() < deadline);
-    fprintf(stderr, "waited %.0f s for [%s] = %lld, got %lld\n", seconds, sql, want, got);
-    h_log_tail(&srv, 20);
-    return 0;
 }
 
 /* Stops the server by its PID with sig, keeping its database; the exit status. */
@@ -312,17 +138,17 @@ static void messages_queued_before_the_start_leave_once_it_runs(void **state)
 {
     (void)state;
     /* Queued by setup() before `danchu serve` started. */
-    assert_true(wait_for(0, 10, "SELECT count(*) FROM outbox WHERE status <> 'sent'"));
+    assert_true(h_wait_for(&srv, 0, 10, "SELECT count(*) FROM outbox WHERE status <> 'sent'"));
     pthread_mutex_lock(&hook.mu);
     assert_int_equal(hook.n, 1);
     assert_string_equal(hook.last_path, "/notify");
     assert_string_equal(hook.last_body, "{\"kind\":\"reminder\",\"n\":3}");
     assert_non_null(strcasestr(hook.last_head, "\r\nContent-Type: application/json"));
     pthread_mutex_unlock(&hook.mu);
-    if (!have_sink())
+    if (!h_sink_usable(&sink))
         return;
     char *msg = NULL;
-    assert_int_equal(sink_count_to("chutich@xa.example.gov.vn", &msg), 1);
+    assert_int_equal(h_sink_count_to(&sink, "chutich@xa.example.gov.vn", &msg), 1);
     assert_non_null(strstr(msg, "Subject: =?UTF-8?B?"));
     assert_non_null(strstr(msg, "From: =?UTF-8?B?"));
     assert_non_null(strstr(msg, "X-MailFrom: no-reply@xa.example.gov.vn"));
@@ -339,7 +165,7 @@ static void a_message_queued_while_serving_leaves_within_seconds(void **state)
     snprintf(url, sizeof url, "http://127.0.0.1:%d/explicit", hook.port);
     queue_row("webhook", url, "", "{\"n\":2}");
     /* No kick from outside the process: the sender's one-second wake-up finds it. */
-    assert_true(wait_for(0, 5, "SELECT count(*) FROM outbox WHERE status <> 'sent'"));
+    assert_true(h_wait_for(&srv, 0, 5, "SELECT count(*) FROM outbox WHERE status <> 'sent'"));
     pthread_mutex_lock(&hook.mu);
     assert_int_equal(hook.n, 2);
     assert_string_equal(hook.last_path, "/explicit");
@@ -350,27 +176,27 @@ static void a_message_queued_while_serving_leaves_within_seconds(void **state)
 static void mail_waits_while_the_server_is_down_then_survives_a_clean_stop(void **state)
 {
     (void)state;
-    if (!have_sink())
+    if (!h_sink_usable(&sink))
         return;
-    sink_stop();
+    h_sink_stop(&sink);
     queue_row("email", "phochutich@xa.example.gov.vn", "Khi máy chủ thư tắt", "Nội dung");
-    assert_true(wait_for(1, 10,
-                         "SELECT count(*) FROM outbox WHERE recipient = "
-                         "'phochutich@xa.example.gov.vn' AND status = 'pending' AND attempts = 1 "
-                         "AND last_error LIKE 'smtp: %%'"));
+    assert_true(h_wait_for(&srv, 1, 10,
+                           "SELECT count(*) FROM outbox WHERE recipient = "
+                           "'phochutich@xa.example.gov.vn' AND status = 'pending' AND attempts = 1 "
+                           "AND last_error LIKE 'smtp: %%'"));
     /* SIGTERM: the server stops cleanly with the message still pending. */
     assert_int_equal(server_kill(SIGTERM), 0);
-    assert_int_equal(sink_start(), 0);
+    assert_int_equal(h_sink_start(&sink), 0);
     /* The minute of back-off passes (made so by hand). */
     assert_int_equal(h_db_exec(&srv, "UPDATE outbox SET next_attempt_at = 0 WHERE status = "
                                      "'pending'"),
                      0);
     assert_int_equal(h_serve(&srv), 0);
-    assert_true(wait_for(1, 10,
-                         "SELECT count(*) FROM outbox WHERE recipient = "
-                         "'phochutich@xa.example.gov.vn' AND status = 'sent' AND attempts = 2"));
+    assert_true(h_wait_for(&srv, 1, 10,
+                           "SELECT count(*) FROM outbox WHERE recipient = "
+                           "'phochutich@xa.example.gov.vn' AND status = 'sent' AND attempts = 2"));
     sleep_ms(300);
-    assert_int_equal(sink_count_to("phochutich@xa.example.gov.vn", NULL), 1);
+    assert_int_equal(h_sink_count_to(&sink, "phochutich@xa.example.gov.vn", NULL), 1);
 }
 
 static void a_message_pending_at_kill_9_leaves_after_the_restart(void **state)
@@ -380,10 +206,10 @@ static void a_message_pending_at_kill_9_leaves_after_the_restart(void **state)
     close(listen_loopback(&port)); /* nobody listens there now */
     const char *dead = h_fmt(h_client_new(&srv), "http://127.0.0.1:%d/dead", port);
     queue_row("webhook", dead, "", "{\"after\":\"kill -9\"}");
-    assert_true(wait_for(1, 10,
-                         "SELECT count(*) FROM outbox WHERE recipient = '%s' AND status = "
-                         "'pending' AND attempts = 1 AND last_error LIKE 'webhook: %%'",
-                         dead));
+    assert_true(h_wait_for(&srv, 1, 10,
+                           "SELECT count(*) FROM outbox WHERE recipient = '%s' AND status = "
+                           "'pending' AND attempts = 1 AND last_error LIKE 'webhook: %%'",
+                           dead));
     /* The server dies outright; the gateway is mended (the message now goes to the default
      * webhook) and its back-off is over. */
     assert_int_equal(server_kill(SIGKILL), 128 + SIGKILL);
@@ -396,7 +222,7 @@ static void a_message_pending_at_kill_9_leaves_after_the_restart(void **state)
     int before = hook.n;
     pthread_mutex_unlock(&hook.mu);
     assert_int_equal(h_serve(&srv), 0);
-    assert_true(wait_for(0, 10, "SELECT count(*) FROM outbox WHERE status <> 'sent'"));
+    assert_true(h_wait_for(&srv, 0, 10, "SELECT count(*) FROM outbox WHERE status <> 'sent'"));
     pthread_mutex_lock(&hook.mu);
     assert_int_equal(hook.n, before + 1);
     assert_string_equal(hook.last_path, "/notify");
@@ -413,18 +239,8 @@ static int setup(void **state)
     hook.fd = listen_loopback(&hook.port);
     if (hook.fd < 0 || pthread_create(&hook.thread, NULL, hook_loop, &hook) != 0)
         return -1;
-    snprintf(sink.dir, sizeof sink.dir, "/tmp/danchu-smtp-XXXXXX");
-    if (!mkdtemp(sink.dir))
+    if (h_sink_init(&sink) != 0)
         return -1;
-    find_python();
-    int probe = 0;
-    int fd = listen_loopback(&probe);
-    close(fd);
-    sink.port = probe;
-    if (sink.python[0] && sink_start() != 0) {
-        fprintf(stderr, "cannot start aiosmtpd with %s\n", sink.python);
-        return -1;
-    }
     if (h_db_create(&srv) != 0)
         return -1;
     char conf[700];
@@ -449,11 +265,7 @@ static int teardown(void **state)
 {
     (void)state;
     int rc = h_stop(&srv);
-    sink_stop();
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", sink.dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "cannot remove %s\n", sink.dir);
+    h_sink_free(&sink);
     shutdown(hook.fd, SHUT_RDWR);
     close(hook.fd);
     pthread_join(hook.thread, NULL);

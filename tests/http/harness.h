@@ -170,6 +170,34 @@ void h_proc_free(struct h_proc *p);
 int h_write_file(const struct h_server *srv, const char *name, const char *data, size_t len,
                  char *out, size_t out_len);
 
+/* ---- an SMTP server for e-mail tests: Debian's python3 -m aiosmtpd into a Maildir ---------- */
+
+struct h_sink {
+    char python[256]; /* an interpreter with aiosmtpd, "" when none */
+    int port;         /* loopback port, kept across restarts */
+    pid_t pid;        /* the child, 0 when stopped */
+    char dir[256];    /* maildir/ and sink.log */
+};
+
+/* Makes a temporary folder, finds an interpreter with aiosmtpd ($DANCHU_PYTHON,
+ * /usr/bin/python3, python3), picks a free port and starts the server when there is one.
+ * 0, or -1 when it could not start. */
+int h_sink_init(struct h_sink *k);
+/* Starts (again) / stops the server by its PID. 0 or -1. */
+int h_sink_start(struct h_sink *k);
+void h_sink_stop(struct h_sink *k);
+/* Stops it and removes its folder. */
+void h_sink_free(struct h_sink *k);
+/* Messages delivered To `to`; the last one's text (malloc'd, the caller frees) into *last. */
+int h_sink_count_to(const struct h_sink *k, const char *to, char **last);
+/* 1 when e-mail can be checked; 0 (SKIPPED printed) without aiosmtpd, a failed test when CI is
+ * set. */
+int h_sink_usable(const struct h_sink *k);
+/* Waits up to seconds for a query's integer answer to be want; 1 when it was, 0 (the query, the
+ * last answer and the log tail printed) when time ran out. */
+int h_wait_for(const struct h_server *srv, long long want, double seconds, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /*
  * Runs a cmocka group against srv, started before the first case (h_start) and stopped after
  * the last (h_stop). Returns the process exit code: 1 when a case failed or the server did
