@@ -25,11 +25,11 @@
 
 /* One message to queue. */
 struct reminder {
-    int64_t unit_id;       /* the commune */
-    const char *to;        /* address */
-    const char *subject;   /* UTF-8 */
-    const char *body;      /* UTF-8 text */
-    const char *dedupe;    /* (case, stage, due, recipient) */
+    int64_t unit_id;     /* the commune */
+    const char *to;      /* address */
+    const char *subject; /* UTF-8 */
+    const char *body;    /* UTF-8 text */
+    const char *dedupe;  /* (case, stage, due, recipient) */
 };
 
 /* The messages of one scan. */
@@ -91,10 +91,10 @@ static void message(struct arena *a, struct remind_batch *b, const struct feedba
     const char *code = fb_code_display(a, c->code);
     int overdue = strcmp(stage, "soon") != 0;
     int chair = strcmp(stage, "escalate") == 0;
-    const char *what = c->kind == FB_DENUNCIATION
-                           ? arena_printf(a, "%s mã %s", fb_kind_label(c->kind), code)
-                           : arena_printf(a, "%s mã %s “%s”", fb_kind_label(c->kind), code,
-                                          c->title);
+    const char *what =
+        c->kind == FB_DENUNCIATION
+            ? arena_printf(a, "%s mã %s", fb_kind_label(c->kind), code)
+            : arena_printf(a, "%s mã %s “%s”", fb_kind_label(c->kind), code, c->title);
     struct reminder m;
     m.unit_id = c->unit_id;
     m.to = arena_strdup(a, to->email); /* to is reused for the next case */
@@ -110,8 +110,7 @@ static void message(struct arena *a, struct remind_batch *b, const struct feedba
         "Xem và xử lý: %s/quan-ly/y-kien/ho-so/%lld\n\n"
         "Thư tự động của hệ thống Dân chủ cơ sở; vui lòng không trả lời thư này.\n",
         to->display_name, what, overdue ? "đã quá hạn" : "sắp đến hạn", clock, due,
-        chair ? "Hồ sơ đã quá thời hạn theo quy định; đề nghị Chủ tịch chỉ đạo giải quyết.\n"
-              : "",
+        chair ? "Hồ sơ đã quá thời hạn theo quy định; đề nghị Chủ tịch chỉ đạo giải quyết.\n" : "",
         env->base_url ? env->base_url : "", (long long)c->id);
     m.dedupe = arena_printf(a, "remind:%lld:%s:%s:%lld", (long long)c->id, stage, iso,
                             (long long)to->account_id);
