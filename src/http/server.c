@@ -1163,14 +1163,16 @@ void http_server_run_until_signal(struct http_server *srv)
     int sig = 0;
     sigwait(&set, &sig);
     log_info("signal %d: finishing in-flight requests", sig);
-    /* Stop accepting, let suspended writes commit and their clients get answers. */
+    /* Stop accepting, let suspended writes commit and their clients get answers. The listen
+     * socket is closed only after MHD_stop_daemon: each worker thread takes it out of its own
+     * epoll set when it next wakes, and MHD panics if it is already closed by then. */
     MHD_socket ls = MHD_quiesce_daemon(srv->mhd);
-    if (ls != MHD_INVALID_SOCKET)
-        close(ls);
     for (int i = 0; i < 1000 && atomic_load(&srv->inflight) > 0; i++)
         usleep(10000);
     MHD_stop_daemon(srv->mhd);
     srv->mhd = NULL;
+    if (ls != MHD_INVALID_SOCKET)
+        close(ls);
     log_info("stopped");
 }
 
