@@ -363,12 +363,30 @@ static int case_model(struct http_request *r, struct http_response *res, const s
             json_object_set_new(f, form_keys[k], json_string(""));
     if (!json_string_value(json_object_get(f, "bo_phan"))[0])
         json_object_set_new(f, "bo_phan", json_string(c->section));
+    /* Publishing as a question and answer: an answered phản ánh or kiến nghị. */
+    int qa_ok = (c->kind == FB_FEEDBACK || c->kind == FB_RECOMMENDATION) &&
+                strcmp(c->status, "answered") == 0;
+    json_object_set_new(res->model, "can_qa", json_boolean(qa_ok));
+    json_object_set_new(res->model, "qa_published", json_boolean(c->qa_published_at != 0));
+    if (!json_object_get(res->model, "qa_form"))
+        json_object_set_new(res->model, "qa_form",
+                            json_pack("{s:s,s:s}", "question",
+                                      c->qa_question[0]
+                                          ? c->qa_question
+                                          : arena_printf(r->a, "%s\n\n%s", c->title, c->body),
+                                      "answer", c->qa_answer[0] ? c->qa_answer : c->answer));
     json_object_set_new(res->model, "list_url",
                         json_string(arena_printf(r->a, "/quan-ly/y-kien/%s", u->code)));
     res->template = "feedback/case";
     res->title =
         arena_printf(r->a, "%s %s", fb_kind_label(c->kind), fb_code_display(r->a, c->code));
     return 0;
+}
+
+int fb_case_page(struct http_request *r, struct http_response *res, const struct fb_case *c,
+                 const struct unit *u)
+{
+    return case_model(r, res, c, u);
 }
 
 /* GET /quan-ly/y-kien/ho-so/{id} - feedback.view on the case's commune. */

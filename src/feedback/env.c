@@ -101,6 +101,7 @@ void feedback_add_routes(struct http_server *srv, struct feedback_env *env)
 {
     http_add_routes_ctx(srv, fb_public_routes, fb_public_n_routes, env);
     http_add_routes_ctx(srv, fb_admin_routes, fb_admin_n_routes, env);
+    http_add_routes_ctx(srv, fb_publish_routes, fb_publish_n_routes, env);
 }
 
 int feedback_counts(struct db *db, const struct feedback_env *env, int64_t unit_id, enum fb_kind k,
@@ -120,21 +121,22 @@ int feedback_counts(struct db *db, const struct feedback_env *env, int64_t unit_
         if (fb_case_status(env, &cases[i], today, &st) != 0)
             continue;
         out->received++;
-        int late = 0, met = 0, running = 0;
-        for (int c = 0; c < FB_N_CLOCKS; c++) {
-            enum fb_clock_state s = st.clk[c].state;
-            late |= s == FB_MET_LATE;
-            met |= s == FB_MET;
-            running |= s == FB_RUNNING || s == FB_SOON || s == FB_WAITING;
-        }
-        if (st.overdue)
+        switch (fb_outcome_of(&st)) {
+        case FB_OUT_OVERDUE:
             out->overdue++;
-        else if (running)
+            break;
+        case FB_OUT_OPEN:
             out->open++;
-        else if (late)
+            break;
+        case FB_OUT_LATE:
             out->late++;
-        else if (met)
+            break;
+        case FB_OUT_ON_TIME:
             out->on_time++;
+            break;
+        default:
+            break;
+        }
     }
     arena_free(a);
     return rc;

@@ -61,6 +61,9 @@ struct fb_case {
     int64_t updated_at;            /* unix time */
     int has_position;              /* lat, lon given (typed, or the photo's with consent) */
     double lat, lon;               /* WGS 84 degrees */
+    const char *qa_question;       /* as published (personal details removed), or "" */
+    const char *qa_answer;         /* its answer as published, or "" */
+    int64_t qa_published_at;       /* when it went public as a question and answer, or 0 */
 };
 
 /* A file on its way in. */
@@ -156,6 +159,17 @@ int fb_store_queue_counts(struct db *db, int64_t unit_id, const char *today, con
 int fb_store_period(struct db *db, struct arena *a, int64_t unit_id, int kind, const char *from,
                     const char *to, struct fb_case **out, size_t *n);
 
+/* Every case of a commune received on or after from (yyyy-mm-dd), for statistics. */
+int fb_store_received_since(struct db *db, struct arena *a, int64_t unit_id, const char *from,
+                            struct fb_case **out, size_t *n);
+/* Publishes (publish 1) or withdraws a case as a question and answer; its history and the
+ * audit log say so. Writer thread. */
+int fb_store_qa_set(struct db *db, int64_t actor, const struct fb_case *c, const char *question,
+                    const char *answer, int publish);
+/* One page of a commune's published questions and answers, newest first (columns id, code,
+ * kind, field, qa_question, qa_answer, qa_published_at, answered_on). */
+int fb_store_qa_page(struct db *db, struct arena *a, int64_t unit_id, int page, int per_page,
+                     struct rows **rows, int64_t *total);
 /* Open cases of every commune whose next deadline is on or before upto (yyyy-mm-dd), the
  * soonest first, at most max (the reminder scan). */
 int fb_store_due_upto(struct db *db, struct arena *a, const char *upto, int max,
@@ -222,6 +236,16 @@ void fb_due_on(const struct feedback_env *env, const struct fb_case *c, char out
 /* Why act may not be done to c now (a Vietnamese sentence), or NULL when it may. */
 const char *fb_act_refusal(const struct fb_case *c, const struct fb_status *st,
                            const struct fb_act *act);
+/* How a case stands against the law's periods, for reports and statistics. */
+enum fb_outcome {
+    FB_OUT_ON_TIME = 0, /* every step done by its deadline */
+    FB_OUT_LATE = 1,    /* done, at least one step after its deadline */
+    FB_OUT_OVERDUE = 2, /* a deadline passed with its step not done */
+    FB_OUT_OPEN = 3,    /* still within its periods */
+    FB_OUT_NONE = 4,    /* no period applies (closed before any clock ran) */
+    FB_N_OUTCOMES = 5,
+};
+enum fb_outcome fb_outcome_of(const struct fb_status *st);
 /* The status as a view-model: the clocks that apply, the next one, whether overdue. */
 json_t *fb_status_json(const struct fb_status *st);
 /* Vietnamese label of a stored status ("Đã tiếp nhận", "Đang giải quyết", ...). */
@@ -246,9 +270,16 @@ struct date fb_today(void);
 int fb_position_parse(const char *typed, double *lat, double *lon);
 struct feedback_env *fb_env(struct http_request *r);
 
+/* admin.c: the case page (its model and template) for another handler to show again, e.g.
+ * with an error. */
+int fb_case_page(struct http_request *r, struct http_response *res, const struct fb_case *c,
+                 const struct unit *u);
+
 extern const struct http_route fb_public_routes[];
 extern const size_t fb_public_n_routes;
 extern const struct http_route fb_admin_routes[];
 extern const size_t fb_admin_n_routes;
+extern const struct http_route fb_publish_routes[];
+extern const size_t fb_publish_n_routes;
 
 #endif

@@ -213,6 +213,8 @@ const char *fb_event_label(const char *kind)
         {"closed", "Đóng hồ sơ"},
         {"confirmed", "Người gửi xác nhận"},
         {"reopened", "Mở lại thành hồ sơ mới"},
+        {"qa_published", "Đăng lên mục Hỏi đáp"},
+        {"qa_withdrawn", "Gỡ khỏi mục Hỏi đáp"},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (kind && strcmp(labels[i][0], kind) == 0)
@@ -323,4 +325,24 @@ int fb_position_parse(const char *typed, double *lat, double *lon)
     *lat = la;
     *lon = lo;
     return 0;
+}
+
+enum fb_outcome fb_outcome_of(const struct fb_status *st)
+{
+    int late = 0, met = 0, running = 0;
+    for (int c = 0; c < FB_N_CLOCKS; c++) {
+        enum fb_clock_state s = st->clk[c].state;
+        late |= s == FB_MET_LATE;
+        met |= s == FB_MET;
+        running |= s == FB_RUNNING || s == FB_SOON || s == FB_WAITING;
+    }
+    if (st->overdue)
+        return FB_OUT_OVERDUE;
+    if (running)
+        return FB_OUT_OPEN;
+    if (late)
+        return FB_OUT_LATE;
+    if (met)
+        return FB_OUT_ON_TIME;
+    return FB_OUT_NONE;
 }

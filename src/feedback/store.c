@@ -15,7 +15,8 @@
     "received_on, complexity, remote, multi_site, status, not_competent, forwarded_to, "           \
     "forwarded_on, accepted_on, refused_on, notified_on, extensions, answered_on, answer, "        \
     "sent_on, published_on, closed_on, reason, COALESCE(assignee_id, 0), section, "                \
-    "COALESCE(parent_id, 0), confirmed, created_at, updated_at, lat, lon FROM cases "
+    "COALESCE(parent_id, 0), confirmed, created_at, updated_at, lat, lon, qa_question, "           \
+    "qa_answer, COALESCE(qa_published_at, 0) FROM cases "
 
 static const char sql_get[] = CASE_COLUMNS "WHERE id = $1";
 static const char sql_by_code[] = CASE_COLUMNS "WHERE code = $1";
@@ -155,6 +156,9 @@ static void read_case(struct db_stmt *st, struct arena *a, struct fb_case *c)
         c->lat = db_col_double(st, 41);
         c->lon = db_col_double(st, 42);
     }
+    c->qa_question = text(a, st, 43);
+    c->qa_answer = text(a, st, 44);
+    c->qa_published_at = db_col_int(st, 45);
 }
 
 /* Every row of st (bound, not yet stepped) as cases in a. */
@@ -845,4 +849,73 @@ int fb_store_due_upto(struct db *db, struct arena *a, const char *upto, int max,
     db_bind_cstr(st, 1, upto);
     db_bind_int(st, 2, max);
     return read_cases(st, a, out, n);
+}
+
+/* ---- published questions and answers, statistics ---- */
+
+static const char sql_received_since[] =
+    CASE_COLUMNS "WHERE unit_id = $1 AND received_on >= $2 ORDER BY id";
+static const char sql_qa_set[] = "UPDATE cases SET qa_question = $2, qa_answer = $3, "
+                                 "qa_published_at = $4, updated_at = $5 WHERE id = $1";
+static const char sql_qa_list[] =
+    "SELECT id, code, kind, field, qa_question, qa_answer, qa_published_at, answered_on "
+    "FROM cases WHERE unit_id = $1 AND qa_published_at IS NOT NULL "
+    "ORDER BY qa_published_at DESC, id DESC LIMIT $2 OFFSET $3";
+static const char sql_qa_count[] =
+    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND qa_published_at IS NOT NULL";
+
+int fb_store_received_since(struct db *db, struct arena *a, int64_t unit_id, const char *from,
+                            struct fb_case **out, size_t *n)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_received_since, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    db_bind_cstr(st, 2, from);
+    return read_cases(st, a, out, n);
+}
+
+int fb_store_qa_set(struct db *db, int64_t actor, const struct fb_case *c, const char *question,
+                    const char *answer, int publish)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_qa_set, &st);
+    if (rc)
+        return rc;
+    int64_t now = now_s();
+    db_bind_int(st, 1, c->id);
+    db_bind_cstr(st, 2, question);
+    db_bind_cstr(st, 3, answer);
+    if (publish)
+        db_bind_int(st, 4, now);
+    else
+        db_bind_null(st, 4);
+    db_bind_int(st, 5, now);
+    int64_t changed = 0;
+    if ((rc = db_run(st, &changed)) != 0)
+        return rc;
+    if (changed != 1)
+        return ERR_NOT_FOUND;
+    if ((rc = event(db, c->id, publish ? "qa_published" : "qa_withdrawn", fb_today(), "", 1,
+                    actor)) != 0)
+        return rc;
+    char obj[48];
+    return audit_append(db, actor, c->unit_id, publish ? "case.qa_publish" : "case.qa_withdraw",
+                        object_of(obj, sizeof obj, c->id), "");
+}
+
+int fb_store_qa_page(struct db *db, struct arena *a, int64_t unit_id, int page, int per_page,
+                     struct rows **rows, int64_t *total)
+{
+    int rc = count(db, sql_qa_count, unit_id, NULL, -1, total);
+    if (rc)
+        return rc;
+    struct db_stmt *st;
+    if ((rc = db_prepare(db, sql_qa_list, &st)) != 0)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    db_bind_int(st, 2, per_page);
+    db_bind_int(st, 3, (int64_t)(page - 1) * per_page);
+    return db_rows(st, a, 8, rows);
 }

@@ -679,6 +679,123 @@ static int file_has(const char *path, const char *needle)
     return found;
 }
 
+/* An answered phản ánh is published as a question and answer in the official's words: text
+ * that still carries the sender's name or phone is refused; the public page shows it, never the
+ * sender; it can be withdrawn; unanswered cases and other kinds cannot be published. */
+static void answered_feedback_published_as_qa_without_personal_details(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    struct h_client *o = signed_in("canbo");
+    const char *f[] = {"loai",       "feedback",
+                       "tieu_de",    "T11 Cây đổ chắn đường",
+                       "noi_dung",   "Cây bàng trước nhà Trịnh Văn Mười đổ chắn đường.",
+                       "ho_ten",     "Trịnh Văn Mười",
+                       "dien_thoai", "0944555666",
+                       NULL};
+    const char *code = code_of(c, send_form(c, f, NULL, NULL, 0));
+    long long id = case_id(code);
+    const char *page = h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id);
+    const char *q[] = {"cau_hoi", "Cây đổ chắn đường?", "tra_loi", "Đã dọn.", NULL};
+    const char *tok = h_csrf(o, page);
+    const char *early[] = {"_csrf", tok, "cau_hoi", "Cây đổ?", "tra_loi", "Đã dọn.", NULL};
+    struct h_response *r = h_post_form(o, h_fmt(o, "%s/hoi-dap", page), early);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Chỉ đăng phản ánh, kiến nghị đã được trả lời."));
+    const char *ans[] = {"noi_dung", "Đội công trình đã cắt cây, dọn đường ngày hôm sau.", NULL};
+    assert_int_equal(act(o, id, "tra-loi", ans)->status, 303);
+    r = h_get(o, page);
+    assert_true(h_has(r, "Đăng lên mục Hỏi đáp"));
+    assert_true(h_has(r, "T11 Cây đổ chắn đường")); /* the question starts from the case */
+    tok = h_csrf(o, page);
+    const char *leak[] = {
+        "_csrf",   tok,       "cau_hoi", "Cây bàng trước nhà Trịnh Văn Mười đổ chắn đường.",
+        "tra_loi", "Đã dọn.", NULL};
+    r = h_post_form(o, h_fmt(o, "%s/hoi-dap", page), leak);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "còn họ tên, số điện thoại"));
+    assert_true(h_has(r, "Cây bàng trước nhà Trịnh Văn Mười")); /* what was typed comes back */
+    const char *good[] = {
+        "_csrf",   tok,
+        "cau_hoi", "T11 Cây bàng đổ chắn đường trong tổ dân phố, xã xử lý thế nào?",
+        "tra_loi", "Đội công trình đã cắt cây, dọn đường ngày hôm sau.",
+        NULL};
+    assert_int_equal(h_post_form(o, h_fmt(o, "%s/hoi-dap", page), good)->status, 303);
+    struct h_client *pub = h_client_new(&srv);
+    r = h_get(pub, "/hoi-dap/99001");
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "T11 Cây bàng đổ chắn đường trong tổ dân phố"));
+    assert_true(h_has(r, "Đội công trình đã cắt cây"));
+    assert_false(h_has(r, "Trịnh Văn Mười"));
+    assert_false(h_has(r, "0944555666"));
+    /* The inspection board reads, never publishes. */
+    struct h_client *ib = signed_in("thanhtra");
+    const char *ibt[] = {"_csrf", h_csrf(ib, page), "rut", "1", NULL};
+    assert_int_equal(h_post_form(ib, h_fmt(ib, "%s/hoi-dap", page), ibt)->status, 403);
+    tok = h_csrf(o, page);
+    const char *rut[] = {"_csrf", tok, "rut", "1", NULL};
+    assert_int_equal(h_post_form(o, h_fmt(o, "%s/hoi-dap", page), rut)->status, 303);
+    r = h_get(pub, "/hoi-dap/99001");
+    assert_false(h_has(r, "T11 Cây bàng đổ chắn đường trong tổ dân phố"));
+    long long n = -1;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(c,
+                                    "SELECT COUNT(*) FROM audit_log WHERE object = 'case:%lld' "
+                                    "AND action IN ('case.qa_publish', 'case.qa_withdraw')",
+                                    id),
+                              &n),
+                     0);
+    assert_int_equal(n, 2);
+    (void)q;
+    h_client_free(ib);
+    h_client_free(pub);
+    h_client_free(o);
+    h_client_free(c);
+}
+
+/* The public statistics count every case of the last twelve months once, by month, field and
+ * section, and an answer on time moves one case from "in time" to "on time". */
+static void statistics_count_cases_by_month_field_and_section(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    json_t *j = h_json(h_get(c, "/thong-ke-y-kien/99001?format=json"));
+    assert_non_null(j);
+    long long received = h_jint(j, "sum.received");
+    long long parts = h_jint(j, "sum.on_time") + h_jint(j, "sum.late") + h_jint(j, "sum.overdue") +
+                      h_jint(j, "sum.open");
+    assert_true(received > 0);
+    assert_true(parts <= received);
+    long long by_month = 0, by_field = 0;
+    for (size_t i = 0; i < json_array_size(json_object_get(j, "months")); i++)
+        by_month += json_integer_value(
+            json_object_get(json_array_get(json_object_get(j, "months"), i), "received"));
+    for (size_t i = 0; i < json_array_size(json_object_get(j, "fields")); i++)
+        by_field += json_integer_value(
+            json_object_get(json_array_get(json_object_get(j, "fields"), i), "received"));
+    assert_int_equal(by_month, received);
+    assert_int_equal(by_field, received);
+    assert_int_equal(json_array_size(json_object_get(j, "months")), 12);
+    long long on_time = h_jint(j, "sum.on_time");
+    const char *f[] = {
+        "loai",     "feedback", "linh_vuc", "moi_truong", "tieu_de", "T12 Khói đốt rơm",
+        "noi_dung", "x",        "an_danh",  "1",          NULL};
+    long long id = case_id(code_of(c, send_form(c, f, NULL, NULL, 0)));
+    struct h_client *o = signed_in("canbo");
+    const char *ans[] = {"noi_dung", "Đã nhắc các hộ không đốt rơm.", NULL};
+    assert_int_equal(act(o, id, "tra-loi", ans)->status, 303);
+    j = h_json(h_get(c, "/thong-ke-y-kien/99001?format=json"));
+    assert_int_equal(h_jint(j, "sum.received"), received + 1);
+    assert_int_equal(h_jint(j, "sum.on_time"), on_time + 1);
+    struct h_response *r = h_get(c, "/thong-ke-y-kien/99001");
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "<svg"));
+    assert_true(h_has(r, "Môi trường"));
+    assert_int_equal(h_get(c, "/thong-ke-y-kien/9900101")->status, 404);
+    h_client_free(o);
+    h_client_free(c);
+}
+
 /* The bytes of a file (client-owned), or NULL. */
 static const char *slurp(struct h_client *c, const char *path, size_t *len)
 {
@@ -976,6 +1093,8 @@ int main(void)
         cmocka_unit_test(each_role_sees_what_it_may),
         cmocka_unit_test(I_denunciation_identity_is_sealed_and_revealed_only_to_holders),
         cmocka_unit_test(photo_position_kept_only_with_consent),
+        cmocka_unit_test(answered_feedback_published_as_qa_without_personal_details),
+        cmocka_unit_test(statistics_count_cases_by_month_field_and_section),
     };
     return h_run_group(tests, &srv);
 }
