@@ -27,8 +27,13 @@ static int commune_of(struct http_request *r, struct unit *u)
 static const struct http_param_spec queue_params[] = {
     {"loc", HP_TEXT, 0, 0, 10},
     {"loai", HP_TEXT, 0, 0, 20},
+    {"tt", HP_TEXT, 0, 0, 12},
     {"trang", HP_INT, 0, 1, 100000},
 };
+
+/* The stored statuses, in the order a filter offers them. */
+static const char *const statuses[] = {"received",  "accepted", "answered",
+                                       "forwarded", "refused",  "closed"};
 
 /* GET /quan-ly/y-kien/{code}?loc=open|overdue|all&loai=&trang= - feedback.view on the commune.
  * The queue: open cases, the one due first on top, with its deadline and state. */
@@ -42,6 +47,17 @@ static int page_queue(struct http_request *r, struct http_response *res)
     const char *filter = http_param(r, "loc");
     if (!filter || (strcmp(filter, "overdue") && strcmp(filter, "all")))
         filter = "open";
+    /* tt: one status, shown on the "all" tab, in due order. */
+    const char *status = http_param(r, "tt");
+    const char *chosen_status = "";
+    for (size_t i = 0; status && i < sizeof statuses / sizeof statuses[0]; i++)
+        if (strcmp(status, statuses[i]) == 0)
+            chosen_status = statuses[i];
+    const char *query = filter;
+    if (chosen_status[0]) {
+        filter = "all";
+        query = arena_printf(r->a, "status:%s", chosen_status);
+    }
     const char *kind_key = http_param(r, "loai");
     int kind = kind_key && kind_key[0] ? fb_kind_parse(kind_key) : -1;
     int page = (int)http_param_int(r, "trang", 1);
@@ -50,7 +66,7 @@ static int page_queue(struct http_request *r, struct http_response *res)
     date_format_iso(today, t);
     struct rows *rows;
     int64_t total;
-    if ((rc = fb_store_queue(r->db, r->a, u.id, filter, kind, t, page, PER_PAGE, &rows, &total)) !=
+    if ((rc = fb_store_queue(r->db, r->a, u.id, query, kind, t, page, PER_PAGE, &rows, &total)) !=
         0)
         return rc;
     /* What each row shows besides its columns: labels, the deadline as dd/mm/yyyy, and whether
@@ -122,6 +138,15 @@ static int page_queue(struct http_request *r, struct http_response *res)
                                                "label", fb_kind_label((enum fb_kind)k), "selected",
                                                k == kind));
     json_object_set_new(res->model, "kinds", kinds);
+    json_t *sts = json_array();
+    for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
+        json_array_append_new(sts, json_pack("{s:s,s:s,s:b}", "key", statuses[i], "label",
+                                             fb_status_label(statuses[i]), "selected",
+                                             statuses[i] == chosen_status));
+    json_object_set_new(res->model, "statuses", sts);
+    json_object_set_new(
+        res->model, "status_query",
+        json_string(chosen_status[0] ? arena_printf(r->a, "&amp;tt=%s", chosen_status) : ""));
     int pages = (int)((total + PER_PAGE - 1) / PER_PAGE);
     json_object_set_new(res->model, "page", json_integer(page));
     json_object_set_new(res->model, "pages", json_integer(pages ? pages : 1));

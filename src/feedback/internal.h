@@ -149,7 +149,9 @@ int fb_store_file_get(struct db *db, struct arena *a, int64_t case_id, int64_t f
                       const char **name, const char **mime, const void **data, size_t *len,
                       const char **purpose);
 /* One page of a commune's queue: open cases (filter "open"), those past their deadline
- * ("overdue"), or all; kind -1 for every kind; in due order. Rows into *rows, total into *total. */
+ * ("overdue"), all ("all", newest first), or one status ("status:accepted": those with a
+ * deadline in due order, then the others newest first); kind -1 for every kind (open only).
+ * Rows into *rows, total into *total. */
 int fb_store_queue(struct db *db, struct arena *a, int64_t unit_id, const char *filter, int kind,
                    const char *today, int page, int per_page, struct rows **rows, int64_t *total);
 /* Counts per kind of a commune's open cases, those due soon and overdue (dates "yyyy-mm-dd"). */

@@ -68,6 +68,16 @@ static const char sql_count_open_kind[] =
 static const char sql_count_before[] =
     "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND due_on <> '' AND due_on < $2";
 static const char sql_queue_all[] = QUEUE_COLUMNS "ORDER BY id DESC LIMIT $2 OFFSET $3";
+/* One status: those with a deadline the soonest first (cases_status_due), then the others
+ * newest first. */
+static const char sql_queue_status_due[] =
+    QUEUE_COLUMNS "AND status = $4 AND due_on <> '' ORDER BY due_on, id LIMIT $2 OFFSET $3";
+static const char sql_queue_status_none[] =
+    QUEUE_COLUMNS "AND status = $4 AND due_on = '' ORDER BY id DESC LIMIT $2 OFFSET $3";
+static const char sql_count_status_due[] =
+    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND status = $2 AND due_on <> ''";
+static const char sql_count_status_none[] =
+    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND status = $2 AND due_on = ''";
 static const char sql_count_all[] = "SELECT COUNT(*) FROM cases WHERE unit_id = $1";
 
 static int64_t now_s(void)
@@ -601,11 +611,60 @@ static int count(struct db *db, const char *sql, int64_t unit_id, const char *s2
     return rc < 0 ? rc : 0;
 }
 
+/* Rows of a status query (bound but for $2, $3) from offset, at most per_page. */
+static int status_rows(struct db *db, struct arena *a, const char *sql, int64_t unit_id,
+                       const char *status, int64_t offset, int per_page, struct rows **rows)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    db_bind_int(st, 2, per_page);
+    db_bind_int(st, 3, offset);
+    db_bind_cstr(st, 4, status);
+    return db_rows(st, a, 6, rows);
+}
+
+/* A page of one status: the cases with a deadline first, then the others (two index walks). */
+static int queue_status(struct db *db, struct arena *a, int64_t unit_id, const char *status,
+                        int page, int per_page, struct rows **rows, int64_t *total)
+{
+    int64_t n_due = 0, n_none = 0, offset = (int64_t)(page - 1) * per_page;
+    int rc = count(db, sql_count_status_due, unit_id, status, -1, &n_due);
+    if (!rc)
+        rc = count(db, sql_count_status_none, unit_id, status, -1, &n_none);
+    if (rc)
+        return rc;
+    *total = n_due + n_none;
+    if (offset < n_due) {
+        if ((rc = status_rows(db, a, sql_queue_status_due, unit_id, status, offset, per_page,
+                              rows)) != 0)
+            return rc;
+        if ((*rows)->n_rows == (size_t)per_page || n_none == 0)
+            return 0;
+        struct rows *more;
+        if ((rc = status_rows(db, a, sql_queue_status_none, unit_id, status, 0,
+                              per_page - (int)(*rows)->n_rows, &more)) != 0)
+            return rc;
+        for (size_t i = 0; i < more->n_rows; i++) {
+            struct rows_cell *dst = rows_add_row(*rows);
+            for (size_t k = 0; k < more->n_cols && k < (*rows)->n_cols; k++)
+                dst[k] = *rows_at(more, i, k);
+        }
+        return 0;
+    }
+    return status_rows(db, a, sql_queue_status_none, unit_id, status, offset - n_due, per_page,
+                       rows);
+}
+
 int fb_store_queue(struct db *db, struct arena *a, int64_t unit_id, const char *filter, int kind,
                    const char *today, int page, int per_page, struct rows **rows, int64_t *total)
 {
     const char *sql;
     int rc;
+    if (strncmp(filter, "status:", 7) == 0)
+        return queue_status(db, a, unit_id, filter + 7, page, per_page, rows, total);
     if (strcmp(filter, "overdue") == 0) {
         sql = sql_queue_overdue;
         rc = count(db, sql_count_before, unit_id, today, -1, total);

@@ -487,6 +487,39 @@ static void queue_orders_by_deadline_and_flags_overdue(void **state)
     }
     assert_true(found_old && found_fresh);
     assert_true(pos_old < pos_fresh);
+    /* One status: every case of it, those with a deadline first in due order, then the rest;
+     * page 2 continues where page 1 stopped. */
+    static const char *const sts[] = {"received", "accepted", "answered", "closed"};
+    for (size_t i = 0; i < 4; i++) {
+        long long want = -1;
+        assert_int_equal(h_db_int(&srv,
+                                  h_fmt(o,
+                                        "SELECT COUNT(*) FROM cases WHERE unit_id = (SELECT id "
+                                        "FROM units WHERE code = '99001') AND status = '%s'",
+                                        sts[i]),
+                                  &want),
+                         0);
+        json_t *j =
+            h_json(h_get(o, h_fmt(o, "/quan-ly/y-kien/99001?loc=all&tt=%s&format=json", sts[i])));
+        assert_int_equal(h_jint(j, "total"), want);
+        json_t *rows = json_object_get(j, "cases");
+        int seen_none = 0;
+        const char *prev = "";
+        for (size_t k = 0; k < json_array_size(rows); k++) {
+            json_t *row = json_array_get(rows, k);
+            assert_string_equal(json_string_value(json_object_get(row, "status")), sts[i]);
+            const char *due = json_string_value(json_object_get(row, "due_on"));
+            if (!due[0]) {
+                seen_none = 1;
+                continue;
+            }
+            assert_false(seen_none); /* no deadline after one without */
+            assert_true(strcmp(prev, due) <= 0);
+            prev = due;
+        }
+    }
+    r = h_get(o, "/quan-ly/y-kien/99001?loc=all&tt=accepted");
+    assert_true(h_has(r, "value=\"accepted\" selected"));
     /* Wrong filters fall back to the open queue; a wrong page number is refused. */
     assert_int_equal(h_get(o, "/quan-ly/y-kien/99001?loc=xyz")->status, 200);
     assert_int_equal(h_get(o, "/quan-ly/y-kien/99001?trang=abc")->status, 400);
