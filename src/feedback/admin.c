@@ -195,12 +195,13 @@ static void actions_json(struct http_request *r, const struct fb_case *c,
         {FB_ACT_CLASSIFY, "classify"}, {FB_ACT_ASSIGN, "assign"},   {FB_ACT_ACCEPT, "accept"},
         {FB_ACT_REFUSE, "refuse"},     {FB_ACT_FORWARD, "forward"}, {FB_ACT_NOTIFY, "notify"},
         {FB_ACT_EXTEND, "extend"},     {FB_ACT_ANSWER, "answer"},   {FB_ACT_SEND, "send"},
-        {FB_ACT_PUBLISH, "publish"},   {FB_ACT_CLOSE, "close"},
+        {FB_ACT_PUBLISH, "publish"},   {FB_ACT_CLOSE, "close"},     {FB_ACT_REOPEN, "reopen"},
+        {FB_ACT_SPLIT, "split"},
     };
     json_t *can = json_object();
     for (size_t i = 0; i < sizeof acts / sizeof acts[0]; i++) {
         /* A placeholder text and file so that only the case's state decides here. */
-        struct fb_act probe = {.action = acts[i].a, .text = "x"};
+        struct fb_act probe = {.action = acts[i].a, .text = "x", .title = "x"};
         json_object_set_new(can, acts[i].key, json_boolean(!fb_act_refusal(c, st, &probe)));
     }
     json_object_set_new(model, "can", can);
@@ -432,7 +433,7 @@ static const struct http_param_spec act_params[] = {
     {"phuc_tap", HP_INT, 0, 0, 2},       {"vung_kho_khan", HP_TEXT, 0, 0, 2},
     {"nhieu_noi", HP_TEXT, 0, 0, 2},     {"bo_phan", HP_TEXT, 0, 0, 200},
     {"tep", HP_FILE, 0, 0, 0},           {"nguoi_xu_ly", HP_INT, 0, 1, INT64_MAX},
-    {"mat_khau", HP_TEXT, 0, 0, 1024},
+    {"mat_khau", HP_TEXT, 0, 0, 1024},   {"tieu_de", HP_TEXT, 0, 0, 200},
 };
 
 static int run_act(struct db *db, void *arg)
@@ -443,7 +444,9 @@ static int run_act(struct db *db, void *arg)
 /* The action's text from its form: the answer, the reason, or the body forwarded to. */
 static const char *act_text(struct http_request *r, enum fb_action a)
 {
-    const char *name = a == FB_ACT_ANSWER ? "noi_dung" : a == FB_ACT_FORWARD ? "co_quan" : "ly_do";
+    const char *name = a == FB_ACT_ANSWER || a == FB_ACT_SPLIT ? "noi_dung"
+                       : a == FB_ACT_FORWARD                   ? "co_quan"
+                                                               : "ly_do";
     const char *v = http_param(r, name);
     return str_dup(r->a, str_trim(str_c(v ? v : "")));
 }
@@ -452,6 +455,12 @@ static int after_act(struct http_request *r, struct http_response *res, int rc)
 {
     struct fb_act *act = r->state;
     sodium_memzero(act->key, sizeof act->key);
+    if (rc == 0 && act->action == FB_ACT_SPLIT) {
+        res->redirect = arena_printf(r->a, "/quan-ly/y-kien/ho-so/%lld", (long long)act->new_id);
+        res->flash = arena_printf(r->a, "Đã tách thành đơn mới, mã %s.",
+                                  fb_code_display(r->a, act->new_code));
+        return 0;
+    }
     if (rc == 0) {
         res->redirect = arena_printf(r->a, "/quan-ly/y-kien/ho-so/%lld", (long long)act->case_id);
         res->flash = "Đã ghi nhận.";
@@ -536,6 +545,19 @@ static int act(struct http_request *r, struct http_response *res, enum fb_action
             else
                 a->has_key = 1;
         }
+    } else if (action == FB_ACT_SPLIT) {
+        const char *k = http_param(r, "loai");
+        int kind = k ? fb_kind_parse(k) : -1;
+        if (kind < 0)
+            error = "Vui lòng chọn loại của phần tách ra.";
+        a->set.kind = kind < 0 ? FB_FEEDBACK : (enum fb_kind)kind;
+        const char *f = http_param(r, "linh_vuc");
+        a->set.field = NULL;
+        for (size_t i = 0; f && i < env->n_fields; i++)
+            if (!strcmp(env->fields[i].key, f))
+                a->set.field = env->fields[i].key;
+        const char *t = http_param(r, "tieu_de");
+        a->title = str_dup(r->a, str_trim(str_c(t ? t : "")));
     } else if (action == FB_ACT_ANSWER) {
         const struct http_param *p = http_file(r, "tep");
         if (p && p->value.len) {
@@ -615,6 +637,14 @@ static int post_publish(struct http_request *r, struct http_response *res)
 static int post_close(struct http_request *r, struct http_response *res)
 {
     return act(r, res, FB_ACT_CLOSE); /* ly_do */
+}
+static int post_reopen(struct http_request *r, struct http_response *res)
+{
+    return act(r, res, FB_ACT_REOPEN); /* ly_do */
+}
+static int post_split(struct http_request *r, struct http_response *res)
+{
+    return act(r, res, FB_ACT_SPLIT); /* loai, linh_vuc, tieu_de, noi_dung */
 }
 
 /* A look at a denouncer's identity or a sealed scan: opened in the request's thread, shown only
@@ -1002,5 +1032,7 @@ const struct http_route fb_admin_routes[] = {
     ACTION("gui-quyet-dinh", post_send),
     ACTION("cong-khai", post_publish),
     ACTION("dong", post_close),
+    ACTION("mo-lai", post_reopen),
+    ACTION("tach", post_split),
 };
 const size_t fb_admin_n_routes = N(fb_admin_routes);

@@ -116,6 +116,8 @@ enum fb_action {
     FB_ACT_PUBLISH,  /* the conclusion published */
     FB_ACT_CLOSE,    /* closed (withdrawn by the person, a duplicate...) */
     FB_ACT_CONFIRM,  /* the resident: fixed (1) or not (-1) */
+    FB_ACT_REOPEN,   /* an official takes a finished case up again, with reasons */
+    FB_ACT_SPLIT,    /* part of a mixed letter becomes a case of its own (I4, Art 25(3)) */
 };
 
 struct fb_act {
@@ -131,7 +133,9 @@ struct fb_act {
     const struct feedback_env *env; /* rules for due_on */
     int has_key;                    /* assign on a sealed case: key opened by the actor, */
     unsigned char key[FB_CASE_KEY]; /* resealed to the new assignee (wiped after the write) */
-    int64_t new_id;                 /* out: a reopened case (confirm -1 on an answered one) */
+    const char *title;              /* split: the new case's title (text: its content) */
+    int64_t new_id;                 /* out: a reopened case (confirm -1 on an answered one), or
+                                       the case split off */
     char new_code[11];              /* out: its code */
 };
 

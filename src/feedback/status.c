@@ -140,6 +140,23 @@ const char *fb_act_refusal(const struct fb_case *c, const struct fb_status *st,
         if (strcmp(c->status, "answered") != 0 || c->confirmed)
             return "Chỉ xác nhận một lần, sau khi đã có trả lời.";
         return NULL;
+    case FB_ACT_REOPEN:
+        if (is_open(c))
+            return "Hồ sơ đang được xử lý.";
+        if (act->text == NULL || !act->text[0])
+            return "Vui lòng ghi rõ lý do mở lại hồ sơ.";
+        return NULL;
+    case FB_ACT_SPLIT:
+        if (!is_open(c))
+            return "Chỉ tách đơn đang được xử lý.";
+        if (c->kind == FB_DENUNCIATION)
+            return "Đơn tố cáo đã được mã hóa: phần còn lại nhập thành đơn mới tại Bộ phận tiếp "
+                   "công dân.";
+        if (act->title == NULL || !act->title[0])
+            return "Vui lòng ghi nội dung chính của phần tách ra.";
+        if (act->set.kind == FB_DENUNCIATION && !c->name[0])
+            return "Phần tố cáo cần họ tên, địa chỉ người tố cáo: đơn này không có.";
+        return NULL;
     }
     return "Thao tác không hợp lệ.";
 }
@@ -214,6 +231,9 @@ const char *fb_event_label(const char *kind)
         {"confirmed", "Người gửi xác nhận"},
         {"reopened", "Mở lại thành hồ sơ mới"},
         {"qa_published", "Đăng lên mục Hỏi đáp"},
+        {"reopened_by", "Mở lại hồ sơ"},
+        {"split", "Tách thành đơn mới"},
+        {"split_from", "Tách từ đơn"},
         {"qa_withdrawn", "Gỡ khỏi mục Hỏi đáp"},
     };
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)

@@ -408,7 +408,54 @@ static const struct {
     [FB_ACT_PUBLISH] = {"published", 1, "case.publish"},
     [FB_ACT_CLOSE] = {"closed", 1, "case.close"},
     [FB_ACT_CONFIRM] = {"confirmed", 1, "case.confirm"},
+    [FB_ACT_REOPEN] = {"reopened_by", 1, "case.reopen"},
+    [FB_ACT_SPLIT] = {"split", 1, "case.split"},
 };
+
+/* The case split off c (I4: a mixed letter becomes separate letters): the chosen kind, title and
+ * content, the same person, channel and day of receipt (its clocks count from that day), linked
+ * both ways in the histories. A part that is a denunciation is sealed like any other. */
+static int split_off(struct db *db, struct fb_act *act, const struct fb_case *c, struct date today,
+                     struct arena *a)
+{
+    struct fb_new n;
+    memset(&n, 0, sizeof n);
+    n.env = act->env;
+    n.actor = act->actor;
+    n.c.unit_id = c->unit_id;
+    n.c.village_id = c->village_id;
+    n.c.kind = act->set.kind;
+    n.c.channel = c->channel;
+    n.c.field = act->set.field ? act->set.field : c->field;
+    n.c.title = act->title;
+    n.c.body = act->text && act->text[0] ? act->text : act->title;
+    n.c.place = c->place;
+    n.c.name = c->name;
+    n.c.phone = c->phone;
+    n.c.email = c->email;
+    n.c.address = c->address;
+    n.c.anonymous = c->anonymous;
+    n.c.received_on = c->received_on;
+    n.c.received_at = c->received_at;
+    n.c.parent_id = c->id;
+    if (n.c.kind == FB_DENUNCIATION) {
+        n.sealed = 1;
+        n.who = (struct fb_identity){c->name, c->address, c->phone, c->email};
+    }
+    int rc = fb_store_create(db, &n);
+    if (rc)
+        return rc;
+    act->new_id = n.c.id;
+    snprintf(act->new_code, sizeof act->new_code, "%s", n.code);
+    if ((rc = event(db, c->id, "split", today, fb_code_display(a, n.code), 1, act->actor)) != 0)
+        return rc;
+    if ((rc = event(db, n.c.id, "split_from", today, fb_code_display(a, c->code), 1, act->actor)) !=
+        0)
+        return rc;
+    char obj[48];
+    return audit_append(db, act->actor, c->unit_id, "case.split", object_of(obj, sizeof obj, c->id),
+                        n.code);
+}
 
 int fb_store_act(struct db *db, struct fb_act *act)
 {
@@ -424,6 +471,12 @@ int fb_store_act(struct db *db, struct fb_act *act)
         goto out;
     if (fb_act_refusal(&c, &st, act)) {
         rc = ERR_CONFLICT;
+        goto out;
+    }
+    if (act->action == FB_ACT_SPLIT) {
+        /* This case keeps its state; the part split off is a case of its own. */
+        act->new_id = 0;
+        rc = split_off(db, act, &c, today, a);
         goto out;
     }
     const char *detail = act->text ? act->text : "";
@@ -488,6 +541,20 @@ int fb_store_act(struct db *db, struct fb_act *act)
         c.reason = detail;
         c.status = "closed";
         break;
+    case FB_ACT_REOPEN:
+        /* Taken up again: the acts that finished it are undone (the history keeps them); the
+         * clocks run on from the dates the case already has. */
+        c.status = c.accepted_on.y ? "accepted" : "received";
+        c.closed_on = c.refused_on = c.answered_on = c.sent_on = c.published_on = c.forwarded_on =
+            (struct date){0, 0, 0};
+        c.not_competent = 0;
+        c.forwarded_to = "";
+        c.answer = "";
+        c.confirmed = 0;
+        c.reason = detail;
+        break;
+    case FB_ACT_SPLIT:
+        break; /* handled above */
     case FB_ACT_CONFIRM:
         c.confirmed = act->confirmed;
         detail = act->confirmed > 0 ? "Người gửi xác nhận vấn đề đã được giải quyết"
@@ -508,9 +575,9 @@ int fb_store_act(struct db *db, struct fb_act *act)
     if ((rc = audit_append(db, act->actor, c.unit_id, act_names[act->action].audit,
                            object_of(obj, sizeof obj, c.id), "")) != 0)
         goto out;
+    act->new_id = 0;
     /* Not fixed after an answer to a phản ánh or kiến nghị: it comes back as a new case, with
      * its own clock from today, linked to this one. */
-    act->new_id = 0;
     if (act->action == FB_ACT_CONFIRM && act->confirmed < 0 &&
         (c.kind == FB_FEEDBACK || c.kind == FB_RECOMMENDATION)) {
         /* What the person sent, again; none of the first case's steps. */

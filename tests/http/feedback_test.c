@@ -712,6 +712,76 @@ static int file_has(const char *path, const char *needle)
     return found;
 }
 
+/* I4 (Reception Law Art 25(3)): a letter mixing a complaint and a denunciation is split into
+ * separate cases, each with its own clocks from the same day of receipt; the denunciation part is
+ * sealed at once. A closed case is reopened with reasons and its clocks run on. */
+static void I4_a_mixed_letter_is_split_and_a_closed_case_reopened(void **state)
+{
+    (void)state;
+    struct h_client *o = signed_in("canbo");
+    const char *f[] = {"loai",       "complaint",
+                       "kenh",       "post",
+                       "ngay_nhan",  vn_day(o, -3),
+                       "tieu_de",    "T13 Đơn khiếu nại kèm tố cáo",
+                       "noi_dung",   "Khiếu nại việc thu phí; tố cáo cán bộ thu nhận tiền.",
+                       "ho_ten",     "Hà Văn Mười Ba",
+                       "dia_chi",    "Tổ 13",
+                       "dien_thoai", "0913131313",
+                       NULL};
+    long long id = record(o, f, NULL);
+    assert_true(id > 0);
+    const char *part[] = {"loai",     "denunciation",
+                          "tieu_de",  "T13 Tố cáo cán bộ thu nhận tiền",
+                          "noi_dung", "Phần tố cáo tách từ đơn khiếu nại.",
+                          NULL};
+    struct h_response *r = act(o, id, "tach", part);
+    assert_int_equal(r->status, 303);
+    const char *loc = h_header(r, "Location");
+    long long part_id = strtoll(strstr(loc, "ho-so/") + 6, NULL, 10);
+    assert_true(part_id > id);
+    long long n = -1;
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(o,
+                                    "SELECT COUNT(*) FROM cases a JOIN cases b ON b.id = %lld "
+                                    "WHERE a.id = %lld AND b.kind = 4 AND b.parent_id = a.id "
+                                    "AND b.received_on = a.received_on AND b.name = '' AND "
+                                    "b.phone = '' AND b.identity_sealed IS NOT NULL",
+                                    part_id, id),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id));
+    assert_true(h_has(r, "Tách thành đơn mới"));
+    r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", part_id));
+    assert_true(h_has(r, "Tách từ đơn"));
+    assert_false(h_has(r, "Hà Văn Mười Ba"));
+    /* A part without its main content comes back. */
+    const char *empty[] = {"loai", "feedback", "tieu_de", "", NULL};
+    r = act(o, id, "tach", empty);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Vui lòng ghi nội dung chính"));
+    /* Closed, then reopened: received again, with a deadline. */
+    const char *why[] = {"ly_do", "Người gửi rút đơn", NULL};
+    assert_int_equal(act(o, id, "dong", why)->status, 303);
+    assert_int_equal(act(o, id, "dong", why)->status, 422);
+    const char *again[] = {"ly_do", "Người gửi đề nghị tiếp tục giải quyết", NULL};
+    const char *none[] = {"ly_do", "", NULL};
+    assert_int_equal(act(o, id, "mo-lai", none)->status, 422);
+    assert_int_equal(act(o, id, "mo-lai", again)->status, 303);
+    assert_int_equal(h_db_int(&srv,
+                              h_fmt(o,
+                                    "SELECT COUNT(*) FROM cases WHERE id = %lld AND status = "
+                                    "'received' AND closed_on = '' AND due_on <> ''",
+                                    id),
+                              &n),
+                     0);
+    assert_int_equal(n, 1);
+    r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id));
+    assert_true(h_has(r, "Mở lại hồ sơ: Người gửi đề nghị tiếp tục giải quyết"));
+    assert_int_equal(act(o, id, "mo-lai", again)->status, 422); /* it is open */
+    h_client_free(o);
+}
+
 /* An answered phản ánh is published as a question and answer in the official's words: text
  * that still carries the sender's name or phone is refused; the public page shows it, never the
  * sender; it can be withdrawn; unanswered cases and other kinds cannot be published. */
@@ -1128,6 +1198,7 @@ int main(void)
         cmocka_unit_test(photo_position_kept_only_with_consent),
         cmocka_unit_test(answered_feedback_published_as_qa_without_personal_details),
         cmocka_unit_test(statistics_count_cases_by_month_field_and_section),
+        cmocka_unit_test(I4_a_mixed_letter_is_split_and_a_closed_case_reopened),
     };
     return h_run_group(tests, &srv);
 }
