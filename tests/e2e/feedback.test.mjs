@@ -144,3 +144,37 @@ test('the officer answers from the queue and the resident says it is fixed', { t
     }
     assertNoProblems(problems);
 });
+
+test('the chairperson opens a sealed denunciation with a password; the account page', { timeout: 90_000 }, async () => {
+    const ctx = await phoneContext(browser);
+    const page = await ctx.newPage();
+    const problems = [];
+    try {
+        await signIn(page, 'chutich');
+        // The demo's denunciations of the ward are sealed to the chairperson.
+        await page.goto(server.base + '/quan-ly/y-kien/99001?loc=all');
+        const link = page.locator('table.roll tr', { hasText: 'Tố cáo' }).getByRole('link').first();
+        await link.click();
+        await page.waitForURL('**/quan-ly/y-kien/ho-so/*');
+        problems.push(...(await checkPage(page, 'sealed case page')));
+        const before = await page.locator('main').innerText();
+        assert.match(before, /được mã hóa/);
+        await page.getByLabel('Mật khẩu của bạn', { exact: true }).fill('danchu2026');
+        await Promise.all([
+            page.waitForLoadState(),
+            page.getByRole('button', { name: 'Xem danh tính người tố cáo' }).click(),
+        ]);
+        problems.push(...(await checkPage(page, 'revealed identity')));
+        assert.match(await page.locator('main').innerText(), /Lần xem này đã được ghi vào nhật ký/);
+        await page.goto(server.base + '/tai-khoan');
+        problems.push(...(await checkPage(page, 'account page')));
+        assert.match(await page.locator('main').innerText(), /Chủ tịch Ủy ban nhân dân/);
+        await page.goto(server.base + '/thong-ke-y-kien/99001');
+        problems.push(...(await checkPage(page, 'statistics')));
+        await page.goto(server.base + '/hoi-dap/99001');
+        problems.push(...(await checkPage(page, 'questions and answers')));
+    } finally {
+        await ctx.close();
+    }
+    assertNoProblems(problems);
+});
