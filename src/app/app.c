@@ -180,7 +180,8 @@ int app_serve(struct app *app, int quiet)
         return 1;
     }
     app->login_rl = ratelimit_new(4096, 10, 600);
-    app->submit_rl = ratelimit_new(4096, 20, 3600);
+    app->submit_rl =
+        app->cfg.submit_per_hour ? ratelimit_new(4096, app->cfg.submit_per_hour, 3600) : NULL;
     randombytes_buf(app->secret, sizeof app->secret);
     if (store_write_start(app->store) != 0) {
         fprintf(stderr, "danchu: cannot start the writer\n");

@@ -193,7 +193,8 @@ static int post_register(struct http_request *r, struct http_response *res)
     res->model = register_model(r);
     res->template = "register";
     res->title = "Đăng ký tài khoản người dân";
-    if (ratelimit_hit(app->submit_rl, arena_printf(r->a, "reg:%s", r->ip), (int64_t)time(NULL))) {
+    if (app->submit_rl &&
+        ratelimit_hit(app->submit_rl, arena_printf(r->a, "reg:%s", r->ip), (int64_t)time(NULL))) {
         http_form_error(res, "form", "Có quá nhiều đăng ký từ máy này. Vui lòng thử lại sau.");
         res->status = 429;
         return 0;

@@ -23,6 +23,7 @@ void config_defaults(struct config *c)
     copy(c->listen, sizeof c->listen, "127.0.0.1:8080");
     copy(c->base_url, sizeof c->base_url, "http://127.0.0.1:8080");
     c->threads = 8;
+    c->submit_per_hour = 20;
 }
 
 int config_set(struct config *c, const char *key, const char *value)
@@ -54,6 +55,9 @@ int config_set(struct config *c, const char *key, const char *value)
         copy(c->smtp_password, sizeof c->smtp_password, value);
     } else if (strcmp(key, "notify_webhook") == 0) {
         copy(c->notify_webhook, sizeof c->notify_webhook, value);
+    } else if (strcmp(key, "submit_per_hour") == 0) {
+        if (parse_int(value, 0, 1000000, &c->submit_per_hour))
+            return ERR_INVALID;
     } else {
         return ERR_INVALID;
     }

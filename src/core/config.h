@@ -13,6 +13,8 @@
  *   smtp_from     = UBND xã <no-reply@xa.example.gov.vn>           its sender
  *   smtp_user     = ...  smtp_password = ...       SMTP AUTH, "" for none
  *   notify_webhook = https://gateway.example.vn/notify  default outbox webhook
+ *   submit_per_hour = 20    public submissions (registrations, feedback) per address per hour;
+ *                           0 = no limit (a load test, or a commune behind one address)
  */
 #ifndef DANCHU_CORE_CONFIG_H
 #define DANCHU_CORE_CONFIG_H
@@ -29,6 +31,7 @@ struct config {
     char smtp_user[128];      /* SMTP AUTH user, "" for none */
     char smtp_password[128];  /* its password */
     char notify_webhook[512]; /* outbox webhook for messages queued without a URL, "" for none */
+    int submit_per_hour;      /* public submissions per address per hour, 0 = unlimited */
     int secure_cookies;       /* derived: base_url starts with https:// */
 };
 
