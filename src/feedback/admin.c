@@ -335,7 +335,7 @@ static int case_model(struct http_request *r, struct http_response *res, const s
                         json_pack("{s:s,s:s}", "code", u->code, "name", u->name));
     json_object_set_new(res->model, "status", fb_status_json(&st));
     json_t *events, *files;
-    if ((rc = fb_store_events_json(r->db, c->id, 0, &events)) != 0)
+    if ((rc = fb_store_events_json(r->db, c, 0, &events)) != 0)
         return rc;
     size_t i;
     json_t *e;

@@ -144,9 +144,9 @@ int fb_store_create(struct db *db, struct fb_new *in);
 int fb_store_get(struct db *db, struct arena *a, int64_t id, struct fb_case *out);
 int fb_store_by_code(struct db *db, struct arena *a, const char *code, struct fb_case *out);
 int fb_store_act(struct db *db, struct fb_act *act);
-/* The history of a case as JSON rows {kind, detail, at, actor, public}; public_only skips the
- * officials' notes. */
-int fb_store_events_json(struct db *db, int64_t case_id, int public_only, json_t **out);
+/* The history of a case as JSON rows {kind, day, detail, at, public, actor}, its receipt first
+ * (from the row); public_only skips the officials' notes. */
+int fb_store_events_json(struct db *db, const struct fb_case *c, int public_only, json_t **out);
 /* Files of a case (id, name, mime, size, purpose) as JSON rows. */
 int fb_store_files_json(struct db *db, int64_t case_id, json_t **out);
 int fb_store_file_get(struct db *db, struct arena *a, int64_t case_id, int64_t file_id,
@@ -274,6 +274,13 @@ struct date fb_today(void);
 /* "21.02851, 105.85417" (latitude, longitude; comma, semicolon or blank between) within Viet
  * Nam; ERR_INVALID otherwise. */
 int fb_position_parse(const char *typed, double *lat, double *lon);
+/* A phone number as typed ("0912 345 678", "+84.912-345-678"): its digits, with a leading +
+ * kept, when it has 9 to 12 of them and nothing but spaces, dots and dashes between; NULL
+ * otherwise (arena). The one rule of the public form and Open311. */
+const char *fb_phone_of(struct arena *a, const char *typed);
+/* 1 when s looks like an e-mail address (one @, a dot after it, no blanks, quotes or angle
+ * brackets); the one rule of the public form and Open311. */
+int fb_email_ok(const char *s);
 struct feedback_env *fb_env(struct http_request *r);
 
 /* admin.c: the case page (its model and template) for another handler to show again, e.g.

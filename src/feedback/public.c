@@ -422,7 +422,7 @@ static int track_model(struct http_request *r, struct http_response *res, const 
     json_object_set_new(res->model, "case", j);
     json_object_set_new(res->model, "status", fb_status_json(&st));
     json_t *events;
-    if ((rc = fb_store_events_json(r->db, c->id, 1, &events)) != 0)
+    if ((rc = fb_store_events_json(r->db, c, 1, &events)) != 0)
         return rc;
     size_t i;
     json_t *e;

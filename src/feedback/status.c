@@ -255,10 +255,20 @@ static const char code_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 void fb_code_new(char out[11])
 {
-    const uint32_t n = sizeof code_alphabet - 1;
-    for (int i = 0; i < 10; i++)
-        out[i] = code_alphabet[randombytes_uniform(n)];
+    /* Uniform over the alphabet by rejection: a byte below the largest multiple of its size
+     * (31 * 8 = 248) picks a letter. One call for 32 bytes, not one per letter: this runs on the
+     * writer thread for every case, and each call is a getrandom system call. */
+    const unsigned n = sizeof code_alphabet - 1, limit = 256 / n * n;
+    unsigned char b[32];
+    int k = 0;
+    while (k < 10) {
+        randombytes_buf(b, sizeof b);
+        for (size_t i = 0; i < sizeof b && k < 10; i++)
+            if (b[i] < limit)
+                out[k++] = code_alphabet[b[i] % n];
+    }
     out[10] = '\0';
+    sodium_memzero(b, sizeof b);
 }
 
 const char *fb_code_display(struct arena *a, const char *code)
@@ -345,6 +355,30 @@ int fb_position_parse(const char *typed, double *lat, double *lon)
     *lat = la;
     *lon = lo;
     return 0;
+}
+
+const char *fb_phone_of(struct arena *a, const char *typed)
+{
+    char *out = arena_alloc(a, strlen(typed) + 1);
+    size_t k = 0, digits = 0;
+    for (const char *p = typed; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            out[k++] = *p;
+            digits++;
+        } else if (*p == '+' && k == 0) {
+            out[k++] = *p;
+        } else if (*p != ' ' && *p != '.' && *p != '-') {
+            return NULL;
+        }
+    }
+    out[k] = '\0';
+    return digits >= 9 && digits <= 12 ? out : NULL;
+}
+
+int fb_email_ok(const char *s)
+{
+    const char *at = strchr(s, '@');
+    return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') && !strpbrk(s, " <>\"\r\n");
 }
 
 enum fb_outcome fb_outcome_of(const struct fb_status *st)

@@ -36,13 +36,20 @@ static const char sql_update[] =
     "section = $22, confirmed = $23, due_on = $24, updated_at = $25 WHERE id = $1";
 static const char sql_event[] = "INSERT INTO case_events (case_id, kind, day, detail, public, "
                                 "actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/* A case's history: its receipt, which the case row itself records (day, time, who entered
+ * it; $2 the channel's label), then its case_events rows. */
 static const char sql_events[] =
-    "SELECT e.kind, e.day, e.detail, e.at, e.public, COALESCE(a.display_name, '') AS actor "
-    "FROM case_events e LEFT JOIN accounts a ON a.id = e.actor_id WHERE e.case_id = $1 "
-    "ORDER BY e.id";
+    "SELECT 'received' AS kind, c.received_on AS day, CAST($2 AS TEXT) AS detail, "
+    "c.received_at AS at, 1 AS public, COALESCE(a.display_name, '') AS actor, 0 AS seq "
+    "FROM cases c LEFT JOIN accounts a ON a.id = c.created_by WHERE c.id = $1 "
+    "UNION ALL SELECT e.kind, e.day, e.detail, e.at, e.public, COALESCE(a.display_name, ''), "
+    "e.id FROM case_events e LEFT JOIN accounts a ON a.id = e.actor_id WHERE e.case_id = $1 "
+    "ORDER BY seq";
 static const char sql_events_public[] =
-    "SELECT kind, day, detail, at, public, '' AS actor FROM case_events WHERE case_id = $1 AND "
-    "public = 1 ORDER BY id";
+    "SELECT 'received' AS kind, received_on AS day, CAST($2 AS TEXT) AS detail, "
+    "received_at AS at, 1 AS public, '' AS actor, 0 AS seq FROM cases WHERE id = $1 "
+    "UNION ALL SELECT kind, day, detail, at, public, '', id FROM case_events WHERE "
+    "case_id = $1 AND public = 1 ORDER BY seq";
 static const char sql_file_insert[] =
     "INSERT INTO case_files (case_id, purpose, name, mime, size, data, created_by, created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
@@ -327,10 +334,8 @@ static int insert_case(struct db *db, const struct feedback_env *env, int64_t ac
     }
     if (!c->id)
         return ERR_CONFLICT;
+    /* The receipt is in the history through the case row itself (sql_events). */
     char obj[48];
-    if ((rc = event(db, c->id, "received", c->received_on, fb_channel_label(c->channel), 1,
-                    actor)) != 0)
-        return rc;
     return audit_append(db, actor, c->unit_id, "case.receive", object_of(obj, sizeof obj, c->id),
                         fb_kind_key(c->kind));
 }
@@ -611,13 +616,14 @@ out:
     return rc;
 }
 
-int fb_store_events_json(struct db *db, int64_t case_id, int public_only, json_t **out)
+int fb_store_events_json(struct db *db, const struct fb_case *c, int public_only, json_t **out)
 {
     struct db_stmt *st;
     int rc = db_prepare(db, public_only ? sql_events_public : sql_events, &st);
     if (rc)
         return rc;
-    db_bind_int(st, 1, case_id);
+    db_bind_int(st, 1, c->id);
+    db_bind_cstr(st, 2, fb_channel_label(c->channel));
     return db_rows_json(st, out);
 }
 

@@ -418,7 +418,11 @@ static void complaint_is_accepted_decided_and_sent(void **state)
     assert_int_equal(
         h_db_int(&srv, h_fmt(o, "SELECT COUNT(*) FROM case_events WHERE case_id = %lld", id), &n),
         0);
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 3); /* accepted, answered, sent: the receipt is the case row */
+    r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id));
+    assert_true(
+        h_has(r, h_fmt(o, "%s – Tiếp nhận: Qua bưu chính (Trần Thị Cán bộ)", vn_day(o, -20))));
+    assert_true(h_has(r, "Gửi quyết định"));
     /* Done: nothing is due any more, so it leaves the open queue. */
     assert_int_equal(h_db_int(&srv,
                               h_fmt(o,
