@@ -25,6 +25,7 @@ static const struct command commands[] = {
     {"backup", app_cmd_backup, "write a consistent copy of the database while it runs"},
     {"audit", app_cmd_audit, "check that the audit log was not altered (audit verify)"},
     {"escrow", app_cmd_escrow, "the recovery key of sealed denunciations (create, recover)"},
+    {"apikeys", app_cmd_apikeys, "keys of Open311 applications (apikeys add, list, revoke)"},
 };
 
 static void usage(FILE *f)

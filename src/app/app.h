@@ -37,6 +37,7 @@ int app_cmd_import(int argc, char **argv);
 int app_cmd_backup(int argc, char **argv);
 int app_cmd_audit(int argc, char **argv);
 int app_cmd_escrow(int argc, char **argv);
+int app_cmd_apikeys(int argc, char **argv);
 
 /* Opens the store for cfg (and migrates when migrate is 1). */
 int app_open(struct app *app, int migrate);

@@ -35,6 +35,7 @@ struct opts {
     const char *decision;    /* --decision dd/mm/yyyy */
     const char *owner;       /* --owner NAME (import document: who answers for the plan) */
     const char *case_id;     /* --case ID (escrow recover) */
+    const char *cases;       /* --cases N (demo: residents' cases per commune) */
     const char *to;          /* --to LOGIN (escrow recover) */
     int draft;               /* --draft: import document without publishing */
     int password_stdin;      /* --password-stdin */
@@ -67,6 +68,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"--decision", offsetof(struct opts, decision)},
         {"--owner", offsetof(struct opts, owner)},
         {"--case", offsetof(struct opts, case_id)},
+        {"--cases", offsetof(struct opts, cases)},
         {"--to", offsetof(struct opts, to)},
     };
     memset(o, 0, sizeof *o);
@@ -334,6 +336,117 @@ int app_cmd_escrow(int argc, char **argv)
     else
         printf("danchu: case %lld is now sealed to %s too\n", (long long)case_id, o.to);
     sodium_memzero(job.recovery, sizeof job.recovery);
+    app_close(&app);
+    return rc ? 1 : 0;
+}
+
+/* Arguments of `apikeys add` and `apikeys revoke`. */
+struct apikey_job {
+    const char *unit;                  /* add: --unit CODE, a commune */
+    const char *name;                  /* add: --name, the application */
+    char key[FEEDBACK_APIKEY_LEN + 1]; /* add: the new key, printed once */
+    int64_t id;                        /* add: the new key's id; revoke: the key revoked */
+};
+
+static int run_apikey_add(struct db *db, void *arg)
+{
+    struct apikey_job *j = arg;
+    struct unit u;
+    if (units_get_commune(db, j->unit, &u) != 0) {
+        fprintf(stderr, "danchu: %s is not the code of a commune (xã, phường, đặc khu)\n", j->unit);
+        return ERR_NOT_FOUND;
+    }
+    return feedback_apikey_add(db, u.id, j->name, j->key, &j->id);
+}
+
+static int run_apikey_revoke(struct db *db, void *arg)
+{
+    struct apikey_job *j = arg;
+    return feedback_apikey_revoke(db, j->id);
+}
+
+/* `apikeys list`: one line per key, never the key itself (it is not stored). */
+static int apikeys_list(struct app *app)
+{
+    struct db *db;
+    json_t *keys = NULL;
+    int rc = store_connect(app->store, &db);
+    if (rc)
+        return rc;
+    if ((rc = feedback_apikeys_json(db, &keys)) == 0) {
+        size_t i;
+        json_t *k;
+        json_array_foreach(keys, i, k)
+        {
+            struct unit u;
+            char made[20], revoked[20] = "live";
+            units_format_time(json_integer_value(json_object_get(k, "created_at")), made);
+            if (!json_is_null(json_object_get(k, "revoked_at")))
+                units_format_time(json_integer_value(json_object_get(k, "revoked_at")), revoked);
+            printf("%-5lld %-10s %s…  %s  %-16s %s\n",
+                   (long long)json_integer_value(json_object_get(k, "id")),
+                   units_get_id(db, json_integer_value(json_object_get(k, "unit_id")), &u) == 0
+                       ? u.code
+                       : "?",
+                   json_string_value(json_object_get(k, "prefix")), made, revoked,
+                   json_string_value(json_object_get(k, "name")));
+        }
+        json_decref(keys);
+    }
+    db_close(db);
+    return rc;
+}
+
+int app_cmd_apikeys(int argc, char **argv)
+{
+    struct opts o;
+    struct app app;
+    int rc = begin(argc, argv, &o, &app,
+                   "Usage: danchu apikeys add --unit CODE --name NAME\n"
+                   "       danchu apikeys list\n"
+                   "       danchu apikeys revoke ID\n\n"
+                   "Keys of the applications that send a commune phản ánh and kiến nghị through\n"
+                   "Open311 GeoReport v2 (/open311/v2/, docs/open311.md). Reading needs no key.\n"
+                   "  add      make a key for commune CODE and print it once on standard output\n"
+                   "           (the database keeps only its SHA-256)\n"
+                   "  list     every key: id, commune, first characters, made, revoked, name\n"
+                   "  revoke   key ID stops working at once");
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    int add = o.n_pos == 1 && strcmp(o.pos[0], "add") == 0 && o.unit && o.name && o.name[0];
+    int list = o.n_pos == 1 && strcmp(o.pos[0], "list") == 0;
+    struct apikey_job j = {o.unit, o.name, "", 0};
+    int revoke = o.n_pos == 2 && strcmp(o.pos[0], "revoke") == 0 &&
+                 parse_int64(str_c(o.pos[1]), 1, INT64_MAX, &j.id) == 0;
+    if (!add && !list && !revoke) {
+        fprintf(stderr, "danchu: usage: danchu apikeys add --unit CODE --name NAME | apikeys "
+                        "list | apikeys revoke ID\n");
+        return 2;
+    }
+    if (app_open(&app, 1)) {
+        app_close(&app);
+        return 1;
+    }
+    if (add) {
+        feedback_apikey_new(j.key);
+        if ((rc = in_tx(&app, run_apikey_add, &j)) == 0) {
+            printf("%s\n", j.key);
+            fprintf(stderr,
+                    "danchu: API key %lld of %s for \"%s\": shown only this once; put it in the "
+                    "application's settings\n",
+                    (long long)j.id, o.unit, o.name);
+        }
+        sodium_memzero(j.key, sizeof j.key);
+    } else if (list) {
+        rc = apikeys_list(&app);
+    } else if ((rc = in_tx(&app, run_apikey_revoke, &j)) == 0) {
+        printf("danchu: API key %lld revoked\n", (long long)j.id);
+    } else if (rc == ERR_NOT_FOUND) {
+        fprintf(stderr, "danchu: no live API key %lld (see danchu apikeys list)\n",
+                (long long)j.id);
+    }
+    if (rc && rc != ERR_NOT_FOUND)
+        fprintf(stderr, "danchu: %s\n", err_name(rc));
     app_close(&app);
     return rc ? 1 : 0;
 }
@@ -825,6 +938,11 @@ static int run_demo_accounts(struct db *db, void *arg)
             return rc;
         if (strcmp(a->role, "officer") == 0 && a->where == 1)
             officer = id;
+        /* Reminders go somewhere (the outbox keeps them while no smtp_url is set). */
+        char email[AUTH_EMAIL_MAX + 1];
+        snprintf(email, sizeof email, "%s@demo.example", a->login);
+        if ((rc = auth_account_set_email(db, id, email)) != 0)
+            return rc;
         /* Officials who handle denunciations get their key pair, as a first sign-in would. */
         enum auth_role role;
         if (auth_role_parse(a->role, &role) == 0 && auth_perm_has_role("feedback.manage", role)) {
@@ -839,10 +957,10 @@ static int run_demo_accounts(struct db *db, void *arg)
         return rc;
     /* Residents' requests in both communes, the ward's handled by its officer. */
     if (d->cases > 0 &&
-        (rc = feedback_demo_build(db, d->fb, d->codes[1], officer, d->cases, 2026)) != 0)
+        (rc = feedback_demo_build(db, d->fb, d->codes[1], officer, d->cases, 2026, stderr)) != 0)
         return rc;
     if (d->cases > 0)
-        rc = feedback_demo_build(db, d->fb, d->codes[3], 0, d->cases, 2027);
+        rc = feedback_demo_build(db, d->fb, d->codes[3], 0, d->cases, 2027, stderr);
     return rc;
 }
 
@@ -859,6 +977,7 @@ int app_cmd_demo(int argc, char **argv)
                    "file is replaced; a PostgreSQL database must be empty.\n"
                    "  --households N   how many households (default 3000)\n"
                    "  --disclosures N  disclosure items per commune (default 60)\n"
+                   "  --cases N        residents' requests and cases per commune (default 36)\n"
                    "  --no-serve       build and exit");
     if (rc)
         return rc < 0 ? 0 : rc;
@@ -870,6 +989,10 @@ int app_cmd_demo(int argc, char **argv)
     int n_disclosures = 60;
     if (o.disclosures && parse_int(o.disclosures, 0, 10000000, &n_disclosures) != 0) {
         fprintf(stderr, "danchu: --disclosures takes a number from 0 to 10000000\n");
+        return 2;
+    }
+    if (o.cases && parse_int(o.cases, 0, 10000000, &d.cases) != 0) {
+        fprintf(stderr, "danchu: --cases takes a number from 0 to 10000000\n");
         return 2;
     }
     if (strncmp(app.cfg.db, "sqlite:", 7) == 0) {

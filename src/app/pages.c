@@ -205,9 +205,8 @@ static int account_model(struct http_request *r, struct http_response *res, cons
     for (size_t i = 0; i < u->n_grants; i++) {
         struct unit unit;
         const char *where = units_get_id(r->db, u->grants[i].unit_id, &unit) == 0 ? unit.name : "";
-        json_array_append_new(roles,
-                              json_pack("{s:s,s:s}", "role",
-                                        auth_role_label(u->grants[i].role), "unit", where));
+        json_array_append_new(roles, json_pack("{s:s,s:s}", "role",
+                                               auth_role_label(u->grants[i].role), "unit", where));
     }
     struct auth_keys k;
     if (!res->model)
@@ -217,8 +216,7 @@ static int account_model(struct http_request *r, struct http_response *res, cons
                                   u->display_name, "roles", roles, "needs_keys",
                                   auth_keys_needed(u), "has_keys",
                                   auth_keys_get(r->db, u->id, &k) == 0));
-    json_object_set_new(res->model, "form",
-                        json_pack("{s:s}", "email", email ? email : me.email));
+    json_object_set_new(res->model, "form", json_pack("{s:s}", "email", email ? email : me.email));
     res->template = "account";
     res->title = "Tài khoản của tôi";
     return 0;

@@ -40,8 +40,8 @@ int auth_store_escrow_current(struct db *db, int64_t *id, unsigned char pk[AUTH_
 /* contacts */
 int auth_store_email_set(struct db *db, int64_t account_id, const char *email);
 int auth_store_contact(struct db *db, int64_t account_id, struct auth_contact *out);
-int auth_store_contacts(struct db *db, int64_t unit_id, const char *role,
-                        struct auth_contact *out, size_t max, size_t *n);
+int auth_store_contacts(struct db *db, int64_t unit_id, const char *role, struct auth_contact *out,
+                        size_t max, size_t *n);
 
 /* accounts */
 int auth_store_account_insert(struct db *db, const char *login, const char *display_name,

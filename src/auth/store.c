@@ -768,8 +768,8 @@ int auth_store_contact(struct db *db, int64_t account_id, struct auth_contact *o
     return rc;
 }
 
-int auth_store_contacts(struct db *db, int64_t unit_id, const char *role,
-                        struct auth_contact *out, size_t max, size_t *n)
+int auth_store_contacts(struct db *db, int64_t unit_id, const char *role, struct auth_contact *out,
+                        size_t max, size_t *n)
 {
     *n = 0;
     if (!max)

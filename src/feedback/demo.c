@@ -187,7 +187,8 @@ static const struct script scripts[] = {
 struct demo {
     struct db *db;
     const struct feedback_env *env;
-    struct arena *a;
+    struct arena *a;    /* one case's texts, reset for the next */
+    struct arena *keep; /* the people, for the whole build */
     struct rng rng;
     struct date today;
     int64_t actor;
@@ -365,7 +366,7 @@ static int build_case(struct demo *d, int i)
 }
 
 int feedback_demo_build(struct db *db, const struct feedback_env *env, const char *commune_code,
-                        int64_t actor, int n, unsigned seed)
+                        int64_t actor, int n, unsigned seed, FILE *progress)
 {
     if (n < 0 || !env->rules || !env->rules->n_versions)
         return ERR_INVALID;
@@ -382,9 +383,10 @@ int feedback_demo_build(struct db *db, const struct feedback_env *env, const cha
            : strcmp(d.commune.kind, "special_zone") == 0 ? "đặc khu"
                                                          : "xã";
     d.a = arena_new(0);
+    d.keep = arena_new(0);
     rng_seed(&d.rng, ((uint64_t)seed << 32 | seed) ^ rng_hash(commune_code));
     json_t *model = json_object();
-    rc = units_households_page(db, d.a, &d.commune, NULL, 1, 300, model, &d.people);
+    rc = units_households_page(db, d.keep, &d.commune, NULL, 1, 300, model, &d.people);
     json_decref(model);
     if (rc == 0) {
         d.cp = rows_col(d.people, "representative", 14);
@@ -394,8 +396,13 @@ int feedback_demo_build(struct db *db, const struct feedback_env *env, const cha
         if (d.cp < 0 || d.ca < 0 || d.cv < 0 || d.cvc < 0)
             rc = ERR_INVALID;
     }
-    for (int i = 0; rc == 0 && i < n; i++)
+    for (int i = 0; rc == 0 && i < n; i++) {
+        arena_reset(d.a); /* each case's texts; the people stay in d.keep */
         rc = build_case(&d, i);
+        if (progress && (i + 1) % 10000 == 0)
+            fprintf(progress, "demo: %d/%d cases (%s)\n", i + 1, n, commune_code);
+    }
     arena_free(d.a);
+    arena_free(d.keep);
     return rc;
 }

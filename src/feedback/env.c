@@ -8,6 +8,7 @@
 
 #include "core/embed.h"
 #include "feedback/internal.h"
+#include "feedback/open311.h"
 
 /* "key = label" lines; # comments. */
 static int parse_fields(struct feedback_env *env, const char *text, size_t len, char *err,
@@ -102,6 +103,7 @@ void feedback_add_routes(struct http_server *srv, struct feedback_env *env)
     http_add_routes_ctx(srv, fb_public_routes, fb_public_n_routes, env);
     http_add_routes_ctx(srv, fb_admin_routes, fb_admin_n_routes, env);
     http_add_routes_ctx(srv, fb_publish_routes, fb_publish_n_routes, env);
+    http_add_routes_ctx(srv, fb_open311_routes, fb_open311_n_routes, env);
 }
 
 int feedback_counts(struct db *db, const struct feedback_env *env, int64_t unit_id, enum fb_kind k,

@@ -11,6 +11,7 @@
 #define DANCHU_FEEDBACK_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "core/core.h"
@@ -74,8 +75,28 @@ int feedback_escrow_recover(struct db *db, int64_t case_id, const char *recovery
 
 /* Adds n generated cases of every kind to commune commune_code (the demo), deterministic for
  * seed and today, received over the 60 days before today, in every state; actor (an official of
- * the commune, or 0) handles them. Runs in the caller's transaction. 0 or an ERR_* code. */
+ * the commune, or 0) handles them; a line on progress (may be NULL) every 10,000 cases. Runs in
+ * the caller's transaction. 0 or an ERR_* code. */
 int feedback_demo_build(struct db *db, const struct feedback_env *env, const char *commune_code,
-                        int64_t actor, int n, unsigned seed);
+                        int64_t actor, int n, unsigned seed, FILE *progress);
+
+/* `danchu apikeys`: the keys of the applications that send a commune phản ánh and kiến nghị
+ * through Open311 (open311.c, migration 0018). A key is FEEDBACK_APIKEY_LEN lower-case hex
+ * characters; the database keeps only its SHA-256 and first characters. */
+#define FEEDBACK_APIKEY_LEN 64
+/* A new random key (libsodium randombytes), made before the write so that the write depends
+ * only on its inputs. */
+void feedback_apikey_new(char key[FEEDBACK_APIKEY_LEN + 1]);
+/* Stores key (its hash and prefix only) for commune unit_id under `name`, audited; the new
+ * row's id into *id. Runs in the caller's transaction. ERR_INVALID for a key of another shape
+ * or an empty name. */
+int feedback_apikey_add(struct db *db, int64_t unit_id, const char *name, const char *key,
+                        int64_t *id);
+/* Revokes key id (it stops working at once), audited. ERR_NOT_FOUND when there is no such live
+ * key. Runs in the caller's transaction. */
+int feedback_apikey_revoke(struct db *db, int64_t id);
+/* Every key as a new JSON array of {id, unit_id, name, prefix, created_at, revoked_at}
+ * (revoked_at null while live), oldest first. Never the key itself: it is not stored. */
+int feedback_apikeys_json(struct db *db, json_t **out);
 
 #endif

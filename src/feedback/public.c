@@ -13,31 +13,42 @@
 
 #include "feedback/internal.h"
 
+/* Said below the kinds that may be published (their text, place and answer go to the
+ * commune's questions and answers and to Open311), before anyone sends one: Decree 13/2023 on
+ * personal data wants people told what is done with what they give. */
+static const char public_note[] =
+    "Nội dung, địa điểm và câu trả lời của xã có thể được công khai trên trang hỏi đáp của xã và "
+    "cho ứng dụng khác (qua Open311), nhưng không bao giờ kèm họ tên hay thông tin liên lạc của "
+    "bạn.";
+
 /* The kinds the form offers, with the line that explains each and what the law asks. */
 static const struct {
     enum fb_kind kind;   /* which */
     const char *explain; /* one plain line */
     const char *needs;   /* what must be given */
+    int published;       /* may be made public (without the sender): public_note is said */
 } offered[] = {
     {FB_FEEDBACK,
      "Báo cho xã biết một việc đang xảy ra (đường hỏng, rác thải, lấn chiếm, mất an ninh...) để "
      "xã xem xét, xử lý.",
-     "Có thể gửi không ghi tên."},
+     "Có thể gửi không ghi tên.", 1},
     {FB_RECOMMENDATION, "Đề xuất xã làm, sửa đổi hoặc bổ sung một việc, một quy định hay cách làm.",
-     "Có thể gửi không ghi tên."},
+     "Có thể gửi không ghi tên.", 1},
     {FB_INFO_REQUEST,
      "Đề nghị xã cung cấp thông tin, văn bản, số liệu mà xã đang giữ (Luật Tiếp cận thông tin).",
-     "Cần ghi họ tên, địa chỉ và số điện thoại hoặc thư điện tử để xã gửi thông tin."},
+     "Cần ghi họ tên, địa chỉ và số điện thoại hoặc thư điện tử để xã gửi thông tin.", 0},
     {FB_COMPLAINT,
      "Đề nghị xem xét lại quyết định hoặc việc làm của cơ quan, cán bộ xã mà bạn cho là sai và "
      "xâm phạm quyền lợi của bạn.",
      "Phải ghi rõ họ tên, địa chỉ, số điện thoại; khiếu nại không ghi tên sẽ không được giải "
-     "quyết."},
+     "quyết.",
+     0},
     {FB_DENUNCIATION,
      "Báo cho người có thẩm quyền biết hành vi vi phạm pháp luật của cán bộ hoặc của bất kỳ ai "
      "gây thiệt hại cho Nhà nước, cho người khác.",
      "Phải ghi rõ họ tên, địa chỉ (Luật Tố cáo). Thông tin của bạn và bản quét đơn được mã hóa: "
-     "chỉ người giải quyết tố cáo mở được; không ai khác, kể cả người bị tố cáo, biết bạn là ai."},
+     "chỉ người giải quyết tố cáo mở được; không ai khác, kể cả người bị tố cáo, biết bạn là ai.",
+     0},
 };
 
 /* The photo inputs of the form. */
@@ -83,7 +94,10 @@ static int form_model(struct http_request *r, struct http_response *res, const s
         json_array_append_new(
             kinds, json_pack("{s:s,s:s,s:s,s:s,s:b}", "key", fb_kind_key(offered[i].kind), "label",
                              fb_kind_label(offered[i].kind), "explain", offered[i].explain, "needs",
-                             offered[i].needs, "checked", (int)offered[i].kind == kind));
+                             offered[i].published
+                                 ? arena_printf(r->a, "%s %s", offered[i].needs, public_note)
+                                 : offered[i].needs,
+                             "checked", (int)offered[i].kind == kind));
     json_object_set_new(res->model, "kinds", kinds);
     json_t *fields = json_array();
     json_t *f = json_object_get(res->model, "form");
@@ -159,31 +173,6 @@ static const char *param(struct http_request *r, const char *name)
     return str_dup(r->a, str_trim(str_c(v ? v : "")));
 }
 
-/* A phone as typed: digits (and one leading +) only, 9 to 12 digits; NULL when not. */
-static const char *phone_of(struct http_request *r, const char *typed)
-{
-    char *out = arena_alloc(r->a, strlen(typed) + 1);
-    size_t k = 0, digits = 0;
-    for (const char *p = typed; *p; p++) {
-        if (*p >= '0' && *p <= '9') {
-            out[k++] = *p;
-            digits++;
-        } else if (*p == '+' && k == 0) {
-            out[k++] = *p;
-        } else if (*p != ' ' && *p != '.' && *p != '-') {
-            return NULL;
-        }
-    }
-    out[k] = '\0';
-    return digits >= 9 && digits <= 12 ? out : NULL;
-}
-
-static int email_ok(const char *s)
-{
-    const char *at = strchr(s, '@');
-    return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') && !strpbrk(s, " <>\"\r\n");
-}
-
 /* POST /gui-y-kien/{code} - public (CSRF). A new case from the form: kind, field, title, text,
  * village and place, the person (or anonymous where allowed), up to three photos. */
 static int post_submit(struct http_request *r, struct http_response *res)
@@ -249,13 +238,13 @@ static int post_submit(struct http_request *r, struct http_response *res)
     const char *phone = param(r, "dien_thoai"), *email = param(r, "email");
     c->phone = "";
     c->email = "";
-    if (phone[0] && !(c->phone = phone_of(r, phone))) {
+    if (phone[0] && !(c->phone = fb_phone_of(r->a, phone))) {
         c->phone = "";
         http_form_error(res, "dien_thoai", "Số điện thoại chỉ gồm chữ số, ví dụ 0912345678.");
         bad = 1;
     }
     if (email[0]) {
-        if (email_ok(email))
+        if (fb_email_ok(email))
             c->email = email;
         else {
             http_form_error(res, "email", "Địa chỉ thư điện tử chưa đúng, ví dụ ten@example.com.");
