@@ -107,6 +107,8 @@ check-pg: $(BUILD)/danchu $(HTTP_BIN)
 check-kill: $(BUILD)/danchu
 	@DANCHU_BIN=$(BUILD)/danchu tests/crash/kill9.sh sqlite
 	@DANCHU_BIN=$(BUILD)/danchu scripts/with-postgres.sh tests/crash/kill9.sh postgres
+	@DANCHU_BIN=$(BUILD)/danchu tests/crash/burst.sh sqlite
+	@DANCHU_BIN=$(BUILD)/danchu scripts/with-postgres.sh tests/crash/burst.sh postgres
 
 check-e2e: $(BUILD)/danchu
 	@DANCHU_BIN=$(BUILD)/danchu node tests/e2e/run.mjs
