@@ -99,6 +99,8 @@ struct fb_new {
     struct fb_identity who;                  /* sealed: the denouncer */
     struct fb_file_in scans[FB_MAX_SCANS];   /* sealed: the signed letter */
     size_t n_scans;                          /* their count */
+    const char *submit_key;                  /* the public form's one-time key, or NULL */
+    int existing;                            /* out: that key had made a case already */
     char code[11];                           /* out: the tracking code */
 };
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "feedback/internal.h"
 
 /* Said below the kinds that may be published (their text, place and answer go to the
@@ -67,12 +69,12 @@ static const struct http_param_spec submit_params[] = {
     {"an_danh", HP_TEXT, 0, 0, 2},    {"anh1", HP_FILE, 0, 0, 0},
     {"anh2", HP_FILE, 0, 0, 0},       {"anh3", HP_FILE, 0, 0, 0},
     {"ban_quet", HP_FILE, 0, 0, 0},   {"toa_do", HP_TEXT, 0, 0, 60},
-    {"giu_vi_tri", HP_TEXT, 0, 0, 2},
+    {"giu_vi_tri", HP_TEXT, 0, 0, 2}, {"ma_gui", HP_TEXT, 0, 0, 64},
 };
 
 static const char *const form_fields[] = {
-    "toa_do",   "giu_vi_tri", "loai",       "linh_vuc", "tieu_de", "noi_dung", "thon",
-    "dia_diem", "ho_ten",     "dien_thoai", "email",    "dia_chi", "an_danh"};
+    "ma_gui", "toa_do",   "giu_vi_tri", "loai",       "linh_vuc", "tieu_de", "noi_dung",
+    "thon",   "dia_diem", "ho_ten",     "dien_thoai", "email",    "dia_chi", "an_danh"};
 
 static int commune_arg(struct http_request *r, struct unit *u)
 {
@@ -127,6 +129,14 @@ static int form_model(struct http_request *r, struct http_response *res, const s
     for (size_t i = 0; i < sizeof form_fields / sizeof form_fields[0]; i++)
         if (!json_object_get(f, form_fields[i]))
             json_object_set_new(f, form_fields[i], json_string(""));
+    /* The form's one-time key: the same case however often the resident sends this form. */
+    if (!json_string_value(json_object_get(f, "ma_gui"))[0]) {
+        unsigned char raw[16];
+        char hex[33];
+        randombytes_buf(raw, sizeof raw);
+        sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+        json_object_set_new(f, "ma_gui", json_string(hex));
+    }
     json_object_set_new(res->model, "position_checked",
                         json_boolean(json_string_value(json_object_get(f, "giu_vi_tri"))[0] != 0));
     json_object_set_new(res->model, "anonymous_checked",
@@ -159,6 +169,13 @@ static int after_create(struct http_request *r, struct http_response *res, int r
     if (rc)
         return rc;
     res->redirect = arena_printf(r->a, "/theo-doi/%s", n->code);
+    if (n->existing) {
+        res->flash = arena_printf(r->a,
+                                  "Ý kiến này đã được gửi trước đó, mã theo dõi %s; không "
+                                  "tạo hồ sơ thứ hai.",
+                                  fb_code_display(r->a, n->code));
+        return 0;
+    }
     res->flash = arena_printf(r->a,
                               "Đã gửi. Mã theo dõi của bạn là %s: hãy ghi lại để xem "
                               "kết quả.",
@@ -359,6 +376,9 @@ static int post_submit(struct http_request *r, struct http_response *res)
         res->status = status;
         return rc;
     }
+    const char *key = param(r, "ma_gui");
+    if (strlen(key) == 32 && strspn(key, "0123456789abcdef") == 32)
+        n->submit_key = key;
     json_decref(res->model);
     res->model = NULL;
     http_defer_write(r, run_create, n);

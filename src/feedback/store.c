@@ -25,9 +25,10 @@ static const char sql_period[] = CASE_COLUMNS "WHERE unit_id = $1 AND kind = $2 
 static const char sql_insert[] =
     "INSERT INTO cases (unit_id, village_id, code, kind, channel, field, title, body, place, "
     "name, phone, email, address, anonymous, account_id, received_at, received_on, complexity, "
-    "parent_id, due_on, created_by, created_at, updated_at, lat, lon) VALUES ($1, $2, $3, $4, "
-    "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, "
-    "$23, $24) RETURNING id";
+    "parent_id, due_on, created_by, created_at, updated_at, lat, lon, submit_key) VALUES ($1, "
+    "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, "
+    "$22, $22, $23, $24, $25) RETURNING id";
+static const char sql_by_submit_key[] = "SELECT code FROM cases WHERE submit_key = $1";
 static const char sql_update[] =
     "UPDATE cases SET kind = $2, field = $3, complexity = $4, remote = $5, multi_site = $6, "
     "status = $7, not_competent = $8, forwarded_to = $9, forwarded_on = $10, accepted_on = $11, "
@@ -277,7 +278,7 @@ static const char *object_of(char *buf, size_t n, int64_t id)
 
 /* Inserts c with a fresh tracking code (into code), its dates, due_on and first event. */
 static int insert_case(struct db *db, const struct feedback_env *env, int64_t actor,
-                       int64_t account_id, struct fb_case *c, char code[11])
+                       int64_t account_id, const char *submit_key, struct fb_case *c, char code[11])
 {
     char received[11], due[11];
     int64_t now = now_s();
@@ -323,6 +324,7 @@ static int insert_case(struct db *db, const struct feedback_env *env, int64_t ac
             db_bind_null(st, 23);
             db_bind_null(st, 24);
         }
+        db_bind_cstr(st, 25, submit_key); /* NULL binds NULL */
         rc = db_step(st);
         if (rc == DB_ROW)
             c->id = db_col_int(st, 0);
@@ -340,15 +342,49 @@ static int insert_case(struct db *db, const struct feedback_env *env, int64_t ac
                         fb_kind_key(c->kind));
 }
 
+/* The code of the case made with submit_key, into code; ERR_NOT_FOUND when none. */
+static int by_submit_key(struct db *db, const char *submit_key, char code[11])
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_by_submit_key, &st);
+    if (rc)
+        return rc;
+    db_bind_cstr(st, 1, submit_key);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        snprintf(code, 11, "%s", db_col_text(st, 0));
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
+}
+
 int fb_store_create(struct db *db, struct fb_new *in)
 {
     in->c.id = 0;
+    in->existing = 0;
+    if (in->submit_key && in->submit_key[0]) {
+        /* Sent again (the answer was lost, a double tap): the case already made. The check and
+         * the insert run in one write on the single writer, and the unique index stands behind
+         * them. */
+        int rc = by_submit_key(db, in->submit_key, in->code);
+        if (rc == 0) {
+            in->existing = 1;
+            return 0;
+        }
+        if (rc != ERR_NOT_FOUND)
+            return rc;
+    }
     if (in->sealed) {
         /* Never on the row in clear: only sealed (seal.c). */
         in->c.name = in->c.phone = in->c.email = in->c.address = "";
         in->c.anonymous = 0;
     }
-    int rc = insert_case(db, in->env, in->actor, in->account_id, &in->c, in->code);
+    int rc =
+        insert_case(db, in->env, in->actor, in->account_id,
+                    in->submit_key && in->submit_key[0] ? in->submit_key : NULL, &in->c, in->code);
     if (rc == 0 && in->sealed)
         rc = fb_seal_new(db, in->c.id, in->c.unit_id, in->actor, &in->who, in->scans, in->n_scans);
     for (size_t i = 0; rc == 0 && i < in->n_photos; i++)
@@ -605,7 +641,7 @@ int fb_store_act(struct db *db, struct fb_act *act)
         n.parent_id = c.id;
         n.received_on = today;
         char code[11];
-        if ((rc = insert_case(db, act->env, 0, c.account_id, &n, code)) != 0)
+        if ((rc = insert_case(db, act->env, 0, c.account_id, NULL, &n, code)) != 0)
             goto out;
         act->new_id = n.id;
         snprintf(act->new_code, sizeof act->new_code, "%s", code);

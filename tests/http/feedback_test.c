@@ -204,6 +204,44 @@ static void resident_sends_feedback_and_follows_it_by_code(void **state)
     h_client_free(c);
 }
 
+/* A resident who sends the same form again (the answer was lost, a double tap) gets the case
+ * already made, not a second one; a new form makes a new case. */
+static void the_same_form_sent_twice_makes_one_case(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    struct h_response *r = h_get(c, "/gui-y-kien/99001");
+    const char *csrf = h_between(c, r, "name=\"_csrf\" value=\"", "\"");
+    const char *key = h_between(c, r, "name=\"ma_gui\" value=\"", "\"");
+    assert_non_null(key);
+    assert_int_equal(strlen(key), 32);
+    const char *f[] = {
+        "_csrf",           csrf,       "ma_gui", key,       "loai", "feedback", "tieu_de",
+        "T14 Gửi hai lần", "noi_dung", "x",      "an_danh", "1",    NULL};
+    const char *first = code_of(c, h_post_multipart(c, "/gui-y-kien/99001", f, "anh1", "", "", 0));
+    r = h_post_multipart(c, "/gui-y-kien/99001", f, "anh1", "", "", 0);
+    assert_string_equal(code_of(c, r), first);
+    r = h_get(c, h_header(r, "Location"));
+    assert_true(h_has(r, "đã được gửi trước đó"));
+    long long n = -1;
+    assert_int_equal(
+        h_db_int(&srv, "SELECT COUNT(*) FROM cases WHERE title = 'T14 Gửi hai lần'", &n), 0);
+    assert_int_equal(n, 1);
+    /* A fresh form has a fresh key. */
+    r = h_get(c, "/gui-y-kien/99001");
+    const char *key2 = h_between(c, r, "name=\"ma_gui\" value=\"", "\"");
+    assert_string_not_equal(key, key2);
+    f[3] = key2;
+    assert_string_not_equal(
+        code_of(c, h_post_multipart(c, "/gui-y-kien/99001", f, "anh1", "", "", 0)), first);
+    /* A form that comes back with a mistake keeps its key. */
+    const char *bad[] = {"_csrf", csrf, "ma_gui", key2, "loai", "feedback", "tieu_de", "", NULL};
+    r = h_post_multipart(c, "/gui-y-kien/99001", bad, "anh1", "", "", 0);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, h_fmt(c, "name=\"ma_gui\" value=\"%s\"", key2)));
+    h_client_free(c);
+}
+
 /* Bad input comes back 422 with every mistake named and everything typed kept; nothing is
  * stored. */
 static void bad_input_comes_back_with_what_was_typed(void **state)
@@ -1203,6 +1241,7 @@ int main(void)
         cmocka_unit_test(answered_feedback_published_as_qa_without_personal_details),
         cmocka_unit_test(statistics_count_cases_by_month_field_and_section),
         cmocka_unit_test(I4_a_mixed_letter_is_split_and_a_closed_case_reopened),
+        cmocka_unit_test(the_same_form_sent_twice_makes_one_case),
     };
     return h_run_group(tests, &srv);
 }
