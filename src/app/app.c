@@ -68,6 +68,8 @@ void app_close(struct app *app)
         ratelimit_free(app->login_rl);
     if (app->submit_rl)
         ratelimit_free(app->submit_rl);
+    if (app->rating_rl)
+        ratelimit_free(app->rating_rl);
     memset(app, 0, sizeof *app);
 }
 
@@ -182,6 +184,9 @@ int app_serve(struct app *app, int quiet)
     app->login_rl = ratelimit_new(4096, 10, 600);
     app->submit_rl =
         app->cfg.submit_per_hour ? ratelimit_new(4096, app->cfg.submit_per_hour, 3600) : NULL;
+    /* A desk's poster is rated by everyone it served from the office's one address. */
+    app->rating_rl =
+        app->cfg.submit_per_hour ? ratelimit_new(4096, 3 * app->cfg.submit_per_hour, 3600) : NULL;
     randombytes_buf(app->secret, sizeof app->secret);
     if (store_write_start(app->store) != 0) {
         fprintf(stderr, "danchu: cannot start the writer\n");
@@ -220,6 +225,7 @@ int app_serve(struct app *app, int quiet)
     http_add_routes(srv, register_routes, register_n_routes);
     disclosure_add_routes(srv, &app->dc);
     app->fb.submit_rl = app->submit_rl;
+    app->fb.rating_rl = app->rating_rl;
     feedback_add_routes(srv, &app->fb);
     if (http_server_start(srv, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: %s\n", err);

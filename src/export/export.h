@@ -54,6 +54,34 @@ struct export_notice {
 int export_notice_pdf(const struct export_notice *n, export_write_fn write, void *ctx, char *err,
                       size_t err_len);
 
+/* A line (or paragraph) of a QR page: centred, wrapped within the margins. */
+struct export_qr_text {
+    const char *text; /* UTF-8; "" leaves only the gap below it */
+    double size;      /* points; the gap below a text is 0.35 x size */
+    int bold;         /* 1: bold */
+};
+
+/*
+ * A page built around one QR code: a desk's poster, a receipt's slip. The texts above, the code
+ * (with its quiet zone, centred), the texts below; Liberation Serif, black on white.
+ */
+struct export_qr_page {
+    double width_mm;                    /* page width: 210 for A4, 80 for a receipt roll */
+    double height_mm;                   /* page height, or 0: as tall as what it holds */
+    double margin_mm;                   /* on every side */
+    const struct export_qr_text *above; /* texts above the code */
+    size_t n_above;                     /* their count */
+    const char *qr_url;                 /* encoded in the code (required) */
+    double qr_mm;                       /* side of the code without its quiet zone (>= 10) */
+    const struct export_qr_text *below; /* texts below the code */
+    size_t n_below;                     /* their count */
+};
+
+/* Writes p as a one-page PDF through write. ERR_INVALID without a URL, or for a code wider
+ * than the page within its margins. */
+int export_qr_page_pdf(const struct export_qr_page *p, export_write_fn write, void *ctx, char *err,
+                       size_t err_len);
+
 /* A column of a PDF table. */
 struct export_col {
     const char *title; /* header text (bold, centred, wraps) */

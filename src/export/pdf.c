@@ -1,6 +1,7 @@
 /*
  * pdf.c - A4 PDFs in the Decree 30/2020 layout (DOMAIN J): notices with a QR code back to
- * their online page, and tables streamed a row at a time.
+ * their online page, and tables streamed a row at a time; and pages built around one large QR
+ * code (a desk's rating poster, a receipt's slip) of any size.
  *
  * cairo draws (its PDF surface writes through the caller's export_write_fn as pages are
  * shown, so memory stays bounded however long the document), pango lays out the text in
@@ -897,5 +898,78 @@ int export_pdf_table_end(struct export_pdf_table *t, const char *footer, const c
     }
     rc = pdfw_close(&t->w, rc, err, err_len);
     table_free(t);
+    return rc;
+}
+
+/* ---- a page built around one QR code (posters, slips) ---- */
+
+/* Height of the centred texts t[0..n) in width w: each followed by a gap of 0.35 x its size. */
+static double qr_texts_h(struct pdfw *w, const struct export_qr_text *t, size_t n, double width)
+{
+    double h = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (*nz(t[i].text)) {
+            prepare(w->lay, t[i].text, width, t[i].size, t[i].bold ? ST_BOLD : 0,
+                    PANGO_ALIGN_CENTER, 0, 0, 0);
+            h += layout_h(w->lay);
+        }
+        h += 0.35 * t[i].size;
+    }
+    return h;
+}
+
+/* Draws the texts from y down; returns the y under them. */
+static double qr_texts_put(struct pdfw *w, const struct export_qr_text *t, size_t n, double x,
+                           double y, double width)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (*nz(t[i].text))
+            y += put(w, t[i].text, x, y, width, t[i].size, t[i].bold ? ST_BOLD : 0,
+                     PANGO_ALIGN_CENTER);
+        y += 0.35 * t[i].size;
+    }
+    return y;
+}
+
+int export_qr_page_pdf(const struct export_qr_page *p, export_write_fn write, void *ctx, char *err,
+                       size_t err_len)
+{
+    struct pdfw w;
+    QRcode *qr;
+    int rc;
+
+    if (!p || !write || !p->qr_url || !*p->qr_url || p->width_mm < 20 || p->qr_mm < 10 ||
+        p->qr_mm > p->width_mm - 2 * p->margin_mm) {
+        set_err(err, err_len, "pdf: QR page without a URL, or a code wider than the page");
+        return ERR_INVALID;
+    }
+    qr = QRcode_encodeData((int)strlen(p->qr_url), (const unsigned char *)p->qr_url, 0,
+                           QR_ECLEVEL_M);
+    if (!qr) {
+        set_err(err, err_len, "pdf: QR code: %s", strerror(errno));
+        return errno == ENOMEM ? ERR_NOMEM : ERR_INVALID;
+    }
+    rc = pdfw_open(&w, write, ctx, err, err_len);
+    if (rc == 0) {
+        const double width = p->width_mm * MM, margin = p->margin_mm * MM;
+        const double text_w = width - 2 * margin;
+        const double m = p->qr_mm * MM / qr->width, side = (qr->width + 2 * QR_QUIET) * m;
+        double above = qr_texts_h(&w, p->above, p->n_above, text_w);
+        double below = qr_texts_h(&w, p->below, p->n_below, text_w);
+        double content = above + side + below;
+        double height = p->height_mm > 0 ? p->height_mm * MM : 2 * margin + content;
+        /* On a page of a given size the content stands in the middle. */
+        double y = height > 2 * margin + content ? (height - content) / 2 : margin;
+
+        /* Before anything is drawn, the first page may still take its size. */
+        cairo_pdf_surface_set_size(w.surface, width, height);
+        cairo_pdf_surface_set_metadata(w.surface, CAIRO_PDF_METADATA_CREATOR, "danchu");
+        y = qr_texts_put(&w, p->above, p->n_above, margin, y, text_w);
+        draw_qr(&w, qr, (width - qr->width * m) / 2, y + QR_QUIET * m, m);
+        qr_texts_put(&w, p->below, p->n_below, margin, y + side, text_w);
+    }
+    rc = pdfw_close(&w, rc, err, err_len);
+    QRcode_free(qr);
     return rc;
 }

@@ -17,6 +17,8 @@
 
 #include "core/rng.h"
 #include "feedback/internal.h"
+#include "feedback/rating.h"
+#include "feedback/reception.h"
 
 #define SPAN_DAYS 60 /* cases received over this many days before today */
 #define N_ELEMS(x) (sizeof(x) / sizeof((x)[0]))
@@ -404,5 +406,11 @@ int feedback_demo_build(struct db *db, const struct feedback_env *env, const cha
     }
     arena_free(d.a);
     arena_free(d.keep);
+    /* The commune's citizen reception: its weekly sessions, bookings and register. */
+    if (rc == 0)
+        rc = fb_reception_demo(db, env, commune_code, actor, seed);
+    /* Its one-stop desks, their QR posters and a half-year of ratings. */
+    if (rc == 0)
+        rc = fb_rating_demo(db, env, commune_code, seed);
     return rc;
 }

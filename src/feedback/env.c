@@ -9,6 +9,8 @@
 #include "core/embed.h"
 #include "feedback/internal.h"
 #include "feedback/open311.h"
+#include "feedback/rating.h"
+#include "feedback/reception.h"
 
 /* "key = label" lines; # comments. */
 static int parse_fields(struct feedback_env *env, const char *text, size_t len, char *err,
@@ -103,6 +105,9 @@ void feedback_add_routes(struct http_server *srv, struct feedback_env *env)
     http_add_routes_ctx(srv, fb_public_routes, fb_public_n_routes, env);
     http_add_routes_ctx(srv, fb_admin_routes, fb_admin_n_routes, env);
     http_add_routes_ctx(srv, fb_publish_routes, fb_publish_n_routes, env);
+    http_add_routes_ctx(srv, fb_reception_routes, fb_reception_n_routes, env);
+    http_add_routes_ctx(srv, fb_reception_admin_routes, fb_reception_admin_n_routes, env);
+    http_add_routes_ctx(srv, fb_rating_routes, fb_rating_n_routes, env);
     http_add_routes_ctx(srv, fb_open311_routes, fb_open311_n_routes, env);
 }
 

@@ -33,6 +33,7 @@ struct feedback_env {
     struct fb_field *fields;     /* the fields offered (owned) */
     size_t n_fields;             /* their count */
     struct ratelimit *submit_rl; /* submissions per address (borrowed from the app), or NULL */
+    struct ratelimit *rating_rl; /* poster ratings per poster and address (the app's), or NULL */
     int64_t last_remind;         /* when feedback_tick last scanned (ticker thread only) */
 };
 

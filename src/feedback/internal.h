@@ -278,7 +278,7 @@ struct date fb_today(void);
 int fb_position_parse(const char *typed, double *lat, double *lon);
 /* A phone number as typed ("0912 345 678", "+84.912-345-678"): its digits, with a leading +
  * kept, when it has 9 to 12 of them and nothing but spaces, dots and dashes between; NULL
- * otherwise (arena). The one rule of the public form and Open311. */
+ * otherwise (arena). The one rule of the public form, Open311 and citizen reception. */
 const char *fb_phone_of(struct arena *a, const char *typed);
 /* 1 when s looks like an e-mail address (one @, a dot after it, no blanks, quotes or angle
  * brackets); the one rule of the public form and Open311. */

@@ -576,9 +576,10 @@ const struct http_route fb_public_routes[] = {
     {"POST", "/gui-y-kien/{code}", post_submit, after_create, NULL, NULL, HTTP_MULTIPART,
      submit_params, N(submit_params), SUBMIT_MAX},
     {"GET", "/theo-doi", page_lookup, NULL, NULL, NULL, 0, lookup_params, N(lookup_params), 0},
-    {"GET", "/theo-doi/{ma}", page_track, NULL, NULL, NULL, 0, NULL, 0, 0},
-    {"POST", "/theo-doi/{ma}/xac-nhan", post_confirm, after_confirm, NULL, NULL, 0, confirm_params,
-     N(confirm_params), 0},
-    {"GET", "/theo-doi/{ma}/tep/{id}", get_answer_file, NULL, NULL, NULL, HTTP_RAW, NULL, 0, 0},
+    {"GET", "/theo-doi/{ma}", page_track, NULL, NULL, NULL, HTTP_SECRET_URL, NULL, 0, 0},
+    {"POST", "/theo-doi/{ma}/xac-nhan", post_confirm, after_confirm, NULL, NULL, HTTP_SECRET_URL,
+     confirm_params, N(confirm_params), 0},
+    {"GET", "/theo-doi/{ma}/tep/{id}", get_answer_file, NULL, NULL, NULL,
+     HTTP_RAW | HTTP_SECRET_URL, NULL, 0, 0},
 };
 const size_t fb_public_n_routes = N(fb_public_routes);

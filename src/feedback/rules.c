@@ -184,6 +184,7 @@ static const struct period_key period_keys[] = {
     PK("denunciation_notify", denunciation_notify, 0),
     PK("denunciation_resolve", denunciation_resolve, 1),
     PK("denunciation_publish", denunciation_publish, 0),
+    PK("reception_notify", reception_notify, 0),
 };
 
 #define N_PERIOD_KEYS (sizeof period_keys / sizeof period_keys[0])

@@ -8,7 +8,9 @@
  * defaults), complaints (khiếu nại) and denunciations (tố cáo) (table I). The numbers live in
  * a rule set versioned by effective date (data/rules/feedback.ini, embedded; an operator may
  * replace it), chosen by the case's date of receipt: the complaint and denunciation texts
- * change on 01/07/2026 (I1). Nothing here touches the database or the clock.
+ * change on 01/07/2026 (I1). The same rule set holds the period of the citizen reception
+ * register (Reception Law Art 28), counted by the register itself. Nothing here touches the
+ * database or the clock.
  */
 #ifndef DANCHU_FEEDBACK_RULES_H
 #define DANCHU_FEEDBACK_RULES_H
@@ -87,6 +89,10 @@ struct fb_rules {
     struct fb_period denunciation_resolve;    /* Art 30: 30 days, +30 (complex), +30 again
                                                  (very complex) */
     struct fb_period denunciation_publish;    /* Art 40: 7 wd */
+    /* Reception Law 42/2013 Art 28: 10 wd to tell a visitor of the citizen reception whether
+     * the matter was accepted or forwarded. Not a case's clock (fb_evaluate ignores it): the
+     * reception register's (feedback/reception.h), by the entry's day of reception. */
+    struct fb_period reception_notify;
 };
 
 /* All versions, oldest first. */

@@ -51,11 +51,13 @@ struct http_param_spec {
 };
 
 enum http_route_flags {
-    HTTP_LOGIN = 1 << 0,     /* must be signed in (implied by a permission) */
-    HTTP_CACHE = 1 << 1,     /* anonymous response may be cached as rendered bytes */
-    HTTP_MULTIPART = 1 << 2, /* accepts multipart/form-data (uploads) */
-    HTTP_NO_CSRF = 1 << 3,   /* POST without CSRF (sign-in uses the anonymous token) */
-    HTTP_RAW = 1 << 4,       /* handler fills res->body itself (CSV, files) */
+    HTTP_LOGIN = 1 << 0,      /* must be signed in (implied by a permission) */
+    HTTP_CACHE = 1 << 1,      /* anonymous response may be cached as rendered bytes */
+    HTTP_MULTIPART = 1 << 2,  /* accepts multipart/form-data (uploads) */
+    HTTP_NO_CSRF = 1 << 3,    /* POST without CSRF (sign-in uses the anonymous token) */
+    HTTP_RAW = 1 << 4,        /* handler fills res->body itself (CSV, files) */
+    HTTP_SECRET_URL = 1 << 5, /* the path holds a secret (a tracking or rating code): the log
+                                 line shows the route's pattern instead */
 };
 
 typedef int (*http_handler)(struct http_request *r, struct http_response *res);

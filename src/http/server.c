@@ -1077,9 +1077,12 @@ static void on_completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     uint64_t us = log_now_us() - c->start_us;
     int status = c->status ? c->status : 499;
     metrics_observe(srv, status, us);
-    if (!srv->cfg.quiet)
-        log_request(c->req.method ? c->req.method : "-", c->req.path ? c->req.path : c->raw_uri,
-                    status, c->bytes, us);
+    if (!srv->cfg.quiet) {
+        const char *path = c->req.path ? c->req.path : c->raw_uri;
+        if (c->req.route && (c->req.route->flags & HTTP_SECRET_URL))
+            path = c->req.route->pattern; /* "/theo-doi/{ma}": whoever reads logs gets no key */
+        log_request(c->req.method ? c->req.method : "-", path, status, c->bytes, us);
+    }
     json_decref(c->res.model);
     atomic_fetch_sub(&srv->inflight, 1);
     pthread_once(&spare_once, spare_init);

@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             &r->feedback_answer,        &r->recommendation_answer, &r->feedback_forward,
             &r->complaint_accept,       &r->complaint_send,        &r->denunciation_accept[0],
             &r->denunciation_accept[1], &r->denunciation_forward,  &r->denunciation_notify,
-            &r->denunciation_resolve,   &r->denunciation_publish,
+            &r->denunciation_resolve,   &r->denunciation_publish,  &r->reception_notify,
         };
         for (size_t j = 0; j < sizeof rest / sizeof rest[0]; j++)
             check_period(rest[j]);

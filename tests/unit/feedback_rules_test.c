@@ -184,6 +184,8 @@ static void C6_I_shipped_rules_follow_the_law(void **state)
     assert_period(&a->denunciation_notify, 5, DAY_WORKING, 0, 0);
     assert_period(&a->denunciation_resolve, 30, DAY_CALENDAR, 30, 2);
     assert_period(&a->denunciation_publish, 7, DAY_WORKING, 0, 0);
+    /* Citizen Reception Law 42/2013 Art 28: accepted or forwarded, told within 10 wd */
+    assert_period(&a->reception_notify, 10, DAY_WORKING, 0, 0);
 
     /* I1: from 01/07/2026 only the complaint's acceptance changes, to 7 working days. */
     assert_period(&b->complaint_accept, 7, DAY_WORKING, 0, 0);
@@ -837,11 +839,12 @@ static const char two_versions[] =
     "denunciation_notify = 5 working\n"                                  /* 24 */
     "denunciation_resolve = 30 calendar, extend 30 twice\n"              /* 25 */
     "denunciation_publish = 7 working\n"                                 /* 26 */
-    "\n"                                                                 /* 27 */
-    "[2026-07-01]\n"                                                     /* 28 */
-    "complaint_accept = 7 working\n"                                     /* 29 */
-    "feedback_answer = 5 calendar\n"                                     /* 30 */
-    "recommendation_answer = 0 working\n";                               /* 31 */
+    "reception_notify = 10 working\n"                                    /* 27 */
+    "\n"                                                                 /* 28 */
+    "[2026-07-01]\n"                                                     /* 29 */
+    "complaint_accept = 7 working\n"                                     /* 30 */
+    "feedback_answer = 5 calendar\n"                                     /* 31 */
+    "recommendation_answer = 0 working\n";                               /* 32 */
 
 static void I1_rule_versions_inherit_and_apply_by_date_of_receipt(void **state)
 {
@@ -923,6 +926,8 @@ static void I_rule_file_errors_name_the_line(void **state)
     /* Extensions: only where a text allows one, with a count and once or twice. */
     expect_error("complaint_send = 3 working", "complaint_send = 3 working, extend 3 once",
                  "line 20: ", "complaint_send takes no extension");
+    expect_error("reception_notify = 10 working", "reception_notify = 10 working, extend 10 once",
+                 "line 27: ", "reception_notify takes no extension");
     expect_error("complaint_resolve = 30 calendar",
                  "complaint_resolve = 30 calendar, extend 15 once",
                  "line 16: ", "takes no extension");
@@ -944,9 +949,11 @@ static void I_rule_file_errors_name_the_line(void **state)
     expect_error("soon_days = 2\n", "", "line 2: ", "the first version must set soon_days");
     expect_error("info_phone_complex = 10 working,extend 10 once ; no blank needed\n", "",
                  "line 2: ", "info_phone_complex");
-    /* Versions out of order or repeated (line 28 is the second section). */
-    expect_error("[2026-07-01]", "[2023-01-01]", "line 28: ", "must come after");
-    expect_error("[2026-07-01]", "[2023-07-01]", "line 28: ", "must come after");
+    expect_error("reception_notify = 10 working\n", "",
+                 "line 2: ", "the first version must set reception_notify");
+    /* Versions out of order or repeated (line 29 is the second section). */
+    expect_error("[2026-07-01]", "[2023-01-01]", "line 29: ", "must come after");
+    expect_error("[2026-07-01]", "[2023-07-01]", "line 29: ", "must come after");
     /* Sections and lines that are not what they should be. */
     expect_error("[2023-07-01]", "[2023-02-30]", "line 2: ", "2023-02-30");
     expect_error("[2023-07-01]", "[01/07/2023]", "line 2: ", "yyyy-mm-dd");
