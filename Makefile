@@ -143,6 +143,7 @@ bench: deps
 	$(MAKE) all
 	bench/run.sh
 	bench/disclosure.sh
+	bench/feedback.sh
 
 clean:
 	rm -rf build

@@ -70,6 +70,8 @@ void app_close(struct app *app)
         ratelimit_free(app->submit_rl);
     if (app->rating_rl)
         ratelimit_free(app->rating_rl);
+    if (app->lookup_rl)
+        ratelimit_free(app->lookup_rl);
     memset(app, 0, sizeof *app);
 }
 
@@ -182,6 +184,8 @@ int app_serve(struct app *app, int quiet)
         return 1;
     }
     app->login_rl = ratelimit_new(4096, 10, 600);
+    /* Tracking codes are keys: 30 wrong ones in 10 minutes and an address waits. */
+    app->lookup_rl = ratelimit_new(4096, 30, 600);
     app->submit_rl =
         app->cfg.submit_per_hour ? ratelimit_new(4096, app->cfg.submit_per_hour, 3600) : NULL;
     /* A desk's poster is rated by everyone it served from the office's one address. */
@@ -226,6 +230,7 @@ int app_serve(struct app *app, int quiet)
     disclosure_add_routes(srv, &app->dc);
     app->fb.submit_rl = app->submit_rl;
     app->fb.rating_rl = app->rating_rl;
+    app->fb.lookup_rl = app->lookup_rl;
     feedback_add_routes(srv, &app->fb);
     if (http_server_start(srv, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: %s\n", err);

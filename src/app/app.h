@@ -21,6 +21,7 @@ struct app {
     struct ratelimit *login_rl;   /* sign-in attempts per IP and per login */
     struct ratelimit *submit_rl;  /* registrations per IP */
     struct ratelimit *rating_rl;  /* one-stop desk ratings per poster and IP */
+    struct ratelimit *lookup_rl;  /* tracking codes typed wrong per IP */
     unsigned char secret[32];     /* anonymous CSRF key, fresh per process */
     struct disclosure_env dc;     /* the disclosure module's rules and links */
     struct feedback_env fb;       /* the feedback module's rules and fields */

@@ -35,6 +35,51 @@ static const struct http_param_spec queue_params[] = {
 static const char *const statuses[] = {"received",  "accepted", "answered",
                                        "forwarded", "refused",  "closed"};
 
+/* The queue's header counts of one commune on one day, as computed at one data version. */
+struct queue_counts {
+    int64_t unit_id;  /* the commune */
+    char today[11];   /* the day they were counted for */
+    uint64_t version; /* http_data_version() then */
+    int64_t open, soon, overdue;
+};
+
+/* Counts kept per connection: a commune's open cases are an index range of up to its whole
+ * caseload, counted again only after a commit (or a new day). */
+struct queue_counts_memo {
+    struct queue_counts e[8]; /* the communes seen last, round robin */
+    unsigned next;            /* the slot to reuse */
+};
+
+static const char counts_memo_key = 0;
+
+static int queue_counts(struct http_request *r, int64_t unit_id, const char *today,
+                        const char *soon, struct queue_counts *out)
+{
+    uint64_t v = http_data_version(r);
+    struct queue_counts_memo *m = db_memo(r->db, &counts_memo_key);
+    if (!m) {
+        m = calloc(1, sizeof *m);
+        if (!m)
+            abort();
+        db_memo_put(r->db, &counts_memo_key, m, free);
+    }
+    for (size_t i = 0; i < sizeof m->e / sizeof m->e[0]; i++) {
+        struct queue_counts *c = &m->e[i];
+        if (c->unit_id == unit_id && c->version == v && strcmp(c->today, today) == 0) {
+            *out = *c;
+            return 0;
+        }
+    }
+    struct queue_counts c = {unit_id, "", v, 0, 0, 0};
+    snprintf(c.today, sizeof c.today, "%s", today);
+    int rc = fb_store_queue_counts(r->db, unit_id, today, soon, &c.open, &c.soon, &c.overdue);
+    if (rc)
+        return rc;
+    m->e[m->next++ % (sizeof m->e / sizeof m->e[0])] = c;
+    *out = c;
+    return 0;
+}
+
 /* GET /quan-ly/y-kien/{code}?loc=open|overdue|all&loai=&trang= - feedback.view on the commune.
  * The queue: open cases, the one due first on top, with its deadline and state. */
 static int page_queue(struct http_request *r, struct http_response *res)
@@ -66,6 +111,19 @@ static int page_queue(struct http_request *r, struct http_response *res)
     date_format_iso(today, t);
     struct rows *rows;
     int64_t total;
+    /* The header's counts first: the open and overdue lists' totals are among them. */
+    const struct fb_rules *rules = fb_rules_for(env, today);
+    struct queue_counts qc;
+    struct date soon_day = today;
+    if (rules && deadline_add(env->cal, today, rules->soon_days + 1, DAY_WORKING, &soon_day) != 0)
+        soon_day = today;
+    char s[11];
+    date_format_iso(soon_day, s);
+    if ((rc = queue_counts(r, u.id, t, s, &qc)) != 0)
+        return rc;
+    total = !strcmp(query, "overdue")            ? qc.overdue
+            : !strcmp(query, "open") && kind < 0 ? qc.open
+                                                 : -1;
     if ((rc = fb_store_queue(r->db, r->a, u.id, query, kind, t, page, PER_PAGE, &rows, &total)) !=
         0)
         return rc;
@@ -77,7 +135,6 @@ static int page_queue(struct http_request *r, struct http_response *res)
     size_t kl = rows_add_col(rows, "kind_label"), sl = rows_add_col(rows, "status_label"),
            dv = rows_add_col(rows, "due"), rv = rows_add_col(rows, "received"),
            lv = rows_add_col(rows, "late"), fv = rows_add_col(rows, "field_label");
-    const struct fb_rules *rules = fb_rules_for(env, today);
     for (size_t i = 0; ck >= 0 && i < rows->n_rows; i++) {
         rows_set_text(rows_at(rows, i, kl),
                       fb_kind_label((enum fb_kind)rows_at(rows, i, (size_t)ck)->i));
@@ -117,14 +174,7 @@ static int page_queue(struct http_request *r, struct http_response *res)
     http_model_rows(res, "cases", rows);
     json_object_set_new(res->model, "unit", json_pack("{s:s,s:s}", "code", u.code, "name", u.name));
     json_object_set_new(res->model, "total", json_integer(total));
-    int64_t open = 0, soon = 0, overdue = 0;
-    struct date soon_day = today;
-    if (rules && deadline_add(env->cal, today, rules->soon_days + 1, DAY_WORKING, &soon_day) != 0)
-        soon_day = today;
-    char s[11];
-    date_format_iso(soon_day, s);
-    if ((rc = fb_store_queue_counts(r->db, u.id, t, s, &open, &soon, &overdue)) != 0)
-        return rc;
+    int64_t open = qc.open, soon = qc.soon, overdue = qc.overdue;
     json_object_set_new(res->model, "counts",
                         json_pack("{s:I,s:I,s:I}", "open", (json_int_t)open, "soon",
                                   (json_int_t)soon, "overdue", (json_int_t)overdue));

@@ -34,6 +34,7 @@ struct feedback_env {
     size_t n_fields;             /* their count */
     struct ratelimit *submit_rl; /* submissions per address (borrowed from the app), or NULL */
     struct ratelimit *rating_rl; /* poster ratings per poster and address (the app's), or NULL */
+    struct ratelimit *lookup_rl; /* tracking codes not found, per address (the app's), or NULL */
     int64_t last_remind;         /* when feedback_tick last scanned (ticker thread only) */
 };
 

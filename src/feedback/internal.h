@@ -10,6 +10,10 @@
 #include "feedback/feedback.h"
 #include "units/units.h"
 
+/* A tracking code: its characters, and the bytes that hold it. */
+#define FB_CODE_LEN 12
+#define FB_CODE_SIZE (FB_CODE_LEN + 1)
+
 /* Photos a resident may attach, and their size. */
 #define FB_MAX_PHOTOS 3
 #define FB_MAX_PHOTO (5u * 1024 * 1024)
@@ -21,7 +25,7 @@ struct fb_case {
     int64_t id;                    /* cases.id */
     int64_t unit_id;               /* the commune */
     int64_t village_id;            /* the village it concerns, or 0 */
-    const char *code;              /* tracking code, 10 characters */
+    const char *code;              /* tracking code, FB_CODE_LEN characters (10 if older) */
     enum fb_kind kind;             /* what it is */
     enum fb_channel channel;       /* how it came */
     const char *field;             /* field key, or "" */
@@ -101,7 +105,7 @@ struct fb_new {
     size_t n_scans;                          /* their count */
     const char *submit_key;                  /* the public form's one-time key, or NULL */
     int existing;                            /* out: that key had made a case already */
-    char code[11];                           /* out: the tracking code */
+    char code[FB_CODE_SIZE];                 /* out: the tracking code */
 };
 
 /* What an official does to a case (one write). */
@@ -138,7 +142,7 @@ struct fb_act {
     const char *title;              /* split: the new case's title (text: its content) */
     int64_t new_id;                 /* out: a reopened case (confirm -1 on an answered one), or
                                        the case split off */
-    char new_code[11];              /* out: its code */
+    char new_code[FB_CODE_SIZE];    /* out: its code */
 };
 
 /* ---- store.c: every SQL statement of the module ---- */
@@ -157,7 +161,8 @@ int fb_store_file_get(struct db *db, struct arena *a, int64_t case_id, int64_t f
 /* One page of a commune's queue: open cases (filter "open"), those past their deadline
  * ("overdue"), all ("all", newest first), or one status ("status:accepted": those with a
  * deadline in due order, then the others newest first); kind -1 for every kind (open only).
- * Rows into *rows, total into *total. */
+ * Rows into *rows, total into *total (which the caller may set beforehand, >= 0, for the open
+ * and overdue lists of every kind: then it is not counted again). */
 int fb_store_queue(struct db *db, struct arena *a, int64_t unit_id, const char *filter, int kind,
                    const char *today, int page, int per_page, struct rows **rows, int64_t *total);
 /* Counts per kind of a commune's open cases, those due soon and overdue (dates "yyyy-mm-dd"). */
@@ -265,13 +270,13 @@ void fb_events_decorate(json_t *events);
 const char *fb_event_label(const char *kind);
 /* The label of a field key, or the key itself. */
 const char *fb_field_label(const struct feedback_env *env, const char *key);
-/* "7K4Q-XM2P-9A" from "7K4QXM2P9A" (arena). */
+/* "7K4Q-XM2P-9A4B" from "7K4QXM2P9A4B" (arena). */
 const char *fb_code_display(struct arena *a, const char *code);
 /* A tracking code typed by a person: upper-cased, dashes and spaces dropped; NULL when it
  * cannot be one (arena). */
 const char *fb_code_normal(struct arena *a, const char *typed);
-/* A new random tracking code (10 characters without 0, O, 1, I, L). */
-void fb_code_new(char out[11]);
+/* A new tracking code (12 characters without 0, O, 1, I, L: 4 of time, 8 random). */
+void fb_code_new(char out[FB_CODE_SIZE]);
 struct date fb_today(void);
 /* "21.02851, 105.85417" (latitude, longitude; comma, semicolon or blank between) within Viet
  * Nam; ERR_INVALID otherwise. */

@@ -386,12 +386,26 @@ static int post_submit(struct http_request *r, struct http_response *res)
 }
 
 /* The case named by the {ma} capture (any case, dashes, spaces): ERR_NOT_FOUND otherwise. */
+/* The case of a typed code. Misses are counted per address (env->lookup_rl): past the limit
+ * every lookup from there is refused with ERR_RATE for a while, so codes cannot be tried by the
+ * million. */
+static int find_code(struct http_request *r, const char *typed, struct fb_case *c)
+{
+    struct feedback_env *env = fb_env(r);
+    int64_t now = (int64_t)time(NULL);
+    const char *key = arena_printf(r->a, "code:%s", r->ip);
+    if (env->lookup_rl && ratelimit_check(env->lookup_rl, key, now) != 0)
+        return ERR_RATE;
+    const char *code = fb_code_normal(r->a, typed);
+    int rc = code ? fb_store_by_code(r->db, r->a, code, c) : ERR_NOT_FOUND;
+    if (rc == ERR_NOT_FOUND && env->lookup_rl)
+        ratelimit_hit(env->lookup_rl, key, now);
+    return rc;
+}
+
 static int case_by_code(struct http_request *r, struct fb_case *c)
 {
-    const char *code = fb_code_normal(r->a, http_arg(r, "ma"));
-    if (!code)
-        return ERR_NOT_FOUND;
-    return fb_store_by_code(r->db, r->a, code, c);
+    return find_code(r, http_arg(r, "ma"), c);
 }
 
 /* The tracking page's view-model: no contact detail, no officials' notes. */
@@ -479,16 +493,24 @@ static int page_lookup(struct http_request *r, struct http_response *res)
     const char *typed = http_param(r, "ma");
     res->model = json_object();
     if (typed && typed[0]) {
-        const char *code = fb_code_normal(r->a, typed);
         struct fb_case c;
-        if (code && fb_store_by_code(r->db, r->a, code, &c) == 0) {
-            res->redirect = arena_printf(r->a, "/theo-doi/%s", code);
+        int rc = find_code(r, typed, &c);
+        if (rc == 0) {
+            res->redirect = arena_printf(r->a, "/theo-doi/%s", c.code);
             return 0;
         }
-        http_form_error(res, "ma",
-                        "Không tìm thấy mã này. Mã gồm 10 chữ và số, ví dụ "
-                        "7K4Q-XM2P-9A.");
-        res->status = 404;
+        if (rc == ERR_RATE) {
+            http_form_error(res, "ma",
+                            "Bạn đã nhập sai mã quá nhiều lần. Vui lòng thử lại sau 10 "
+                            "phút.");
+            res->status = 429;
+        } else if (rc == ERR_NOT_FOUND) {
+            http_form_error(res, "ma",
+                            "Không tìm thấy mã này. Mã gồm 12 chữ và số, ví dụ B7K4-QXM2-P9A4.");
+            res->status = 404;
+        } else {
+            return rc;
+        }
     }
     json_object_set_new(res->model, "form", json_pack("{s:s}", "ma", typed ? typed : ""));
     res->template = "feedback/lookup";

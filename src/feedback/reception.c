@@ -472,7 +472,7 @@ static int post_book(struct http_request *r, struct http_response *res)
     }
     if (bad)
         return book_again(r, res, res->status);
-    char *code = arena_alloc(r->a, 11);
+    char *code = arena_alloc(r->a, FB_CODE_SIZE);
     fb_code_new(code);
     b->code = code;
     json_decref(res->model);

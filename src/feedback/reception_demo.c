@@ -187,7 +187,7 @@ static int demo_bookings(struct rdemo *d, int64_t id, int n, int held, int n_cam
         struct rc_booking b;
         memset(&b, 0, sizeof b);
         demo_person(d, &name, &address, &village, &b.village_id);
-        char *code = arena_alloc(d->a, 11);
+        char *code = arena_alloc(d->a, FB_CODE_SIZE);
         fb_code_new(code);
         b.session_id = id;
         b.code = code;

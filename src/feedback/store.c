@@ -59,31 +59,33 @@ static const char sql_files[] = "SELECT id, name, mime, size, purpose FROM case_
 static const char sql_file_get[] = "SELECT name, mime, data, purpose FROM case_files WHERE "
                                    "case_id = $1 AND id = $2 AND sealed = 0";
 /* The queue: cases with a deadline still to meet (due_on is '' once nothing is due), the
- * soonest first, straight from the index cases_due(unit_id, due_on) or cases_kind_due. */
+ * soonest first, straight from the index cases_due(unit_id, due_on) or cases_kind_due.
+ * "due_on > ''" rather than "<> ''": the same rows, but a range the index can seek into
+ * instead of a scan that skips every finished case first. */
 #define QUEUE_COLUMNS                                                                              \
     "SELECT id, code, kind, title, status, received_on, due_on, field, name, anonymous "           \
     "FROM cases WHERE unit_id = $1 "
 static const char sql_queue_open[] =
-    QUEUE_COLUMNS "AND due_on <> '' ORDER BY due_on, id LIMIT $2 OFFSET $3";
+    QUEUE_COLUMNS "AND due_on > '' ORDER BY due_on, id LIMIT $2 OFFSET $3";
 static const char sql_queue_open_kind[] =
-    QUEUE_COLUMNS "AND kind = $4 AND due_on <> '' ORDER BY due_on, id LIMIT $2 OFFSET $3";
+    QUEUE_COLUMNS "AND kind = $4 AND due_on > '' ORDER BY due_on, id LIMIT $2 OFFSET $3";
 static const char sql_queue_overdue[] =
-    QUEUE_COLUMNS "AND due_on <> '' AND due_on < $4 ORDER BY due_on, id LIMIT $2 OFFSET $3";
+    QUEUE_COLUMNS "AND due_on > '' AND due_on < $4 ORDER BY due_on, id LIMIT $2 OFFSET $3";
 static const char sql_count_open[] =
-    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND due_on <> ''";
+    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND due_on > ''";
 static const char sql_count_open_kind[] =
-    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND kind = $2 AND due_on <> ''";
+    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND kind = $2 AND due_on > ''";
 static const char sql_count_before[] =
-    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND due_on <> '' AND due_on < $2";
+    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND due_on > '' AND due_on < $2";
 static const char sql_queue_all[] = QUEUE_COLUMNS "ORDER BY id DESC LIMIT $2 OFFSET $3";
 /* One status: those with a deadline the soonest first (cases_status_due), then the others
  * newest first. */
 static const char sql_queue_status_due[] =
-    QUEUE_COLUMNS "AND status = $4 AND due_on <> '' ORDER BY due_on, id LIMIT $2 OFFSET $3";
+    QUEUE_COLUMNS "AND status = $4 AND due_on > '' ORDER BY due_on, id LIMIT $2 OFFSET $3";
 static const char sql_queue_status_none[] =
     QUEUE_COLUMNS "AND status = $4 AND due_on = '' ORDER BY id DESC LIMIT $2 OFFSET $3";
 static const char sql_count_status_due[] =
-    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND status = $2 AND due_on <> ''";
+    "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND status = $2 AND due_on > ''";
 static const char sql_count_status_none[] =
     "SELECT COUNT(*) FROM cases WHERE unit_id = $1 AND status = $2 AND due_on = ''";
 static const char sql_count_all[] = "SELECT COUNT(*) FROM cases WHERE unit_id = $1";
@@ -278,7 +280,8 @@ static const char *object_of(char *buf, size_t n, int64_t id)
 
 /* Inserts c with a fresh tracking code (into code), its dates, due_on and first event. */
 static int insert_case(struct db *db, const struct feedback_env *env, int64_t actor,
-                       int64_t account_id, const char *submit_key, struct fb_case *c, char code[11])
+                       int64_t account_id, const char *submit_key, struct fb_case *c,
+                       char code[FB_CODE_SIZE])
 {
     char received[11], due[11];
     int64_t now = now_s();
@@ -292,7 +295,7 @@ static int insert_case(struct db *db, const struct feedback_env *env, int64_t ac
     int rc = db_prepare(db, sql_insert, &st);
     if (rc)
         return rc;
-    /* A random code; a clash (one in 10^14) only costs another try. */
+    /* A random code; a clash (one in 10^14 within a day) only costs another try. */
     for (int attempt = 0; attempt < 4; attempt++) {
         fb_code_new(code);
         db_bind_int(st, 1, c->unit_id);
@@ -343,7 +346,7 @@ static int insert_case(struct db *db, const struct feedback_env *env, int64_t ac
 }
 
 /* The code of the case made with submit_key, into code; ERR_NOT_FOUND when none. */
-static int by_submit_key(struct db *db, const char *submit_key, char code[11])
+static int by_submit_key(struct db *db, const char *submit_key, char code[FB_CODE_SIZE])
 {
     struct db_stmt *st;
     int rc = db_prepare(db, sql_by_submit_key, &st);
@@ -352,7 +355,7 @@ static int by_submit_key(struct db *db, const char *submit_key, char code[11])
     db_bind_cstr(st, 1, submit_key);
     rc = db_step(st);
     if (rc == DB_ROW) {
-        snprintf(code, 11, "%s", db_col_text(st, 0));
+        snprintf(code, FB_CODE_SIZE, "%s", db_col_text(st, 0));
         rc = 0;
     } else if (rc == DB_DONE) {
         rc = ERR_NOT_FOUND;
@@ -640,7 +643,7 @@ int fb_store_act(struct db *db, struct fb_act *act)
         n.complexity = c.complexity;
         n.parent_id = c.id;
         n.received_on = today;
-        char code[11];
+        char code[FB_CODE_SIZE];
         if ((rc = insert_case(db, act->env, 0, c.account_id, NULL, &n, code)) != 0)
             goto out;
         act->new_id = n.id;
@@ -774,9 +777,10 @@ int fb_store_queue(struct db *db, struct arena *a, int64_t unit_id, const char *
     int rc;
     if (strncmp(filter, "status:", 7) == 0)
         return queue_status(db, a, unit_id, filter + 7, page, per_page, rows, total);
+    int known = *total >= 0; /* the caller counted it already (the queue's header) */
     if (strcmp(filter, "overdue") == 0) {
         sql = sql_queue_overdue;
-        rc = count(db, sql_count_before, unit_id, today, -1, total);
+        rc = known ? 0 : count(db, sql_count_before, unit_id, today, -1, total);
     } else if (strcmp(filter, "all") == 0) {
         sql = sql_queue_all;
         rc = count(db, sql_count_all, unit_id, NULL, -1, total);
@@ -785,7 +789,7 @@ int fb_store_queue(struct db *db, struct arena *a, int64_t unit_id, const char *
         rc = count(db, sql_count_open_kind, unit_id, NULL, kind, total);
     } else {
         sql = sql_queue_open;
-        rc = count(db, sql_count_open, unit_id, NULL, -1, total);
+        rc = known ? 0 : count(db, sql_count_open, unit_id, NULL, -1, total);
     }
     if (rc)
         return rc;
@@ -1005,7 +1009,7 @@ int fb_store_sealed_file_get(struct db *db, struct arena *a, int64_t case_id, in
 /* ---- reminders ---- */
 
 static const char sql_due_upto[] =
-    CASE_COLUMNS "WHERE due_on <> '' AND due_on <= $1 ORDER BY due_on, id LIMIT $2";
+    CASE_COLUMNS "WHERE due_on > '' AND due_on <= $1 ORDER BY due_on, id LIMIT $2";
 
 int fb_store_due_upto(struct db *db, struct arena *a, const char *upto, int max,
                       struct fb_case **out, size_t *n)

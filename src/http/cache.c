@@ -39,6 +39,11 @@ void http_cache_bump(struct http_server *srv)
     atomic_fetch_add(&srv->data_version, 1);
 }
 
+uint64_t http_data_version(const struct http_request *r)
+{
+    return atomic_load(&r->srv->data_version);
+}
+
 static int key_eq(const char *key, const char *uri, int json)
 {
     size_t n = strlen(uri);

@@ -189,6 +189,9 @@ void http_server_free(struct http_server *srv);
 
 /* Marks every cached page stale (called after each committed write). */
 void http_cache_bump(struct http_server *srv);
+/* The server's data version: bumped after every commit of this process (what invalidates the
+ * page cache). A handler may keep a computed figure keyed by it. */
+uint64_t http_data_version(const struct http_request *r);
 
 /* Parameter access (declared parameters only). NULL / def when absent. */
 const char *http_arg(const struct http_request *r, const char *name);

@@ -11,7 +11,7 @@
  * text and the JPEG at PHOTO_FILE as anh1. They stop when TOTAL submissions were acknowledged
  * in all, or at their first request without an answer (the server is gone).
  *
- * An answer 303 whose Location is /theo-doi/<CODE> (10 characters of the code alphabet) is an
+ * An answer 303 whose Location is /theo-doi/<CODE> (12 characters of the code alphabet) is an
  * acknowledgement: the server has promised the case is stored. "<title> <code>" then goes to
  * ACK_FILE, written and flushed before the client's next request. READY_FILE is created when
  * every client has its token and the sending starts, so the script can time the burst.
@@ -34,7 +34,7 @@
 
 #define MAX_CLIENTS 200
 #define MAX_STATUSES 8  /* distinct refusal statuses remembered per client */
-#define CODE_LEN 10     /* a tracking code's length */
+#define CODE_LEN 12     /* a tracking code's length */
 #define FIELD "ha_tang" /* a field of data/feedback_fields.txt */
 /* What a resident would write about a broken road (UTF-8, NFC as the server stores it). */
 static const char text[] =

@@ -82,7 +82,7 @@ test('a resident sends a phản ánh with a photo and follows it by its code', {
         ]);
         problems.push(...(await checkPage(page, 'tracking page')));
         const text = await page.locator('main').innerText();
-        assert.match(text, /Mã theo dõi của bạn là [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}/);
+        assert.match(text, /Mã theo dõi của bạn là [0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/);
         assert.match(text, /Đã tiếp nhận/);
         assert.doesNotMatch(text, /0912345678/);
         trackingUrl = new URL(page.url()).pathname;

@@ -69,7 +69,7 @@ static const char *code_of(struct h_client *c, const struct h_response *r)
     assert_non_null(loc);
     assert_non_null(strstr(loc, "/theo-doi/"));
     const char *code = h_fmt(c, "%s", strstr(loc, "/theo-doi/") + 10);
-    assert_int_equal(strlen(code), 10);
+    assert_int_equal(strlen(code), 12);
     return code;
 }
 
@@ -165,18 +165,12 @@ static void resident_sends_feedback_and_follows_it_by_code(void **state)
     assert_false(h_has(r, "0912345678"));
     assert_false(h_has(r, "Nguyễn Thị Hoa"));
     /* Typed in lower case with dashes and spaces, the code still finds it. */
-    const char *typed =
-        h_fmt(c, "%c%c%c%c-%c%c%c%c %c%c", code[0] | 0x20, code[1] | 0x20, code[2] | 0x20,
-              code[3] | 0x20, code[4], code[5], code[6], code[7], code[8], code[9]);
-    r = h_get(c, h_fmt(c, "/theo-doi?ma=%s", typed));
-    (void)r;
-    /* (spaces in a query must be encoded: the page is asked as a browser would) */
-    r = h_get(c, h_fmt(c, "/theo-doi?ma=%c%c%c%c-%c%c%c%c-%c%c", code[0] | 0x20, code[1] | 0x20,
+    r = h_get(c, h_fmt(c, "/theo-doi?ma=%c%c%c%c-%c%c%c%c+%c%c%c%c", code[0] | 0x20, code[1] | 0x20,
                        code[2] | 0x20, code[3] | 0x20, code[4], code[5], code[6], code[7], code[8],
-                       code[9]));
+                       code[9], code[10] | 0x20, code[11]));
     assert_int_equal(r->status, 303);
     assert_non_null(strstr(h_header(r, "Location"), code));
-    r = h_get(c, "/theo-doi?ma=ABCD-EFGH-JK");
+    r = h_get(c, "/theo-doi?ma=ABCD-EFGH-JKMN");
     assert_int_equal(r->status, 404);
     assert_true(h_has(r, "Không tìm thấy mã này"));
     /* The officer sees it in the queue, with the photo and the sender. */
@@ -239,6 +233,28 @@ static void the_same_form_sent_twice_makes_one_case(void **state)
     r = h_post_multipart(c, "/gui-y-kien/99001", bad, "anh1", "", "", 0);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, h_fmt(c, "name=\"ma_gui\" value=\"%s\"", key2)));
+    h_client_free(c);
+}
+
+/* Tracking codes are keys: an address that types 30 wrong ones is refused for a while, even a
+ * right one, so that codes cannot be tried by the million; another address is not affected. */
+static void wrong_codes_are_limited_per_address(void **state)
+{
+    (void)state;
+    struct h_client *c = h_client_new(&srv);
+    const char *f[] = {"loai", "feedback", "tieu_de", "T15 Mã đúng", "noi_dung",
+                       "x",    "an_danh",  "1",       NULL};
+    const char *code = code_of(c, send_form(c, f, NULL, NULL, 0));
+    assert_int_equal(strlen(code), 12);
+    struct h_client *guesser = h_client_new(&srv);
+    for (int i = 0; i < 30; i++)
+        assert_int_equal(h_get(guesser, h_fmt(guesser, "/theo-doi/2222%08d", i))->status, 404);
+    assert_int_equal(h_get(guesser, h_fmt(guesser, "/theo-doi/%s", code))->status, 429);
+    struct h_response *r = h_get(guesser, h_fmt(guesser, "/theo-doi?ma=%s", code));
+    assert_int_equal(r->status, 429);
+    assert_true(h_has(r, "nhập sai mã quá nhiều lần"));
+    assert_int_equal(h_get(c, h_fmt(c, "/theo-doi/%s", code))->status, 200);
+    h_client_free(guesser);
     h_client_free(c);
 }
 
@@ -1242,6 +1258,7 @@ int main(void)
         cmocka_unit_test(statistics_count_cases_by_month_field_and_section),
         cmocka_unit_test(I4_a_mixed_letter_is_split_and_a_closed_case_reopened),
         cmocka_unit_test(the_same_form_sent_twice_makes_one_case),
+        cmocka_unit_test(wrong_codes_are_limited_per_address),
     };
     return h_run_group(tests, &srv);
 }
