@@ -38,6 +38,10 @@ int app_open(struct app *app, int migrate)
         return 1;
     }
     app->dc.fb = &app->fb;
+    if (consultation_env_init(&app->cs, app->cal, app->cfg.base_url, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "danchu: consultation rules: %s\n", err);
+        return 1;
+    }
     if (store_open(app->cfg.db, &app->store, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: cannot open database %s: %s\n", app->cfg.db, err);
         return 1;
@@ -62,6 +66,7 @@ void app_close(struct app *app)
         view_templates_free(app->views);
     disclosure_env_free(&app->dc);
     feedback_env_free(&app->fb);
+    consultation_env_free(&app->cs);
     if (app->cal)
         calendar_free(app->cal);
     if (app->login_rl)
@@ -147,6 +152,8 @@ void app_decorate_hook(void *ctx, struct http_request *r, json_t *model)
             json_object_set_new(model, "disclosure_admin_url", json_string("/quan-ly/cong-khai"));
         if (auth_can_anywhere(u, "feedback.view"))
             json_object_set_new(model, "feedback_admin_url", json_string("/quan-ly/y-kien"));
+        if (auth_can_anywhere(u, "consultation.view"))
+            json_object_set_new(model, "consultation_admin_url", json_string("/quan-ly/gop-y"));
     }
 }
 
@@ -232,6 +239,7 @@ int app_serve(struct app *app, int quiet)
     app->fb.rating_rl = app->rating_rl;
     app->fb.lookup_rl = app->lookup_rl;
     feedback_add_routes(srv, &app->fb);
+    consultation_add_routes(srv, &app->cs);
     if (http_server_start(srv, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: %s\n", err);
         http_server_free(srv);

@@ -9,6 +9,7 @@
 #include "comms/comms.h"
 #include "core/core.h"
 #include "disclosure/disclosure.h"
+#include "consultation/consultation.h"
 #include "feedback/feedback.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -25,6 +26,7 @@ struct app {
     unsigned char secret[32];     /* anonymous CSRF key, fresh per process */
     struct disclosure_env dc;     /* the disclosure module's rules and links */
     struct feedback_env fb;       /* the feedback module's rules and fields */
+    struct consultation_env cs;   /* the consultation module's rules */
     struct comms *comms;          /* the outbox sender while serving (comms_kick), else NULL */
 };
 

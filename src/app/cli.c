@@ -37,7 +37,9 @@ struct opts {
     const char *case_id;     /* --case ID (escrow recover) */
     const char *cases;       /* --cases N (demo: residents' cases per commune) */
     const char *to;          /* --to LOGIN (escrow recover) */
+    const char *topic;       /* --topic YK1..YK9 (import document --kind draft) */
     int draft;               /* --draft: import document without publishing */
+    int dry_run;             /* --dry-run: import document --kind draft prints the outline */
     int password_stdin;      /* --password-stdin */
     int quiet;               /* --quiet: no request log */
     int no_serve;            /* --no-serve (demo) */
@@ -70,6 +72,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"--case", offsetof(struct opts, case_id)},
         {"--cases", offsetof(struct opts, cases)},
         {"--to", offsetof(struct opts, to)},
+        {"--topic", offsetof(struct opts, topic)},
     };
     memset(o, 0, sizeof *o);
     for (int i = 1; i < argc; i++) {
@@ -92,6 +95,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         }
         if (strcmp(a, "--draft") == 0) {
             o->draft = 1;
+            continue;
+        }
+        if (strcmp(a, "--dry-run") == 0) {
+            o->dry_run = 1;
             continue;
         }
         int found = 0;
@@ -672,9 +679,57 @@ static void print_errors(json_t *errors)
     }
 }
 
+/* danchu import document --kind draft ...: a draft for consultation (see the usage text). With
+ * --dry-run, the recognised outline as JSON on stdout and nothing saved (no database needed). */
+static int import_draft(const struct opts *o, struct app *app)
+{
+    if (o->n_pos != 2 || (!o->dry_run && !o->unit)) {
+        fprintf(stderr, "danchu: usage: danchu import document --unit CODE --kind draft "
+                        "[--topic YK1..YK9] [--title T] [--dry-run] FILE\n");
+        return 2;
+    }
+    int topic = 9;
+    if (o->topic && (parse_int(o->topic[0] == 'Y' && o->topic[1] == 'K' ? o->topic + 2 : o->topic,
+                               1, 9, &topic) != 0)) {
+        fprintf(stderr, "danchu: --topic must be YK1 to YK9, not '%s'\n", o->topic);
+        return 2;
+    }
+    struct consultation_import in = {o->unit, topic, o->title, o->pos[1], o->dry_run};
+    json_t *outline = NULL;
+    int64_t id = 0;
+    char err[512] = "";
+    int rc;
+    if (o->dry_run) {
+        struct consultation_env env = {0};
+        rc = consultation_import_file(NULL, &env, 0, &in, &id, &outline, err, sizeof err);
+    } else {
+        if (app_open(app, 1)) {
+            app_close(app);
+            return 1;
+        }
+        rc = consultation_import_file(app->store, &app->cs, 0, &in, &id, NULL, err, sizeof err);
+    }
+    if (rc == 0 && o->dry_run) {
+        json_dumpf(outline, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        putchar('\n');
+    } else if (rc == 0) {
+        printf("danchu: %s imported as consultation %lld (draft, not yet open): "
+               "%s/quan-ly/gop-y/%lld\n",
+               o->pos[1], (long long)id, app->cfg.base_url, (long long)id);
+    } else {
+        fprintf(stderr, "danchu: %s not imported: %s\n", o->pos[1], err[0] ? err : err_name(rc));
+    }
+    json_decref(outline);
+    if (!o->dry_run)
+        app_close(app);
+    return rc ? 1 : 0;
+}
+
 /* danchu import document ...: one file as a disclosure item (see the usage text). */
 static int import_document(const struct opts *o, struct app *app)
 {
+    if (o->kind && strcmp(o->kind, "draft") == 0)
+        return import_draft(o, app);
     if (o->n_pos != 2 || !o->unit || !o->kind || !o->category) {
         fprintf(stderr, "danchu: usage: danchu import document --unit CODE --kind disclosure "
                         "--category CK01..CK14 [--title T] [--decision dd/mm/yyyy] "
@@ -682,7 +737,7 @@ static int import_document(const struct opts *o, struct app *app)
         return 2;
     }
     if (strcmp(o->kind, "disclosure") != 0) {
-        fprintf(stderr, "danchu: --kind %s is not supported yet (only disclosure)\n", o->kind);
+        fprintf(stderr, "danchu: --kind must be disclosure or draft, not %s\n", o->kind);
         return 2;
     }
     int cat = dc_category_parse(o->category);
@@ -718,7 +773,9 @@ int app_cmd_import(int argc, char **argv)
               "       danchu import households --unit CODE FILE\n"
               "       danchu import document --unit CODE --kind disclosure --category CK01..CK14\n"
               "                              [--title T] [--decision dd/mm/yyyy] [--owner NAME]\n"
-              "                              [--draft] FILE\n\n"
+              "                              [--draft] FILE\n"
+              "       danchu import document --unit CODE --kind draft [--topic YK1..YK9]\n"
+              "                              [--title T] [--dry-run] FILE\n\n"
               "units: a CSV with header code,kind,name,parent (UTF-8).\n"
               "households: the village head's roll as CSV or XLSX; columns found by\n"
               "header name (mã hộ, họ và tên, ngày sinh, giới tính, quan hệ với chủ hộ,\n"
@@ -728,7 +785,13 @@ int app_cmd_import(int argc, char **argv)
               "item of the commune CODE in the given category (CK01..CK14); the title is\n"
               "--title or the file's first heading or line; the decision date defaults to\n"
               "today; --owner names the official who answers for its disclosure plan;\n"
-              "--draft keeps it unpublished.");
+              "--draft keeps it unpublished.\n"
+              "document --kind draft: a draft put to consultation (dân bàn) in the commune\n"
+              "or agency CODE, on topic YK1..YK9 (default YK9); its structure (preamble,\n"
+              "Chương, Mục, Điều, khoản, điểm, dash items, Phụ lục, tables, signature,\n"
+              "Nơi nhận) is recognised into sections residents comment on. It is saved as\n"
+              "a draft for an official to check and open. --dry-run prints the recognised\n"
+              "outline as JSON ({\"sections\": [...]}) and saves nothing.");
     if (rc)
         return rc < 0 ? 0 : rc;
     if (o.n_pos >= 1 && strcmp(o.pos[0], "document") == 0)

@@ -104,6 +104,12 @@ int auth_role_parse(const char *s, enum auth_role *out);
  *   rating.manage       officer unit_admin chairperson (desks, QR posters and receipts)
  *   rating.view         the above plus inspection_board council front province_admin
  *                       (satisfaction indices)
+ *   consultation.manage officer unit_admin chairperson (import drafts, open consultations,
+ *                       enter comments from other forms, synthesise, decide, publish)
+ *   consultation.view   the above plus inspection_board council front province_admin (drafts
+ *                       and the synthesis in the back office)
+ *   consultation.staff  officer unit_admin chairperson (read and comment on an agency's
+ *                       internal drafts, DOMAIN H)
  *
  * 1 when perm is in the table and role r holds it, else 0.
  */

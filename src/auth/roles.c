@@ -57,6 +57,10 @@ static const struct perm_row perms[] = {
      R(UNIT_ADMIN) | R(CHAIRPERSON) | R(INSPECTION_BOARD) | R(COUNCIL) | R(PROVINCE_ADMIN)},
     {"reception.manage", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
     {"rating.manage", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
+    {"consultation.manage", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
+    {"consultation.view", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON) | R(INSPECTION_BOARD) |
+                              R(COUNCIL) | R(FRONT) | R(PROVINCE_ADMIN)},
+    {"consultation.staff", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
     {"rating.view", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON) | R(INSPECTION_BOARD) | R(COUNCIL) |
                         R(FRONT) | R(PROVINCE_ADMIN)},
 };

@@ -135,6 +135,40 @@ int export_xlsx_row(struct export_xlsx *x, const struct export_cell *cells, size
 /* Writes the file and frees x (always). */
 int export_xlsx_close(struct export_xlsx *x, char *err, size_t err_len);
 
+/* ---- DOCX tables (the PDF table's twin, for documents the commune edits before signing) ---- */
+
+/*
+ * A table document as a Word file, streamed a row at a time: the body goes to a temporary file
+ * ($TMPDIR or /tmp, unlinked at once) and the archive reaches write only at the end. Same page,
+ * heading block and closing block as the PDF table; the header row repeats on every page.
+ */
+struct export_docx_table;
+
+/* Starts the document with head (may be NULL) and the columns; owned by the caller until
+ * export_docx_table_end() frees it. ERR_INVALID for no or zero-width columns (at most 63),
+ * ERR_IO when no temporary file can be made. */
+int export_docx_table_begin(const struct export_doc_head *head, const struct export_col *cols,
+                            size_t n_cols, export_write_fn write, void *ctx,
+                            struct export_docx_table **out, char *err, size_t err_len);
+/* Body paragraphs (the syntax of export_notice.body) where the table stands so far: before the
+ * first row, or between rows (the table then starts again with its header row). */
+int export_docx_table_text(struct export_docx_table *t, const char *text);
+/* A bold row spanning every column ("Điều 1, khoản 2"), kept with the row under it. */
+int export_docx_table_group(struct export_docx_table *t, const char *text);
+/* Adds one row of n_cols cells (UTF-8; \n breaks a line inside a cell). A row that surely fits
+ * on a page never splits across pages; one that may not fit is allowed to. */
+int export_docx_table_row(struct export_docx_table *t, const char *const *cells);
+/* The "Nơi nhận:" list beside the signature; it must live until export_docx_table_end(). */
+void export_docx_table_recipients(struct export_docx_table *t, const char *recipients);
+/*
+ * Ends the table, adds footer (body paragraphs, may be NULL) and the signature block (as in
+ * export_notice, may be NULL), makes the archive and hands it to write in 64 KiB chunks.
+ * ERR_IO when write returns non-zero or a temporary file fails. Always frees t and removes
+ * every temporary file, even on error.
+ */
+int export_docx_table_end(struct export_docx_table *t, const char *footer, const char *signer_role,
+                          const char *signer_name, char *err, size_t err_len);
+
 /* ---- incoming documents ---- */
 
 /*
@@ -201,5 +235,7 @@ int export_photo_position(const void *data, size_t len, double *lat, double *lon
  */
 int export_jpeg_strip(struct arena *a, const void *data, size_t len, void **out, size_t *out_len);
 int export_png_strip(struct arena *a, const void *data, size_t len, void **out, size_t *out_len);
+
+#include "export/outline.h"
 
 #endif
