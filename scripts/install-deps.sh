@@ -11,7 +11,8 @@ PKGS=(
   libjansson-dev libsodium-dev libutf8proc-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libinih-dev libcurl4-openssl-dev libcairo2-dev libpango1.0-dev libxlsxwriter-dev libzip-dev
   libexpat1-dev libqrencode-dev libexif-dev libmagic-dev libcmocka-dev fonts-liberation2 tzdata
-  chromium poppler-utils zbar-tools python3-aiosmtpd wrk nginx-light clang libclang-rt-14-dev
+  chromium poppler-utils zbar-tools python3-aiosmtpd libreoffice-writer-nogui wrk nginx-light clang
+  libclang-rt-14-dev
   clang-format curl
 )
 
