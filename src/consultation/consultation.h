@@ -64,12 +64,4 @@ int consultation_import_file(struct store *s, struct consultation_env *env, int6
                              const struct consultation_import *in, int64_t *id, json_t **outline,
                              char *err, size_t err_len);
 
-/*
- * Adds demo consultations to commune commune_code: one open with comments from every form,
- * one closed and synthesised with its published response table and a revised version, and an
- * agency's staff conference. Deterministic for seed. 0 or an ERR_* code.
- */
-int consultation_demo_build(struct store *s, struct consultation_env *env, const char *commune_code,
-                            int64_t actor, unsigned seed);
-
 #endif

@@ -878,7 +878,7 @@ static char **split_cells(struct arena *a, const char *s, size_t n, char sep, si
     char **cells = arena_alloc(a, OUTLINE_MAX_COLS * sizeof(*cells));
     size_t k = 0, start = 0;
     for (size_t i = 0; i <= n; i++) {
-        if (sep == '|' && i < n && s[i] == '\\') {
+        if (sep == '|' && i + 1 < n && s[i] == '\\') {
             i++;
             continue;
         }
