@@ -144,6 +144,7 @@ bench: deps
 	bench/run.sh
 	bench/disclosure.sh
 	bench/feedback.sh
+	bench/consultation.sh
 
 clean:
 	rm -rf build

@@ -959,7 +959,8 @@ struct demo_job {
 static int run_demo_accounts(struct db *db, void *arg)
 {
     struct demo_job *d = arg;
-    int64_t officer = 0;
+    int64_t officer = 0, residents[8];
+    size_t n_residents = 0;
     json_t *m = NULL;
     int rc = units_list_json(db, &m);
     if (rc)
@@ -1001,6 +1002,10 @@ static int run_demo_accounts(struct db *db, void *arg)
             return rc;
         if (strcmp(a->role, "officer") == 0 && a->where == 1)
             officer = id;
+        if ((a->where == 1 || a->where == 2) && n_residents < 8 &&
+            (strcmp(a->role, "resident") == 0 || strcmp(a->role, "village_head") == 0 ||
+             strcmp(a->role, "front_board") == 0))
+            residents[n_residents++] = id;
         /* Reminders go somewhere (the outbox keeps them while no smtp_url is set). */
         char email[AUTH_EMAIL_MAX + 1];
         snprintf(email, sizeof email, "%s@demo.example", a->login);
@@ -1022,9 +1027,11 @@ static int run_demo_accounts(struct db *db, void *arg)
     if (d->cases > 0 &&
         (rc = feedback_demo_build(db, d->fb, d->codes[1], officer, d->cases, 2026, stderr)) != 0)
         return rc;
-    if (d->cases > 0)
-        rc = feedback_demo_build(db, d->fb, d->codes[3], 0, d->cases, 2027, stderr);
-    return rc;
+    if (d->cases > 0 &&
+        (rc = feedback_demo_build(db, d->fb, d->codes[3], 0, d->cases, 2027, stderr)) != 0)
+        return rc;
+    /* Consultations on drafts in the ward: open, published, not yet open. */
+    return consultation_demo_build(db, d->codes[1], officer, residents, n_residents);
 }
 
 int app_cmd_demo(int argc, char **argv)

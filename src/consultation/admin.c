@@ -587,8 +587,11 @@ static int post_open(struct http_request *r, struct http_response *res)
     struct date today = date_vn_from_time(time(NULL)), earliest;
     if (!strcmp(j->c.status, "draft") && date_cmp(j->opens, today) < 0)
         return manage_error(r, res, j, "mo", "Ngày bắt đầu không được trước hôm nay.");
+    /* Before the first version (a date in the past century): the oldest rules. */
     const struct cs_rules *rules = cs_rules_at(cs_env(r)->rules, j->opens);
-    if (!rules || cs_window_check(rules, j->c.internal, j->opens, j->closes, &earliest) != 0) {
+    if (!rules)
+        rules = &cs_env(r)->rules->versions[0];
+    if (cs_window_check(rules, j->c.internal, j->opens, j->closes, &earliest) != 0) {
         char e[11];
         date_format_vn(earliest, e);
         return manage_error(

@@ -64,4 +64,13 @@ int consultation_import_file(struct store *s, struct consultation_env *env, int6
                              const struct consultation_import *in, int64_t *id, json_t **outline,
                              char *err, size_t err_len);
 
+/*
+ * Adds demo consultations to commune commune_code inside the caller's transaction: a plan open
+ * for comments (from every form, with agreements and counts, online ones by residents[0..n)),
+ * a regulation closed, synthesised, decided, revised and published, and a land-use draft not
+ * yet open. actor is the official. 0 or an ERR_* code.
+ */
+int consultation_demo_build(struct db *db, const char *commune_code, int64_t actor,
+                            const int64_t *residents, size_t n_residents);
+
 #endif

@@ -220,8 +220,14 @@ static int get_table(struct http_request *r, struct http_response *res, int docx
     if (c.explanation[0])
         t->footer = arena_printf(t->a, "%s\nGiải trình việc không theo ý kiến đa số: %s", t->footer,
                                  c.explanation);
-    t->recipients = "- Thường trực HĐND xã;\n- Ủy ban MTTQ Việt Nam xã;\n- Cổng thông tin điện "
-                    "tử xã;\n- Lưu: VT.";
+    const char *kx = !strcmp(u.kind, "ward")           ? "phường"
+                     : !strcmp(u.kind, "special_zone") ? "đặc khu"
+                     : !strcmp(u.kind, "agency")       ? "cơ quan"
+                                                       : "xã";
+    t->recipients = arena_printf(t->a,
+                                 "- Thường trực HĐND %s;\n- Ủy ban MTTQ Việt Nam %s;\n- Cổng "
+                                 "thông tin điện tử %s;\n- Lưu: VT.",
+                                 kx, kx, kx);
     res->stream = (struct http_stream){table_next, table_close, t};
     res->content_type = docx ? "application/vnd.openxmlformats-officedocument."
                                "wordprocessingml.document"

@@ -227,7 +227,7 @@ int consultation_import_file(struct store *s, struct consultation_env *env, int6
                                            : base_name(in->path);
     j.in.forms = j.in.internal ? 0 : 1u << CS_FORM_ONLINE;
     j.in.v.source_name = base_name(in->path);
-    if ((rc = store_write_sync(s, run_create, &j)) != 0) {
+    if ((rc = store_write_start(s)) != 0 || (rc = store_write_sync(s, run_create, &j)) != 0) {
         snprintf(err, err_len, "%s", err_message_vi(rc));
         goto out;
     }

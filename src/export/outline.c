@@ -55,7 +55,7 @@
 #define OUTLINE_MAX_STACK 16 /* open nodes; ranks strictly grow along the stack, so 13 suffice */
 #define OUTLINE_MAX_COLS 64  /* table columns kept */
 
-/* What a paragraph is, from how it starts (or, for the last four, from all of it). */
+/* What a paragraph is, from how it starts (P_FORMULA, P_ROLE and P_TABLE: from all of it). */
 enum pk {
     P_TEXT,
     P_PHAN,
@@ -514,7 +514,7 @@ static size_t heading_number(const char *s, size_t n, size_t i)
     return k;
 }
 
-/* Whether the line is "Chương I", "Mục 2", "Phần II" (word at s, of length w). */
+/* Whether s[0..n) starts a heading "<word> <number>": "Chương I", "Mục 2", "Phần thứ hai". */
 static int heading_word(const char *s, size_t n, const char *word, enum pk kind, struct cls *c)
 {
     size_t w = ci_prefix(s, n, word);
@@ -1304,6 +1304,11 @@ static size_t read_head(struct parser *p)
                 o->authority = append_line(p->a, o->authority, l->s, l->n, " ");
                 continue;
             }
+            if (st == H_AFTER && o->summary[0] && !o->authority[0] && c.kind == P_TEXT &&
+                starts_lower(l->s, l->n)) {
+                o->summary = append_line(p->a, o->summary, l->s, l->n, " "); /* cut by the PDF */
+                continue;
+            }
             break;
         }
         if (k < q->n_lines) {
@@ -1494,15 +1499,15 @@ static void add_child(struct outline_node *parent, struct outline_node *n)
     parent->n_children++;
 }
 
-/* Lines from[0..] of q (the first from byte off) as one normalised string. */
-static char *para_text(struct arena *a, const struct para *q, size_t from, size_t off)
+/* The lines of q, the first from byte off on (past its marker), as one string. */
+static char *para_text(struct arena *a, const struct para *q, size_t off)
 {
     struct buf b;
     buf_init(&b, a);
-    for (size_t i = from; i < q->n_lines; i++) {
+    for (size_t i = 0; i < q->n_lines; i++) {
         const char *s = q->lines[i].s;
         size_t n = q->lines[i].n;
-        if (i == from) {
+        if (i == 0) {
             s += off < n ? off : n;
             n -= off < n ? off : n;
         }
@@ -1564,7 +1569,7 @@ static struct outline_node *text_node(struct parser *p, struct outline_node *par
 static void add_text(struct parser *p, const struct para *q)
 {
     struct outline_node *t = text_parent(p);
-    char *text = para_text(p->a, q, 0, 0);
+    char *text = para_text(p->a, q, 0);
     if (t != &p->o->root && heading_kind(t->kind) && t->n_children == 0) {
         t->body = append_line(p->a, t->body, text, strlen(text), "\n");
         return;
@@ -1670,7 +1675,7 @@ static int add_recipient(struct parser *p, const struct para *q)
     struct outline_node *r = p->recipients;
     if (q->kind == P_DASH || q->kind == P_PLUS) {
         struct outline_node *n = new_node(p, OUTLINE_ITEM, 80, q->line);
-        n->body = para_text(p->a, q, 0, q->c.rest);
+        n->body = para_text(p->a, q, q->c.rest);
         n->title = first_words(p->a, n->body);
         add_child(r, n);
         return 1;
@@ -1697,7 +1702,7 @@ static void add_structural(struct parser *p, const struct para *q, const struct 
 {
     struct outline_node *n = new_node(p, node_kind(q->kind), rank_of(q->kind, q->c.depth), q->line);
     n->number = arena_strndup(p->a, q->c.num ? q->c.num : "", q->c.num_len);
-    char *text = para_text(p->a, q, 0, q->c.rest);
+    char *text = para_text(p->a, q, q->c.rest);
     if (heading_kind(n->kind)) {
         n->title = text;
         if (!text[0] && n->kind != OUTLINE_DIEU && heading_title(p, n, next))
@@ -1745,7 +1750,7 @@ static void build(struct parser *p, size_t from)
                 p->preamble = new_node(p, OUTLINE_PREAMBLE, 0, q->line);
                 add_child(&o->root, p->preamble);
             }
-            text_node(p, p->preamble, para_text(p->a, q, 0, 0), q->line);
+            text_node(p, p->preamble, para_text(p->a, q, 0), q->line);
             continue;
         }
         p->preamble_open = 0;
@@ -1762,7 +1767,7 @@ static void build(struct parser *p, size_t from)
             p->recipients = r;
             if (q->c.rest < q->lines[0].n || q->n_lines > 1) {
                 struct outline_node *n = new_node(p, OUTLINE_ITEM, 80, q->line);
-                n->body = para_text(p->a, q, 0, q->c.rest);
+                n->body = para_text(p->a, q, q->c.rest);
                 if (n->body[0] == '-')
                     n->body = n->body[1] == ' ' ? n->body + 2 : n->body + 1;
                 n->title = first_words(p->a, n->body);
@@ -1787,7 +1792,7 @@ static void build(struct parser *p, size_t from)
         default:
             if (closing_para(p->a, q)) {
                 clear_stack(p);
-                text_node(p, &o->root, para_text(p->a, q, 0, 0), q->line);
+                text_node(p, &o->root, para_text(p->a, q, 0), q->line);
             } else {
                 add_text(p, q);
             }

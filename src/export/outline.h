@@ -33,7 +33,8 @@ enum outline_kind {
     OUTLINE_PHU_LUC,    /* "phu_luc": "PHỤ LỤC I", "Phụ lục 2" */
     OUTLINE_TABLE,      /* "table": tab-separated or pipe table; rows instead of body */
     OUTLINE_SIGNATURE,  /* "signature": roles in body (one a line), the signer's name as title */
-    OUTLINE_RECIPIENTS, /* "recipients": "Nơi nhận:", each recipient an item child */
+    OUTLINE_RECIPIENTS, /* "recipients": "Nơi nhận:", each recipient an item child, a note
+                           such as "(để b/c)" a text child */
     OUTLINE_TEXT,       /* "text": any other paragraph */
 };
 

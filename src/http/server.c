@@ -390,7 +390,8 @@ void http_add_security_headers(struct MHD_Response *resp)
 {
     MHD_add_response_header(resp, "Content-Security-Policy",
                             "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-                            "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                            "script-src 'self'; connect-src 'self'; form-action 'self'; "
+                            "frame-ancestors 'none'; "
                             "base-uri 'none'");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");

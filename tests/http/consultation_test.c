@@ -130,6 +130,24 @@ static void E_import_dry_run_prints_the_outline_of_a_real_resolution(void **stat
     assert_string_equal(json_string_value(json_object_get(j, "doc_type")), "NGHỊ QUYẾT");
     json_decref(j);
     h_proc_free(&p);
+    /* Saved as a draft of ward 99001, not yet open. */
+    const char *save[] = {"import", "document", "--kind", "draft", "--unit",
+                          "99001",  "--topic",  "YK7",    DOC,     NULL};
+    assert_int_equal(h_run(&srv, save, NULL, &p), 0);
+    assert_non_null(strstr(p.out, "draft, not yet open"));
+    long long id = strtoll(strstr(p.out, "as consultation ") + 16, NULL, 10);
+    h_proc_free(&p);
+    struct h_client *c = h_client_new(&srv);
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT COUNT(*) FROM consultations WHERE id = %lld AND "
+                                    "status = 'draft' AND topic = 7",
+                                    id)),
+                     1);
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT COUNT(*) FROM consultation_sections WHERE "
+                                    "consultation_id = %lld AND kind = 'diem'",
+                                    id)),
+                     18);
     /* A file that is not text gets a clear refusal, nothing saved. */
     char path[700];
     assert_int_equal(

@@ -603,6 +603,28 @@ static void chuong_muc_dieu_nest(void **state)
     assert_string_equal(outline_label(A, at(o, "chuong-ii/muc-1")), "Chương II, Mục 1");
 }
 
+static void head_read_from_a_heading_table_and_a_cut_summary(void **state)
+{
+    (void)state;
+    /* issuer and motto side by side (a table in Word), the summary cut by a page break */
+    struct outline *o = parse_str("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+                                  "XÃ BÌNH AN\tĐộc lập - Tự do - Hạnh phúc\n"
+                                  "Số: 05 /QĐ-UBND\tBình An, ngày 05 tháng 01 năm 2026\n\n"
+                                  "QUYẾT ĐỊNH\n\nVề việc ban hành Quy chế thực hiện dân chủ\n\n"
+                                  "ở cơ sở\n\nCHỦ TỊCH ỦY BAN NHÂN DÂN XÃ BÌNH AN\n\n"
+                                  "Căn cứ Luật Thực hiện dân chủ ở cơ sở;\n\nQUYẾT ĐỊNH:\n\n"
+                                  "Điều 1. Ban hành kèm theo Quyết định này Quy chế.\n");
+    assert_string_equal(o->issuer, "ỦY BAN NHÂN DÂN\nXÃ BÌNH AN");
+    assert_string_equal(o->number, "05/QĐ-UBND");
+    assert_string_equal(o->place_date, "Bình An, ngày 05 tháng 01 năm 2026");
+    assert_string_equal(o->doc_type, "QUYẾT ĐỊNH");
+    assert_string_equal(o->summary, "Về việc ban hành Quy chế thực hiện dân chủ ở cơ sở");
+    assert_string_equal(o->authority, "CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ BÌNH AN");
+    assert_int_equal(o->root.n_children, 2);
+    assert_int_equal(at(o, "preamble")->n_children, 1);
+    assert_string_equal(at(o, "dieu-1")->title, "Ban hành kèm theo Quyết định này Quy chế.");
+}
+
 static void markdown_draft_from_word(void **state)
 {
     (void)state;
@@ -810,6 +832,7 @@ int main(void)
         cmocka_unit_test(real_documents_hold_no_markup_or_page_numbers),
         cmocka_unit_test(documents_parse_in_well_under_ten_ms),
         cmocka_unit_test(chuong_muc_dieu_nest),
+        cmocka_unit_test(head_read_from_a_heading_table_and_a_cut_summary),
         cmocka_unit_test(markdown_draft_from_word),
         cmocka_unit_test(dash_and_plus_items_nest),
         cmocka_unit_test(page_numbers_headers_and_letters),
