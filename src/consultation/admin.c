@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "comms/comms.h"
 #include "consultation/internal.h"
 
 #define SYNTH_PER_PAGE 200
@@ -368,13 +369,18 @@ int cs_manage_page(struct http_request *r, struct http_response *res, const stru
     return 0;
 }
 
+/* GET /quan-ly/gop-y/{id}: consultation.manage; read-only for consultation.view (the HĐND, the
+ * MTTQ, the inspection board watching it). */
 static int page_manage(struct http_request *r, struct http_response *res)
 {
     struct cs_item c;
     struct unit u;
-    int rc = managed(r, &c, &u);
+    int manage, rc = cs_access(r, &c, &u, &manage);
     if (rc)
         return rc;
+    if (!manage && (rc = http_authorize(r, "consultation.view", u.code)) != 0)
+        return rc;
+    res->model = json_pack("{s:b}", "can_manage", manage);
     return cs_manage_page(r, res, &c, &u);
 }
 
@@ -395,6 +401,7 @@ struct act_job {
     int64_t *ids;
     size_t n_ids;
     struct cs_comment_in comment;
+    const char *body; /* the plan's text (plan) */
     int (*run)(struct db *db, struct act_job *j);
 };
 
@@ -446,6 +453,7 @@ static int manage_error(struct http_request *r, struct http_response *res, struc
 {
     if (!res->model)
         res->model = json_object();
+    json_object_set_new(res->model, "can_manage", json_true());
     http_form_error(res, field, message);
     return cs_manage_page(r, res, &j->c, &j->u);
 }
@@ -524,13 +532,69 @@ static int post_text(struct http_request *r, struct http_response *res)
 /* ---- POST /quan-ly/gop-y/{id}/ke-hoach: the plan sent to the HĐND and the MTTQ ---- */
 
 static const struct http_param_spec plan_params[] = {
-    {"gui_hdnd", HP_DATE, 0, 0, 0},
-    {"gui_mttq", HP_DATE, 0, 0, 0},
+    {"gui_hdnd", HP_TEXT, 0, 0, 2},
+    {"gui_mttq", HP_TEXT, 0, 0, 2},
+    {"ngay_gui", HP_DATE, 0, 0, 0},
 };
+
+/* The plan as plain text (E3: content, forms, dates, owner), for e-mail and print. */
+const char *cs_plan_text(struct arena *a, const struct consultation_env *env,
+                         const struct cs_item *c, const struct unit *u)
+{
+    struct buf forms;
+    buf_init(&forms, a);
+    for (unsigned f = 0; f < CS_N_FORMS; f++)
+        if (c->forms & (1u << f)) {
+            buf_puts(&forms, "- ");
+            buf_puts(&forms, cs_form_label((enum cs_form)f));
+            buf_puts(&forms, ";\n");
+        }
+    char o[11] = "…", e[11] = "…";
+    if (c->opens.y)
+        date_format_vn(c->opens, o);
+    if (c->closes.y)
+        date_format_vn(c->closes, e);
+    return arena_printf(
+        a,
+        "# 1. Nội dung lấy ý kiến\n%s (%s). %s\n\n"
+        "# 2. Hình thức lấy ý kiến\n%s\n"
+        "# 3. Thời gian\nTừ ngày %s đến hết ngày %s. Ý kiến gửi trực tuyến tại "
+        "%s/gop-y/du-thao/%lld "
+        "đến 24 giờ ngày cuối.\n\n"
+        "# 4. Cơ quan chủ trì\n%s\n\n"
+        "# 5. Tổng hợp, tiếp thu, giải trình\nMọi ý kiến được tổng hợp, tiếp thu hoặc giải trình "
+        "và "
+        "công bố công khai cùng quyết định của %s (Điều 28 Luật Thực hiện dân chủ ở cơ sở).",
+        c->title, cs_topic_label(c->topic), c->summary, forms.len ? forms.ptr : "…\n", o, e,
+        env->base_url, (long long)c->id, c->owner[0] ? c->owner : "Văn phòng HĐND và UBND",
+        u->name);
+}
 
 static int run_plan(struct db *db, struct act_job *j)
 {
-    return cs_store_plan_sent(db, j->actor, j->c.id, j->s1, j->s2);
+    int rc = cs_store_plan_sent(db, j->actor, j->c.id, j->s1, j->s2);
+    /* The plan by e-mail to every account of the HĐND (council) and the MTTQ (front) on the
+     * commune that has an address; the date is recorded either way (a paper copy may go). */
+    const char *roles[2] = {j->n1 ? "council" : NULL, j->n2 ? "front" : NULL};
+    struct arena *a = arena_new(0);
+    for (int k = 0; rc == 0 && k < 2; k++) {
+        struct auth_contact to[16];
+        size_t n = 0;
+        if (!roles[k] || (rc = auth_contacts(db, j->u.id, roles[k], to, 16, &n)) != 0)
+            continue;
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            if (!to[i].email[0])
+                continue;
+            char key[64];
+            snprintf(key, sizeof key, "cs-plan:%lld:%lld", (long long)j->c.id,
+                     (long long)to[i].account_id);
+            rc = comms_enqueue_email(
+                db, j->u.id, to[i].email, j->s3,
+                arena_printf(a, "Kính gửi %s,\n\n%s\n", to[i].display_name, j->body), key);
+        }
+    }
+    arena_free(a);
+    return rc;
 }
 
 static const char *date_param(struct http_request *r, const char *name, int *bad)
@@ -552,11 +616,25 @@ static int post_plan(struct http_request *r, struct http_response *res)
     struct act_job *j = act_begin(r, &rc);
     if (!j)
         return rc;
-    j->s1 = date_param(r, "gui_hdnd", &bad);
-    j->s2 = date_param(r, "gui_mttq", &bad);
+    const char *day = date_param(r, "ngay_gui", &bad);
     if (bad)
         return manage_error(r, res, j, "ke_hoach", "Ngày phải viết dạng ngày/tháng/năm.");
-    return act_defer(r, j, run_plan, "Đã ghi nhận việc gửi kế hoạch lấy ý kiến.");
+    if (!day[0])
+        day = iso_of(r->a, date_vn_from_time(time(NULL)));
+    j->n1 = trimmed(r, "gui_hdnd")[0] != '\0';
+    j->n2 = trimmed(r, "gui_mttq")[0] != '\0';
+    if (!j->n1 && !j->n2)
+        return manage_error(r, res, j, "ke_hoach",
+                            "Vui lòng chọn gửi Thường trực HĐND, Ủy ban MTTQ hoặc cả hai.");
+    /* What was sent before stays recorded. */
+    struct date d;
+    j->s1 = j->n1 ? day : (date_parse(j->c.plan_council_on, &d) == 0 ? iso_of(r->a, d) : "");
+    j->s2 = j->n2 ? day : (date_parse(j->c.plan_front_on, &d) == 0 ? iso_of(r->a, d) : "");
+    j->s3 = arena_printf(r->a, "Kế hoạch lấy ý kiến Nhân dân: %s", j->c.title);
+    j->body = cs_plan_text(r->a, cs_env(r), &j->c, &j->u);
+    return act_defer(r, j, run_plan,
+                     "Đã gửi kế hoạch lấy ý kiến (thư điện tử đến các tài khoản của HĐND, "
+                     "Ủy ban MTTQ có địa chỉ) và ghi ngày gửi.");
 }
 
 /* ---- POST /quan-ly/gop-y/{id}/mo: open the window (E3) ---- */

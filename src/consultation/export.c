@@ -237,6 +237,51 @@ static int get_table(struct http_request *r, struct http_response *res, int docx
     return 0;
 }
 
+static int pdf_to_buf(void *ctx, const unsigned char *data, size_t len)
+{
+    buf_append(ctx, data, len);
+    return 0;
+}
+
+/* GET /quan-ly/gop-y/{id}/ke-hoach.pdf - consultation.view. The consultation plan (E3) as an A4
+ * document in the Decree 30 layout with a QR code to the draft, to send or post on paper. */
+static int get_plan_pdf(struct http_request *r, struct http_response *res)
+{
+    struct cs_item c;
+    struct unit u, parent;
+    int rc = cs_access(r, &c, &u, NULL);
+    if (rc)
+        return rc;
+    if ((rc = http_authorize(r, "consultation.view", u.code)) != 0)
+        return rc;
+    struct export_notice n = {0};
+    n.head.parent_body = "";
+    if (u.parent_id && units_get_id(r->db, u.parent_id, &parent) == 0)
+        n.head.parent_body = arena_printf(r->a, "UBND %s", parent.name);
+    n.head.issuer = arena_printf(r->a, "UBND %s", u.name);
+    n.head.number = "";
+    n.head.place = u.name;
+    n.head.date = date_vn_from_time(time(NULL));
+    n.head.doc_type = "KẾ HOẠCH";
+    n.head.summary = arena_printf(r->a, "Lấy ý kiến Nhân dân về %s", c.title);
+    n.body = cs_plan_text(r->a, cs_env(r), &c, &u);
+    n.signer_role = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH";
+    n.signer_name = "";
+    n.recipients = "- Thường trực HĐND;\n- Ủy ban MTTQ Việt Nam;\n- Cổng thông tin điện tử;\n- "
+                   "Lưu: VT.";
+    n.qr_url = arena_printf(r->a, "%s/gop-y/du-thao/%lld", cs_env(r)->base_url, (long long)c.id);
+    n.qr_caption = "Quét mã để đọc dự thảo và góp ý";
+    buf_init(&res->body, r->a);
+    char err[256];
+    if ((rc = export_notice_pdf(&n, pdf_to_buf, &res->body, err, sizeof err)) != 0) {
+        log_error("consultation plan %lld: %s", (long long)c.id, err);
+        return rc;
+    }
+    res->content_type = "application/pdf";
+    res->filename = arena_printf(r->a, "ke-hoach-lay-y-kien-%lld.pdf", (long long)c.id);
+    return 0;
+}
+
 static int get_docx(struct http_request *r, struct http_response *res)
 {
     return get_table(r, res, 1);
@@ -254,5 +299,7 @@ const struct http_route cs_export_routes[] = {
      0},
     {"GET", "/gop-y/du-thao/{id}/bang-tong-hop.pdf", get_pdf, NULL, NULL, NULL, HTTP_RAW, NULL, 0,
      0},
+    {"GET", "/quan-ly/gop-y/{id}/ke-hoach.pdf", get_plan_pdf, NULL, NULL, NULL,
+     HTTP_LOGIN | HTTP_RAW, NULL, 0, 0},
 };
 const size_t cs_export_n_routes = N(cs_export_routes);

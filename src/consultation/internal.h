@@ -226,6 +226,9 @@ int cs_store_resolution_add(struct db *db, int64_t actor, int64_t unit_id, int64
 int cs_store_resolutions(struct db *db, struct arena *a, int64_t conference_id, struct rows **out);
 
 /* ---- shared by the handlers ---- */
+/* The consultation plan (E3: content, forms, dates, owner) as plain text with "# " headings. */
+const char *cs_plan_text(struct arena *a, const struct consultation_env *env,
+                         const struct cs_item *c, const struct unit *u);
 struct consultation_env *cs_env(struct http_request *r);
 /* Consultation `id` capture with its unit; ERR_NOT_FOUND unless r may see it (drafts and
  * internal ones need consultation.view or consultation.staff). *manage: r may manage it. */

@@ -131,8 +131,8 @@ static void E_import_dry_run_prints_the_outline_of_a_real_resolution(void **stat
     json_decref(j);
     h_proc_free(&p);
     /* Saved as a draft of ward 99001, not yet open. */
-    const char *save[] = {"import", "document", "--kind", "draft", "--unit",
-                          "99001",  "--topic",  "YK7",    DOC,     NULL};
+    const char *save[] = {"import", "document", "--db",    srv.db_url, "--kind", "draft",
+                          "--unit", "99001",    "--topic", "YK7",      DOC,      NULL};
     assert_int_equal(h_run(&srv, save, NULL, &p), 0);
     assert_non_null(strstr(p.out, "draft, not yet open"));
     long long id = strtoll(strstr(p.out, "as consultation ") + 16, NULL, 10);
@@ -152,7 +152,8 @@ static void E_import_dry_run_prints_the_outline_of_a_real_resolution(void **stat
     char path[700];
     assert_int_equal(
         h_write_file(&srv, "anh.bin", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, path, sizeof path), 0);
-    const char *bad[] = {"import", "document", "--kind", "draft", "--unit", "99001", path, NULL};
+    const char *bad[] = {"import", "document", "--db",  srv.db_url, "--kind",
+                         "draft",  "--unit",   "99001", path,       NULL};
     assert_int_not_equal(h_run(&srv, bad, NULL, &p), 0);
     assert_non_null(strstr(p.err, "Dự thảo phải là tệp văn bản"));
     h_proc_free(&p);
@@ -346,6 +347,134 @@ static void E_revised_draft_is_compared_section_by_section(void **state)
     assert_true(h_has(r, "1 mục sửa đổi"));
 }
 
+static void E3_plan_goes_to_the_council_and_the_front_who_watch_read_only(void **state)
+{
+    struct h_client *c = signed_in("canbo");
+    long long id = import_draft(c);
+    const char *page = h_fmt(c, "/quan-ly/gop-y/%lld", id);
+    /* Nothing chosen: the form says so. */
+    struct h_response *r = post(c, page, h_fmt(c, "%s/ke-hoach", page), NULL);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Vui lòng chọn gửi Thường trực HĐND"));
+    const char *f[] = {"gui_hdnd", "1", "gui_mttq", "1", NULL};
+    r = post(c, page, h_fmt(c, "%s/ke-hoach", page), f);
+    assert_int_equal(r->status, 303);
+    /* One e-mail to each council and front account with an address, once. */
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE "
+                                    "'cs-plan:%lld:%%' AND recipient IN "
+                                    "('hdnd@demo.example', 'mttq@demo.example')",
+                                    id)),
+                     2);
+    assert_int_equal(post(c, page, h_fmt(c, "%s/ke-hoach", page), f)->status, 303);
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE "
+                                    "'cs-plan:%lld:%%'",
+                                    id)),
+                     2);
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT COUNT(*) FROM consultations WHERE id = %lld AND "
+                                    "plan_council_on <> '' AND plan_front_on <> ''",
+                                    id)),
+                     1);
+    /* The council reads the draft's back-office page and the printed plan, changes nothing. */
+    struct h_client *h = signed_in("hdnd");
+    r = h_get(h, page);
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "quyền giám sát"));
+    assert_false(h_has(r, "/mo\""));
+    r = h_get(h, h_fmt(h, "%s/ke-hoach.pdf", page));
+    assert_int_equal(r->status, 200);
+    assert_memory_equal(r->body, "%PDF", 4);
+    const char *fo[] = {"tu_ngay", vn_day(h, 0), "den_ngay", vn_day(h, 30), NULL};
+    assert_int_equal(post(h, page, h_fmt(h, "%s/mo", page), fo)->status, 403);
+    /* A resident sees neither. */
+    struct h_client *a = signed_in("nguoidan");
+    assert_int_equal(h_get(a, page)->status, 404);
+    assert_int_equal(h_get(a, h_fmt(a, "%s/ke-hoach.pdf", page))->status, 404);
+}
+
+static void E3_A6_no_comment_after_2400_of_the_last_day(void **state)
+{
+    struct h_client *c = signed_in("canbo");
+    long long id = import_draft(c);
+    open_for(c, id, 20);
+    long long k1 = section_id(id, "dieu-1/khoan-1");
+    struct h_client *a = signed_in("nguoidan");
+    const char *sec = h_fmt(a, "/gop-y/du-thao/%lld/muc/%lld", id, k1);
+    /* The last day was yesterday (Vietnam time). */
+    assert_int_equal(h_db_exec(&srv, h_fmt(c,
+                                           "UPDATE consultations SET opens_on = '2025-01-01', "
+                                           "closes_on = '%s' WHERE id = %lld",
+                                           h_fmt(c, "%.4s-%.2s-%.2s", vn_day(c, -1) + 6,
+                                                 vn_day(c, -1) + 3, vn_day(c, -1)),
+                                           id)),
+                     0);
+    const char *f[] = {"muc", h_fmt(a, "%lld", k1), "noi_dung", "Góp ý sau khi đã hết hạn.", NULL};
+    struct h_response *r = post(a, sec, h_fmt(a, "/gop-y/du-thao/%lld/y-kien", id), f);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Đã hết thời hạn góp ý"));
+    assert_true(h_has(r, "Góp ý sau khi đã hết hạn.")); /* what was typed comes back */
+    assert_int_equal(db_count(h_fmt(a,
+                                    "SELECT COUNT(*) FROM consultation_comments WHERE "
+                                    "consultation_id = %lld",
+                                    id)),
+                     0);
+    /* Today is the last day: still open until 24:00. */
+    assert_int_equal(h_db_exec(&srv, h_fmt(c,
+                                           "UPDATE consultations SET closes_on = '%s' WHERE id = "
+                                           "%lld",
+                                           h_fmt(c, "%.4s-%.2s-%.2s", vn_day(c, 0) + 6,
+                                                 vn_day(c, 0) + 3, vn_day(c, 0)),
+                                           id)),
+                     0);
+    assert_int_equal(post(a, sec, h_fmt(a, "/gop-y/du-thao/%lld/y-kien", id), f)->status, 303);
+}
+
+static void H_internal_draft_is_for_staff_only(void **state)
+{
+    struct h_client *c = signed_in("canbo");
+    h_db_exec(&srv, "INSERT INTO units (code, kind, name, name_fold, parent_id, created_at) "
+                    "SELECT '99001-CA', 'agency', 'Công an phường', 'cong an phuong', id, 0 "
+                    "FROM units WHERE code = '99001' AND NOT EXISTS (SELECT 1 FROM units WHERE "
+                    "code = '99001-CA')");
+    size_t len;
+    const char *text = slurp(DOC, &len);
+    const char *csrf = h_csrf(c, "/quan-ly/gop-y/moi");
+    const char *f[] = {"_csrf",  csrf, "don_vi",  "99001-CA",
+                       "chu_de", "7",  "tieu_de", "Dự thảo quy chế dân chủ của cơ quan",
+                       NULL};
+    struct h_response *r =
+        h_post_multipart(c, "/quan-ly/gop-y/moi", f, "tep", "quy-che.txt", text, len);
+    assert_int_equal(r->status, 303);
+    long long id = strtoll(strrchr(h_header(r, "Location"), '/') + 1, NULL, 10);
+    assert_int_equal(db_count(h_fmt(c, "SELECT internal FROM consultations WHERE id = %lld", id)),
+                     1);
+    /* 19 days are too few inside an agency too (H). */
+    const char *page = h_fmt(c, "/quan-ly/gop-y/%lld", id);
+    const char *f19[] = {"tu_ngay", vn_day(c, 0), "den_ngay", vn_day(c, 19), NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/mo", page), f19)->status, 422);
+    open_for(c, id, 20);
+    /* Residents and visitors do not see it; staff do, and comment as staff. */
+    struct h_client *anon = h_client_new(&srv);
+    assert_int_equal(h_get(anon, h_fmt(anon, "/gop-y/du-thao/%lld", id))->status, 404);
+    struct h_client *a = signed_in("nguoidan");
+    assert_int_equal(h_get(a, h_fmt(a, "/gop-y/du-thao/%lld", id))->status, 404);
+    assert_false(h_has(h_get(anon, "/gop-y/99001-CA"), "Dự thảo quy chế dân chủ của cơ quan"));
+    struct h_client *s = signed_in("chutich");
+    long long k1 = section_id(id, "dieu-1/khoan-1");
+    const char *sec = h_fmt(s, "/gop-y/du-thao/%lld/muc/%lld", id, k1);
+    assert_int_equal(h_get(s, sec)->status, 200);
+    const char *fc[] = {"muc", h_fmt(s, "%lld", k1), "noi_dung",
+                        "Đề nghị bổ sung quy định về họp giao ban hằng tuần.", NULL};
+    assert_int_equal(post(s, sec, h_fmt(s, "/gop-y/du-thao/%lld/y-kien", id), fc)->status, 303);
+    assert_int_equal(db_count(h_fmt(s,
+                                    "SELECT COUNT(*) FROM consultation_comments WHERE "
+                                    "consultation_id = %lld AND source = 'staff'",
+                                    id)),
+                     1);
+}
+
 static void H_staff_conference_quorum_and_resolutions_at_their_edges(void **state)
 {
     struct h_client *c = signed_in("canbo");
@@ -400,6 +529,9 @@ int main(void)
         cmocka_unit_test(E_residents_comment_on_a_khoan_agree_and_see_similar_comments),
         cmocka_unit_test(E3_publishing_needs_answers_and_the_majority_departure_explained),
         cmocka_unit_test(E_revised_draft_is_compared_section_by_section),
+        cmocka_unit_test(E3_plan_goes_to_the_council_and_the_front_who_watch_read_only),
+        cmocka_unit_test(E3_A6_no_comment_after_2400_of_the_last_day),
+        cmocka_unit_test(H_internal_draft_is_for_staff_only),
         cmocka_unit_test(H_staff_conference_quorum_and_resolutions_at_their_edges),
     };
     return h_run_group(tests, &srv);
