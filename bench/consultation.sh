@@ -146,7 +146,7 @@ for _ in 1 2 3; do
 done
 DOCX_HWM=$(hwm_mb "$DPID")
 DOCX_KB=$(($(stat -c %s "$WORK/table.docx") / 1024))
-DOCX_ROWS=$(python3 -c "import zipfile,sys; print(zipfile.ZipFile(sys.argv[1]).read('word/document.xml').count(b'<w:tr'))" "$WORK/table.docx")
+DOCX_ROWS=$(python3 -c "import zipfile,sys; d=zipfile.ZipFile(sys.argv[1]).read('word/document.xml'); print(d.count(b'<w:tr>') + d.count(b'<w:tr '))" "$WORK/table.docx")
 PDF_S=$(curl -fs -o "$WORK/table.pdf" -w '%{time_total}' "$BASE/gop-y/du-thao/$ID/bang-tong-hop.pdf")
 PDF_HWM=$(hwm_mb "$DPID")
 PDF_PAGES=$(pdfinfo "$WORK/table.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}' || echo "?")

@@ -210,7 +210,7 @@ static int demo_plan(struct demo *d)
         for (size_t k = 0; k < d->n_residents; k++) {
             int64_t cons;
             if (d->residents[k] != author &&
-                (rc = cs_store_agree(d->db, d->residents[k], cid, &cons)) != 0)
+                (rc = cs_store_agree(d->db, d->residents[k], d->unit_id, cid, &cons)) != 0)
                 return rc;
         }
         if ((rc = cs_store_stance(d->db, author, id, d->unit_id, i == 2 ? 3 : 1)) != 0)

@@ -170,7 +170,8 @@ int cs_store_similar(struct db *db, struct arena *a, int64_t id, const char *con
 size_t cs_similar_max_words(void);
 /* The actor agrees with comment cid: ERR_CONFLICT when they already did, ERR_FORBIDDEN for
  * their own comment. *consultation_id gets its consultation. */
-int cs_store_agree(struct db *db, int64_t actor, int64_t cid, int64_t *consultation_id);
+int cs_store_agree(struct db *db, int64_t actor, int64_t unit_id, int64_t cid,
+                   int64_t *consultation_id);
 /* The actor's stance on the draft as a whole (1..3), replacing an earlier one. */
 int cs_store_stance(struct db *db, int64_t actor, int64_t id, int64_t unit_id, int stance);
 /* The actor's stance (0: none). */

@@ -508,7 +508,7 @@ static int run_agree(struct db *db, void *arg)
 {
     struct agree_job *j = arg;
     int64_t cons;
-    int rc = cs_store_agree(db, j->actor, j->cid, &cons);
+    int rc = cs_store_agree(db, j->actor, j->unit_id, j->cid, &cons);
     if (rc == 0 && cons != j->consultation_id)
         rc = ERR_NOT_FOUND;
     return rc;

@@ -676,7 +676,8 @@ size_t cs_similar_max_words(void)
     return CS_SIMILAR_WORDS;
 }
 
-int cs_store_agree(struct db *db, int64_t actor, int64_t cid, int64_t *consultation_id)
+int cs_store_agree(struct db *db, int64_t actor, int64_t unit_id, int64_t cid,
+                   int64_t *consultation_id)
 {
     struct db_stmt *st;
     int64_t owner, hidden, n;
@@ -715,7 +716,11 @@ int cs_store_agree(struct db *db, int64_t actor, int64_t cid, int64_t *consultat
     if ((rc = db_prepare(db, sql_agree_up, &st)) != 0)
         return rc;
     db_bind_int(st, 1, cid);
-    return db_run(st, NULL);
+    if ((rc = db_run(st, NULL)) != 0)
+        return rc;
+    char d[48];
+    snprintf(d, sizeof d, "agrees with comment %lld", (long long)cid);
+    return audit(db, actor, unit_id, "consultation.agree", *consultation_id, d);
 }
 
 int cs_store_stance_of(struct db *db, int64_t actor, int64_t id, int *stance)

@@ -7,21 +7,26 @@
  *    ("3", "- 3 -", "Trang 3") are dropped and blank lines cut the rest into blocks. A block
  *    that is an incoming-mail stamp (ĐẾN / Chuyển / Số và ký hiệu HS) is dropped. Runs of
  *    tab-separated or pipe lines become tables (cells cleaned, HTML tags stripped). Other
- *    lines are cleaned - Markdown "#" marks and emphasis stars, backslash escapes, HTML tags
- *    and entities, hard-break spaces - and classified by how they start: Điều 1. / Chương I /
+ *    lines are cleaned - backslash escapes resolved first, so "\*\*Điều 3.\*\*" from a Word
+ *    file is "**Điều 3.**"; then Markdown "#" marks and emphasis stars, HTML tags and
+ *    entities, hard-break spaces - and classified by how they start: Điều 1. / Chương I /
  *    Mục 1 / Phần I / I. / 1. / 1.1. / a) / - / + / PHỤ LỤC I / Căn cứ, Xét / Nơi nhận.
- *    "- 1. Foo" (Word numbering lost in Markdown) is read as what follows the dash.
+ *    "- 1. Foo" (Word numbering lost in Markdown) is read as what follows the dash. Cleaning
+ *    and classifying single lines live in outline_lines.c (outline_internal.h).
  *
  * 2. Paragraph assembly. A block is one paragraph, except that a line starting with a marker
  *    starts a new one when the line before it ends a sentence or starts with a marker itself
- *    (lists, bases and recipients written one a line). Short paragraphs that repeat three
- *    times or more are running page headers and go. The heading block (issuer, motto,
- *    number, place and date, type, summary, enacting body) is read off the first
- *    paragraphs. Paragraphs cut by a PDF page break are joined again when the next one does
- *    not start with a marker and: it starts with a lower-case letter, or the one before ends
- *    with a comma, a dash or a word no sentence ends with ("của", "và"), or is only a marker,
- *    or is long (LONG_WORDS) - in every case only when the one before does not end a
- *    sentence.
+ *    (lists, bases and recipients written one a line). A stamp whose lines came one a
+ *    paragraph goes as a stamp block does. Short paragraphs that repeat three times or more
+ *    are running page headers and go. The heading block (issuer, motto, number, place and
+ *    date, type, summary, enacting body) is read off the first paragraphs. Paragraphs cut by
+ *    a PDF page break are joined again when the next one does not start with a marker and:
+ *    it starts with a lower-case letter, or the one before ends with a comma, a dash or a
+ *    word no sentence ends with ("của", "và"), or is only a marker, or is long (LONG_WORDS) -
+ *    in every case only when the one before does not end a sentence. A signer's roles one a
+ *    paragraph ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH") are joined until the signer's name. The same
+ *    rules make a text with a blank line after every line (a Word file of it: one paragraph
+ *    a line) come out as the text itself does.
  *
  * 3. Tree building by rank. Each structural paragraph has a rank (phụ lục < phần < chương <
  *    mục < điều < khoản < 1.1 < điểm < "-" item < "+" item); a stack of open nodes is popped
@@ -48,47 +53,13 @@
 
 #include "core/err.h"
 #include "core/utf8.h"
+#include "export/outline_internal.h"
 
 #define OUTLINE_MAX_INPUT (16u * 1024 * 1024) /* bytes of text accepted */
 #define TITLE_WORDS 12                        /* words of a text node's title */
 #define LONG_WORDS 40        /* a paragraph this long ending mid-sentence was cut by a page break */
 #define OUTLINE_MAX_STACK 16 /* open nodes; ranks strictly grow along the stack, so 13 suffice */
 #define OUTLINE_MAX_COLS 64  /* table columns kept */
-
-/* What a paragraph is, from how it starts (P_FORMULA, P_ROLE and P_TABLE: from all of it). */
-enum pk {
-    P_TEXT,
-    P_PHAN,
-    P_CHUONG,
-    P_MUC,
-    P_DIEU,
-    P_KHOAN,
-    P_DIEM,
-    P_DASH,
-    P_PLUS,
-    P_PHU_LUC,
-    P_BASIS,      /* Căn cứ, Xét, Theo đề nghị, Thực hiện <văn bản> */
-    P_RECIPIENTS, /* Nơi nhận: */
-    P_FORMULA,    /* QUYẾT NGHỊ: */
-    P_ROLE,       /* a signature block: roles, then maybe the name */
-    P_TABLE,
-};
-
-/* A cleaned line. */
-struct pline {
-    const char *s; /* no markup, single spaces, trimmed, NUL-terminated (arena) */
-    size_t n;      /* its bytes */
-    int no;        /* 1-based source line */
-};
-
-/* How a line starts. */
-struct cls {
-    enum pk kind;    /* its marker, or P_TEXT */
-    const char *num; /* the number as written (inside the line) */
-    size_t num_len;  /* its bytes */
-    size_t rest;     /* offset of the text after the marker */
-    int depth;       /* khoản: dots inside the number ("1.1" is 1) */
-};
 
 /* A paragraph or a table. */
 struct para {
@@ -134,665 +105,21 @@ static const char *const kind_names[] = {
     "item",     "phu_luc", "table",  "signature", "recipients", "text",
 };
 
-/* ---- characters ---- */
-
-static int is_sp(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_ascii_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int is_ascii_punct(char c)
-{
-    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
-           (c >= '{' && c <= '~');
-}
-
-/* The code point at s (n > 0 bytes), its length in *len; -1 (length 1) when malformed. */
-static int32_t cp_at(const char *s, size_t n, size_t *len)
-{
-    utf8proc_int32_t c;
-    utf8proc_ssize_t k =
-        utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)(n > 4 ? 4 : n), &c);
-    if (k <= 0) {
-        *len = 1;
-        return -1;
-    }
-    *len = (size_t)k;
-    return c;
-}
-
-static int cp_lower(int32_t c)
-{
-    return c >= 0 && utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
-}
-
-static int cp_upper(int32_t c)
-{
-    return c >= 0 && (utf8proc_category(c) == UTF8PROC_CATEGORY_LU ||
-                      utf8proc_category(c) == UTF8PROC_CATEGORY_LT);
-}
-
-static int cp_letter(int32_t c)
-{
-    if (c < 0)
-        return 0;
-    utf8proc_category_t k = utf8proc_category(c);
-    return k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO;
-}
-
-/* Bytes of s[0..n) matched by lit at its start, letter case aside (both NFC); 0 if none. */
-static size_t ci_prefix(const char *s, size_t n, const char *lit)
-{
-    size_t i = 0, j = 0, m = strlen(lit);
-    while (j < m) {
-        if (i >= n)
-            return 0;
-        size_t la, lb;
-        int32_t a = cp_at(s + i, n - i, &la), b = cp_at(lit + j, m - j, &lb);
-        if (a < 0 || b < 0 || utf8proc_tolower(a) != utf8proc_tolower(b))
-            return 0;
-        i += la;
-        j += lb;
-    }
-    return i;
-}
-
-/* Whether s[0..n) has at least two letters and none of them lower case. */
-static int upper_line(const char *s, size_t n)
-{
-    int letters = 0;
-    for (size_t i = 0; i < n;) {
-        size_t k;
-        int32_t c = cp_at(s + i, n - i, &k);
-        if (cp_lower(c))
-            return 0;
-        letters += cp_letter(c);
-        i += k;
-    }
-    return letters >= 2;
-}
-
-static int starts_lower(const char *s, size_t n)
-{
-    size_t k;
-    return n && cp_lower(cp_at(s, n, &k));
-}
-
-static size_t count_words(const char *s, size_t n)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!is_sp(s[i]) && (i == 0 || is_sp(s[i - 1])))
-            w++;
-    return w;
-}
-
-static const char *find_bytes(const char *s, size_t n, const char *needle)
-{
-    size_t m = strlen(needle);
-    for (size_t i = 0; i + m <= n; i++)
-        if (memcmp(s + i, needle, m) == 0)
-            return s + i;
-    return NULL;
-}
-
-/* The Vietnamese search folding of s[0..n) ("dieu 1."), NUL-terminated in a. */
-static const char *fold(struct arena *a, const char *s, size_t n)
-{
-    const char *f = utf8_fold(a, s, n, NULL);
-    return f ? f : "";
-}
-
-/* A sentence ends at s[n-1]: . ; : ! ? or an ellipsis. */
-static int ends_sentence(const char *s, size_t n)
-{
-    if (n == 0)
-        return 0;
-    char c = s[n - 1];
-    if (c == '.' || c == ';' || c == ':' || c == '!' || c == '?')
-        return 1;
-    return n >= 3 && memcmp(s + n - 3, "\xe2\x80\xa6", 3) == 0;
-}
-
-/* ---- cleaning ---- */
-
-/* An HTML entity at s: its code point and length, or 0. */
-static int32_t entity(const char *s, size_t n, size_t *used)
-{
-    static const struct {
-        const char *name;
-        int32_t cp;
-    } named[] = {{"&nbsp;", ' '}, {"&amp;", '&'},  {"&lt;", '<'},
-                 {"&gt;", '>'},   {"&quot;", '"'}, {"&apos;", '\''}};
-    for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
-        size_t m = strlen(named[i].name);
-        if (n >= m && memcmp(s, named[i].name, m) == 0) {
-            *used = m;
-            return named[i].cp;
-        }
-    }
-    if (n < 4 || s[1] != '#')
-        return 0;
-    size_t i = 2;
-    int hex = i < n && (s[i] == 'x' || s[i] == 'X');
-    i += (size_t)hex;
-    int32_t v = 0;
-    size_t start = i;
-    while (i < n && i - start < 7) {
-        char c = s[i];
-        int d = is_digit(c)                   ? c - '0'
-                : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                              : -1;
-        if (d < 0)
-            break;
-        v = v * (hex ? 16 : 10) + d;
-        i++;
-    }
-    if (i == start || i >= n || s[i] != ';' || v < 0x20 || v > 0x10FFFF ||
-        !utf8proc_codepoint_valid(v))
-        return 0;
-    *used = i + 1;
-    return v;
-}
-
-/*
- * The cleaned copy of s[0..n) in a: Markdown heading marks, emphasis stars, backslash
- * escapes, HTML tags and entities gone, no-break spaces, tabs and controls as spaces, runs of
- * spaces collapsed, trimmed. Never longer than s.
- */
-static struct pline clean(struct arena *a, const char *s, size_t n, int no)
-{
-    char *out = arena_alloc(a, n + 1);
-    size_t o = 0, i = 0;
-    while (i < n && is_sp(s[i]))
-        i++;
-    size_t h = i;
-    while (h < n && s[h] == '#' && h - i < 7)
-        h++;
-    if (h > i && h - i <= 6 && (h == n || is_sp(s[h])))
-        i = h;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        size_t used = 0;
-        int32_t cp;
-        if (c == '\\' && i + 1 < n && is_ascii_punct(s[i + 1])) {
-            out[o++] = s[i + 1];
-            i += 2;
-        } else if (c == '*') {
-            size_t j = i;
-            while (j < n && s[j] == '*')
-                j++;
-            char prev = o ? out[o - 1] : ' ', next = j < n ? s[j] : ' ';
-            if ((is_sp(prev) && is_sp(next)) || (prev == '(' && next == ')')) {
-                memcpy(out + o, s + i, j - i);
-                o += j - i;
-            }
-            i = j;
-        } else if (c == '<' && i + 2 < n &&
-                   (is_ascii_alpha(s[i + 1]) || (s[i + 1] == '/' && is_ascii_alpha(s[i + 2])))) {
-            size_t j = i + 1;
-            while (j < n && s[j] != '>' && s[j] != '<')
-                j++;
-            if (j < n && s[j] == '>') {
-                out[o++] = ' ';
-                i = j + 1;
-            } else {
-                out[o++] = s[i++];
-            }
-        } else if (c == '&' && (cp = entity(s + i, n - i, &used)) > 0) {
-            o += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out + o);
-            i += used;
-        } else if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) {
-            out[o++] = ' ';
-            i += 2;
-        } else if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBB &&
-                   (unsigned char)s[i + 2] == 0xBF) {
-            i += 3;
-        } else if (c < 0x20 || c == 0x7F) {
-            out[o++] = ' ';
-            i++;
-        } else {
-            out[o++] = (char)c;
-            i++;
-        }
-    }
-    /* collapse and trim spaces */
-    size_t w = 0;
-    for (size_t r = 0; r < o; r++) {
-        if (out[r] == ' ' && (w == 0 || out[w - 1] == ' '))
-            continue;
-        out[w++] = out[r];
-    }
-    while (w && out[w - 1] == ' ')
-        w--;
-    out[w] = '\0';
-    return (struct pline){out, w, no};
-}
-
-/* A line of only - _ = * ~ (three or more): a drawn rule. */
-static int rule_line(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '-' || s[i] == '_' || s[i] == '=' || s[i] == '*' || s[i] == '~')
-            k++;
-        else if (s[i] != ' ')
-            return 0;
-    }
-    return k >= 3;
-}
-
-/* "3", "- 3 -", "– 3 –", "Trang 3", "Trang 3/12": a page number alone on its line. */
-static int page_number(const char *s, size_t n)
-{
-    while (n && is_sp(s[n - 1]))
-        n--;
-    size_t i = 0;
-    while (i < n && is_sp(s[i]))
-        i++;
-    if (i == n)
-        return 0;
-    size_t k = ci_prefix(s + i, n - i, "trang");
-    if (k)
-        i += k;
-    int dashed = 0;
-    if (!k && i < n && s[i] == '-') {
-        dashed = 1;
-        i++;
-    } else if (!k && i + 3 <= n && memcmp(s + i, "\xe2\x80\x93", 3) == 0) {
-        dashed = 1;
-        i += 3;
-    }
-    while (i < n && s[i] == ' ')
-        i++;
-    size_t d = i;
-    while (i < n && is_digit(s[i]))
-        i++;
-    if (i == d || i - d > 4)
-        return 0;
-    if (k && i < n && s[i] == '/') {
-        size_t e = ++i;
-        while (i < n && is_digit(s[i]))
-            i++;
-        if (i == e)
-            return 0;
-    }
-    while (i < n && s[i] == ' ')
-        i++;
-    if (dashed) {
-        if (i < n && s[i] == '-')
-            i++;
-        else if (i + 3 <= n && memcmp(s + i, "\xe2\x80\x93", 3) == 0)
-            i += 3;
-        else
-            return 0;
-    }
-    return i == n;
-}
-
-/* ---- classifying a line ---- */
-
-static size_t skip_sp(const char *s, size_t n, size_t i)
-{
-    while (i < n && s[i] == ' ')
-        i++;
-    return i;
-}
-
-/* Length of the digits at s[i] if there are 1 to max of them, else 0. */
-static size_t digits_at(const char *s, size_t n, size_t i, size_t max)
-{
-    size_t j = i;
-    while (j < n && is_digit(s[j]))
-        j++;
-    return j - i <= max ? j - i : 0;
-}
-
-/* Length of an upper-case Roman numeral made of set at s[i] (at most 8 letters), else 0. */
-static size_t roman_at(const char *s, size_t n, size_t i, const char *set)
-{
-    size_t j = i;
-    while (j < n && s[j] && strchr(set, s[j]))
-        j++;
-    if (j - i > 8 || (j < n && is_ascii_alpha(s[j])))
-        return 0;
-    return j - i;
-}
-
-/* An en or em dash at s[i]: its bytes, else 0. */
-static size_t long_dash(const char *s, size_t n, size_t i)
-{
-    if (i + 3 <= n &&
-        (memcmp(s + i, "\xe2\x80\x93", 3) == 0 || memcmp(s + i, "\xe2\x80\x94", 3) == 0))
-        return 3;
-    return 0;
-}
-
-/*
- * What may follow a heading's number at s[j]: the end, "." or ":", a dash, or a space and an
- * upper-case title. *rest gets where the title starts.
- */
-static int heading_tail(const char *s, size_t n, size_t j, size_t *rest)
-{
-    if (j == n) {
-        *rest = n;
-        return 1;
-    }
-    size_t k = skip_sp(s, n, j), d;
-    if (k < n && (s[k] == '.' || s[k] == ':' || s[k] == '-')) {
-        *rest = skip_sp(s, n, k + 1);
-        return 1;
-    }
-    if ((d = long_dash(s, n, k)) != 0) {
-        *rest = skip_sp(s, n, k + d);
-        return 1;
-    }
-    if (k > j && upper_line(s + k, n - k)) {
-        *rest = k;
-        return 1;
-    }
-    return 0;
-}
-
-/* The number of a chương, mục, phần or phụ lục at s[i] (Roman or Arabic); its length. */
-static size_t heading_number(const char *s, size_t n, size_t i)
-{
-    size_t k = roman_at(s, n, i, "IVXLC");
-    if (!k)
-        k = digits_at(s, n, i, 3);
-    return k;
-}
-
-/* Whether s[0..n) starts a heading "<word> <number>": "Chương I", "Mục 2", "Phần thứ hai". */
-static int heading_word(const char *s, size_t n, const char *word, enum pk kind, struct cls *c)
-{
-    size_t w = ci_prefix(s, n, word);
-    if (!w || w >= n || s[w] != ' ')
-        return 0;
-    size_t i = skip_sp(s, n, w), k = heading_number(s, n, i);
-    if (!k && kind == P_PHAN) {
-        size_t t = ci_prefix(s + i, n - i, "thứ ");
-        if (t) {
-            size_t e = i + t;
-            while (e < n && s[e] != ' ' && s[e] != '.' && s[e] != ':')
-                e++;
-            k = e - i;
-        }
-    }
-    if (!k || !heading_tail(s, n, i + k, &c->rest))
-        return 0;
-    c->kind = kind;
-    c->num = s + i;
-    c->num_len = k;
-    return 1;
-}
-
-/* Vietnamese letters that number điểm. */
-static int diem_letter(int32_t c)
-{
-    return (c >= 'a' && c <= 'y' && !strchr("fjw", (int)c)) || c == 0x111; /* đ */
-}
-
-/* Words after "Thực hiện" that make it a basis of the document rather than a sentence. */
-static const char *const basis_docs[] = {
-    "Nghị quyết", "Quyết định", "Kế hoạch",     "Chỉ thị",   "Công văn", "Luật",       "Nghị định",
-    "Thông tư",   "Hướng dẫn",  "Chương trình", "Thông báo", "ý kiến",   "sự chỉ đạo", "chỉ đạo",
-};
-
-static int basis(const char *s, size_t n)
-{
-    size_t k;
-    if ((k = ci_prefix(s, n, "Căn cứ")) && k < n && s[k] == ' ')
-        return 1;
-    if ((k = ci_prefix(s, n, "Xét")) && k < n && (s[k] == ' ' || s[k] == ':'))
-        return 1;
-    if ((k = ci_prefix(s, n, "Theo đề nghị")) && (k == n || s[k] == ' '))
-        return 1;
-    if ((k = ci_prefix(s, n, "Thực hiện ")) != 0)
-        for (size_t i = 0; i < sizeof(basis_docs) / sizeof(basis_docs[0]); i++)
-            if (ci_prefix(s + k, n - k, basis_docs[i]))
-                return 1;
-    return 0;
-}
-
-/* The marker of a list item at s: its bytes with the space after it; *plus for "+". */
-static size_t item_marker(const char *s, size_t n, int *plus)
-{
-    *plus = 0;
-    if (n < 2)
-        return 0;
-    size_t k = 0;
-    if (s[0] == '-' || s[0] == '*' || s[0] == '+')
-        k = 1;
-    else if ((k = long_dash(s, n, 0)) != 0 || (n >= 3 && memcmp(s, "\xe2\x80\xa2", 3) == 0))
-        k = 3;
-    if (!k || k >= n)
-        return 0;
-    if (s[k] != ' ') {
-        size_t l;
-        if (s[0] != '-' || !cp_upper(cp_at(s + k, n - k, &l)))
-            return 0; /* "-Tổ chức" is an item, "-5%" or "--" not */
-    }
-    *plus = s[0] == '+';
-    return skip_sp(s, n, k);
-}
-
-static void classify_at(const char *s, size_t n, struct cls *c, int nested)
-{
-    memset(c, 0, sizeof(*c));
-    c->kind = P_TEXT;
-    if (n == 0)
-        return;
-    size_t k, i;
-    int plus;
-    if (!nested && (k = item_marker(s, n, &plus)) != 0) {
-        struct cls in;
-        classify_at(s + k, n - k, &in, 1);
-        if (in.kind >= P_PHAN && in.kind <= P_DIEM) {
-            *c = in;
-            c->rest += k;
-            return;
-        }
-        c->kind = plus ? P_PLUS : P_DASH;
-        c->rest = k;
-        return;
-    }
-    /* Điều 1. / Điều 1: / Điều 1 */
-    if ((k = ci_prefix(s, n, "Điều")) && k < n && s[k] == ' ') {
-        i = skip_sp(s, n, k);
-        size_t d = digits_at(s, n, i, 4);
-        if (d && i + d < n && s[i + d] >= 'a' && s[i + d] <= 'z')
-            d++;
-        size_t j = i + d;
-        if (d && (j == n || s[j] == '.' || s[j] == ':') && !(j + 1 < n && is_digit(s[j + 1]))) {
-            c->kind = P_DIEU;
-            c->num = s + i;
-            c->num_len = d;
-            c->rest = j == n ? n : skip_sp(s, n, j + 1);
-            return;
-        }
-    }
-    if (heading_word(s, n, "Chương", P_CHUONG, c) || heading_word(s, n, "Mục", P_MUC, c) ||
-        heading_word(s, n, "Phần", P_PHAN, c))
-        return;
-    /* Phụ lục I / PHỤ LỤC SỐ 01 / PHỤ LỤC */
-    if ((k = ci_prefix(s, n, "Phụ lục")) != 0) {
-        if (k == n && upper_line(s, n)) {
-            c->kind = P_PHU_LUC;
-            c->rest = n;
-            return;
-        }
-        if (k < n && s[k] == ' ') {
-            i = skip_sp(s, n, k);
-            size_t so = ci_prefix(s + i, n - i, "số ");
-            i = skip_sp(s, n, i + so);
-            size_t d = heading_number(s, n, i);
-            size_t rest;
-            if (d && heading_tail(s, n, i + d, &rest)) {
-                c->kind = P_PHU_LUC;
-                c->num = s + i;
-                c->num_len = d;
-                c->rest = rest;
-                return;
-            }
-        }
-    }
-    /* I. MỤC ĐÍCH */
-    if ((k = roman_at(s, n, 0, "IVX")) != 0 && k <= 6 && k < n && s[k] == '.' &&
-        (k + 1 == n || s[k + 1] == ' ')) {
-        c->kind = P_PHAN;
-        c->num = s;
-        c->num_len = k;
-        c->rest = skip_sp(s, n, k + 1);
-        return;
-    }
-    /* 1. / 1.1. / 1.1 Foo */
-    if ((k = digits_at(s, n, 0, 3)) != 0) {
-        size_t j = k;
-        int dots = 0;
-        while (j + 1 < n && s[j] == '.' && is_digit(s[j + 1]) && dots < 3) {
-            size_t d = digits_at(s, n, j + 1, 3);
-            if (!d)
-                break;
-            j += 1 + d;
-            dots++;
-        }
-        size_t l;
-        int ok = (j < n && s[j] == '.' && (j + 1 == n || s[j + 1] == ' '));
-        if (!ok && dots && j + 1 < n && s[j] == ' ' && cp_upper(cp_at(s + j + 1, n - j - 1, &l)))
-            ok = 1;
-        if (ok) {
-            c->kind = P_KHOAN;
-            c->num = s;
-            c->num_len = j;
-            c->depth = dots;
-            c->rest = skip_sp(s, n, j + 1);
-            return;
-        }
-        return;
-    }
-    /* a) / đ) */
-    size_t l;
-    int32_t first = cp_at(s, n, &l);
-    if (diem_letter(first) && l < n && s[l] == ')' && (l + 1 == n || s[l + 1] == ' ')) {
-        c->kind = P_DIEM;
-        c->num = s;
-        c->num_len = l;
-        c->rest = skip_sp(s, n, l + 1);
-        return;
-    }
-    if (basis(s, n)) {
-        c->kind = P_BASIS;
-        return;
-    }
-    if ((k = ci_prefix(s, n, "Nơi nhận")) != 0) {
-        i = skip_sp(s, n, k);
-        if (i == n || s[i] == ':') {
-            c->kind = P_RECIPIENTS;
-            c->rest = i == n ? n : skip_sp(s, n, i + 1);
-        }
-    }
-}
-
-static void classify(const char *s, size_t n, struct cls *c)
-{
-    classify_at(s, n, c, 0);
-}
-
-/* The enacting formula "QUYẾT NGHỊ:", "QUYẾT ĐỊNH:", "BAN HÀNH:" alone on its line. */
-static int formula_line(struct arena *a, const struct pline *l)
-{
-    if (l->n > 40 || l->n == 0)
-        return 0;
-    int colon = l->s[l->n - 1] == ':';
-    if (!colon && !upper_line(l->s, l->n))
-        return 0;
-    size_t n = l->n - (size_t)colon;
-    while (n && l->s[n - 1] == ' ')
-        n--;
-    const char *f = fold(a, l->s, n);
-    return strcmp(f, "quyet nghi") == 0 || strcmp(f, "quyet dinh") == 0 ||
-           strcmp(f, "nghi quyet") == 0 || strcmp(f, "ban hanh") == 0;
-}
-
-/* Words that make an upper-case line a signer's role. */
-static const char *const role_words[] = {
-    "CHỦ TỊCH", "GIÁM ĐỐC",  "TRƯỞNG",    "BÍ THƯ",   "THƯ KÝ",   "CHỦ TỌA",
-    "CHỦ TOẠ",  "CHÁNH VĂN", "NGƯỜI LẬP", "NGƯỜI KÝ", "ĐẠI DIỆN", "XÁC NHẬN",
-};
-
-static const char *const role_prefixes[] = {"TM.", "T.M.", "T/M",  "KT.", "K.T.",
-                                            "TL.", "T.L.", "TUQ.", "Q."};
-
-static int role_line(const struct pline *l)
-{
-    if (!upper_line(l->s, l->n) || count_words(l->s, l->n) > 12)
-        return 0;
-    for (size_t i = 0; i < sizeof(role_prefixes) / sizeof(role_prefixes[0]); i++)
-        if (strncmp(l->s, role_prefixes[i], strlen(role_prefixes[i])) == 0)
-            return 1;
-    /* the role word starts the line ("PHÓ" aside), or the line is short: "TRÁCH NHIỆM CỦA
-       TRƯỞNG THÔN" is a heading, "TỔ TRƯỞNG" a role */
-    size_t skip = strncmp(l->s, "PHÓ ", strlen("PHÓ ")) == 0 ? strlen("PHÓ ") : 0;
-    int short_line = count_words(l->s, l->n) <= 3;
-    for (size_t i = 0; i < sizeof(role_words) / sizeof(role_words[0]); i++) {
-        const char *at = find_bytes(l->s, l->n, role_words[i]);
-        if (at && (short_line || at == l->s + skip))
-            return 1;
-    }
-    return 0;
-}
-
-/* "(Đã ký)", "(để b/c)": a short note in brackets. */
-static int note_line(const char *s, size_t n)
-{
-    return n >= 2 && s[0] == '(' && s[n - 1] == ')' && count_words(s, n) <= 12;
-}
-
-/* "Bùi Sỹ Hoàn": two to six capitalised words, no digits or punctuation. */
-static int name_line(const struct pline *l)
-{
-    size_t w = count_words(l->s, l->n);
-    if (w < 2 || w > 6 || role_line(l))
-        return 0;
-    for (size_t i = 0; i < l->n;) {
-        size_t k;
-        int32_t c = cp_at(l->s + i, l->n - i, &k);
-        if (c != ' ' && !cp_letter(c))
-            return 0;
-        if ((i == 0 || l->s[i - 1] == ' ') && !cp_upper(c))
-            return 0;
-        i += k;
-    }
-    return 1;
-}
-
 /* A signature block: role lines, then maybe notes and the signer's name last. */
 static int signature_para(const struct para *q)
 {
-    if (q->n_lines == 0 || !role_line(&q->lines[0]))
+    if (q->n_lines == 0 || !outline_role_line(&q->lines[0]))
         return 0;
     int named = 0;
     for (size_t i = 1; i < q->n_lines; i++) {
         const struct pline *l = &q->lines[i];
         if (named)
             return 0;
-        if (note_line(l->s, l->n))
+        if (outline_note_line(l->s, l->n))
             continue;
-        if (role_line(l))
+        if (outline_role_line(l))
             continue;
-        if (!name_line(l))
+        if (!outline_name_line(l))
             return 0;
         named = 1;
     }
@@ -805,11 +132,11 @@ static void finish_para(struct arena *a, struct para *q)
     if (q->kind == P_TABLE)
         return;
     q->line = q->n_lines ? q->lines[0].no : q->line;
-    classify(q->lines[0].s, q->lines[0].n, &q->c);
+    outline_classify(q->lines[0].s, q->lines[0].n, &q->c);
     q->kind = q->c.kind;
     if (q->kind != P_TEXT)
         return;
-    if (q->n_lines == 1 && formula_line(a, &q->lines[0]))
+    if (q->n_lines == 1 && outline_formula_line(a, &q->lines[0]))
         q->kind = P_FORMULA;
     else if (signature_para(q))
         q->kind = P_ROLE;
@@ -845,28 +172,15 @@ static void push_line(struct arena *a, struct para *q, struct pline l)
     q->lines[q->n_lines++] = l;
 }
 
-/* An incoming-mail stamp scanned with the page: ĐẾN, Chuyển:, Số và ký hiệu HS, Ngày:. */
+/* A block that is an incoming-mail stamp: a line only a stamp holds, and two stamp lines
+   or more. */
 static int stamp_block(const struct rline *l, size_t n)
 {
     int marks = 0, strong = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *s = l[i].p;
-        size_t m = l[i].n, j = 0;
-        while (j < m && is_sp(s[j]))
-            j++;
-        s += j;
-        m -= j;
-        size_t cell = 0;
-        while (cell < m && s[cell] != '\t')
-            cell++;
-        int den = cell == 6 && memcmp(s,
-                                      "\xc4\x90\xe1\xba\xbe"
-                                      "N",
-                                      6) == 0;
-        int hs = ci_prefix(s, m, "Số và ký hiệu HS") != 0;
-        strong |= den || hs;
-        marks += den || hs || ci_prefix(s, m, "Chuyển:") || ci_prefix(s, m, "Ngày:") ||
-                 ci_prefix(s, m, "Giờ:");
+        enum stamp_mark m = outline_stamp_mark(l[i].p, l[i].n);
+        strong |= m >= STAMP_HS;
+        marks += m != STAMP_NONE;
     }
     return strong && marks >= 2;
 }
@@ -885,7 +199,7 @@ static char **split_cells(struct arena *a, const char *s, size_t n, char sep, si
         if (i < n && s[i] != sep)
             continue;
         if (k < OUTLINE_MAX_COLS)
-            cells[k++] = (char *)clean(a, s + start, i - start, no).s;
+            cells[k++] = (char *)outline_clean_line(a, s + start, i - start, no).s;
         start = i + 1;
     }
     *n_cells = k;
@@ -921,13 +235,13 @@ static int empty_cell(const char *c)
 static int header_row(char **cells, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (empty_cell(cells[i]) || count_words(cells[i], strlen(cells[i])) > 8)
+        if (empty_cell(cells[i]) || outline_count_words(cells[i], strlen(cells[i])) > 8)
             return 0;
     }
     struct cls c;
-    classify(cells[0], strlen(cells[0]), &c);
+    outline_classify(cells[0], strlen(cells[0]), &c);
     return !is_digit(cells[0][0]) && cells[0][0] != '-' && c.kind == P_TEXT &&
-           !roman_at(cells[0], strlen(cells[0]), 0, "IVX");
+           !outline_roman_at(cells[0], strlen(cells[0]), 0, "IVX");
 }
 
 static void add_table_para(struct parser *p, const struct rline *l, size_t n, int pipe)
@@ -984,16 +298,16 @@ static void add_text_paras(struct parser *p, const struct rline *l, size_t n)
     struct para *q = NULL;
     struct cls prev = {0};
     for (size_t i = 0; i < n; i++) {
-        struct pline c = clean(p->a, l[i].p, l[i].n, l[i].no);
-        if (c.n == 0 || rule_line(c.s, c.n))
+        struct pline c = outline_clean_line(p->a, l[i].p, l[i].n, l[i].no);
+        if (c.n == 0 || outline_rule_line(c.s, c.n))
             continue;
         struct cls k;
-        classify(c.s, c.n, &k);
+        outline_classify(c.s, c.n, &k);
         if (q && k.kind != P_TEXT) {
             const struct pline *last = &q->lines[q->n_lines - 1];
             int strong = k.kind == P_DIEU || k.kind == P_CHUONG || k.kind == P_MUC ||
                          k.kind == P_PHU_LUC || k.kind == P_RECIPIENTS;
-            if (strong || ends_sentence(last->s, last->n) || prev.kind != P_TEXT)
+            if (strong || outline_ends_sentence(last->s, last->n) || prev.kind != P_TEXT)
                 q = NULL;
         }
         if (!q)
@@ -1076,7 +390,7 @@ static void read_blocks(struct parser *p, const char *text, size_t len)
             n = 0;
             continue;
         }
-        if (page_number(r.p, r.n))
+        if (outline_page_number(r.p, r.n))
             continue;
         if (n == cap) {
             l = arena_realloc(p->a, l, cap * sizeof(*l), 2 * cap * sizeof(*l));
@@ -1088,6 +402,55 @@ static void read_blocks(struct parser *p, const char *text, size_t len)
     for (size_t i = 0; i < p->n_paras; i++)
         if (p->paras[i]->n_lines || p->paras[i]->kind == P_TABLE)
             finish_para(p->a, p->paras[i]);
+}
+
+/* ---- a stamp spread over paragraphs ---- */
+
+/* Adds q's stamp marks to *marks and *strong; 0 when a line of q is not a stamp line. */
+static int stamp_para(const struct para *q, int *marks, int *strong)
+{
+    if (q->kind == P_TABLE || q->n_lines == 0)
+        return 0;
+    for (size_t i = 0; i < q->n_lines; i++) {
+        enum stamp_mark m = outline_stamp_mark(q->lines[i].s, q->lines[i].n);
+        if (m == STAMP_NONE)
+            return 0;
+        *marks += 1;
+        *strong |= m >= STAMP_HS;
+    }
+    return 1;
+}
+
+/*
+ * A stamp whose lines came one a paragraph (a Word file, a text made one paragraph a line),
+ * which stamp_block() cannot see: a run of paragraphs of stamp lines like a stamp block,
+ * and the receiving office ("VPUBND TỈNH HÀ NAM") when it is the short upper-case line just
+ * before the "ĐẾN" that opens the run.
+ */
+static void drop_stamps(struct parser *p)
+{
+    for (size_t i = 0; i < p->n_paras;) {
+        int marks = 0, strong = 0;
+        size_t j = i;
+        while (j < p->n_paras && stamp_para(p->paras[j], &marks, &strong))
+            j++;
+        if (j == i) {
+            i++;
+            continue;
+        }
+        if (strong && marks >= 2) {
+            for (size_t k = i; k < j; k++)
+                p->paras[k]->dropped = 1;
+            const struct pline *first = &p->paras[i]->lines[0];
+            struct para *office = i > 0 ? p->paras[i - 1] : NULL;
+            if (office && office->kind == P_TEXT && office->n_lines == 1 &&
+                outline_stamp_mark(first->s, first->n) == STAMP_DEN &&
+                outline_upper_line(office->lines[0].s, office->lines[0].n) &&
+                outline_count_words(office->lines[0].s, office->lines[0].n) <= 8)
+                office->dropped = 1;
+        }
+        i = j;
+    }
 }
 
 /* ---- running page headers ---- */
@@ -1110,7 +473,7 @@ static void drop_running_headers(struct parser *p)
     for (size_t i = 0; i < p->n_paras; i++) {
         struct para *q = p->paras[i];
         if (q->kind == P_TEXT && q->n_lines == 1 && q->lines[0].n <= 100 &&
-            !ends_sentence(q->lines[0].s, q->lines[0].n))
+            !outline_ends_sentence(q->lines[0].s, q->lines[0].n))
             c[n++] = q;
     }
     qsort(c, n, sizeof(*c), cmp_para_text);
@@ -1150,16 +513,16 @@ static const char *doc_type_of(struct arena *a, const struct pline *l, size_t *u
 {
     if (l->n == 0 || l->s[l->n - 1] == ':')
         return NULL;
-    const char *f = fold(a, l->s, l->n);
+    const char *f = outline_fold(a, l->s, l->n);
     for (size_t i = 0; i < sizeof(doc_types) / sizeof(doc_types[0]); i++) {
-        const char *t = fold(a, doc_types[i], strlen(doc_types[i]));
+        const char *t = outline_fold(a, doc_types[i], strlen(doc_types[i]));
         if (strcmp(f, t) == 0) {
             *used = l->n;
             return doc_types[i];
         }
         size_t k;
-        if (upper_line(l->s, l->n) && (k = ci_prefix(l->s, l->n, doc_types[i])) && k < l->n &&
-            l->s[k] == ' ') {
+        if (outline_upper_line(l->s, l->n) && (k = outline_ci_prefix(l->s, l->n, doc_types[i])) &&
+            k < l->n && l->s[k] == ' ') {
             *used = k;
             return doc_types[i];
         }
@@ -1171,15 +534,15 @@ static const char *doc_type_of(struct arena *a, const struct pline *l, size_t *u
 static int head_field(struct parser *p, const char *s, size_t n)
 {
     struct outline *o = p->o;
-    if (n == 0 || rule_line(s, n))
+    if (n == 0 || outline_rule_line(s, n))
         return 1;
-    const char *f = fold(p->a, s, n);
+    const char *f = outline_fold(p->a, s, n);
     if (strstr(f, "cong hoa xa hoi chu nghia") ||
         (strncmp(f, "doc lap", 7) == 0 && strstr(f, "hanh phuc")))
         return 1;
-    size_t k = ci_prefix(s, n, "Số");
+    size_t k = outline_ci_prefix(s, n, "Số");
     if (k) {
-        size_t i = skip_sp(s, n, k);
+        size_t i = outline_skip_sp(s, n, k);
         if (i < n && (s[i] == ':' || (i > k && (is_digit(s[i]) || s[i] == '/')))) {
             i += s[i] == ':';
             char *v = arena_alloc(p->a, n - i + 1);
@@ -1220,7 +583,7 @@ static int head_table(struct parser *p, const struct para *q)
         for (size_t r = 0; r < q->n_rows; r++) {
             const char *s = q->rows[r][c];
             size_t n = strlen(s);
-            if (!head_field(p, s, n) && upper_line(s, n))
+            if (!head_field(p, s, n) && outline_upper_line(s, n))
                 p->o->issuer = append_line(p->a, p->o->issuer, s, n, "\n");
         }
     return 1;
@@ -1230,8 +593,8 @@ static int head_table(struct parser *p, const struct para *q)
 static int upper_text(struct parser *p, const struct pline *l)
 {
     struct cls c;
-    classify(l->s, l->n, &c);
-    return c.kind == P_TEXT && upper_line(l->s, l->n) && !formula_line(p->a, l);
+    outline_classify(l->s, l->n, &c);
+    return c.kind == P_TEXT && outline_upper_line(l->s, l->n) && !outline_formula_line(p->a, l);
 }
 
 /*
@@ -1259,13 +622,14 @@ static size_t read_head(struct parser *p)
             if (head_field(p, l->s, l->n))
                 continue;
             struct cls c;
-            classify(l->s, l->n, &c);
+            outline_classify(l->s, l->n, &c);
             if (st == H_SUMMARY) {
                 st = H_AFTER;
-                if (c.kind == P_TEXT && !formula_line(p->a, l) &&
-                    (!upper_line(l->s, l->n) || ci_prefix(l->s, l->n, "VỀ VIỆC"))) {
+                if (c.kind == P_TEXT && !outline_formula_line(p->a, l) &&
+                    (!outline_upper_line(l->s, l->n) || outline_ci_prefix(l->s, l->n, "VỀ VIỆC"))) {
                     size_t m = k;
-                    while (m < q->n_lines && (m == k || !upper_line(q->lines[m].s, q->lines[m].n)))
+                    while (m < q->n_lines &&
+                           (m == k || !outline_upper_line(q->lines[m].s, q->lines[m].n)))
                         m++;
                     for (; k < m; k++)
                         o->summary =
@@ -1280,21 +644,21 @@ static size_t read_head(struct parser *p)
                 if (t) {
                     o->doc_type = t;
                     st = H_SUMMARY;
-                    size_t r = skip_sp(l->s, l->n, used);
+                    size_t r = outline_skip_sp(l->s, l->n, used);
                     if (r < l->n) {
                         o->summary = arena_strndup(p->a, l->s + r, l->n - r);
                         st = H_AFTER;
                     }
                     continue;
                 }
-                if (ci_prefix(l->s, l->n, "V/v")) {
+                if (outline_ci_prefix(l->s, l->n, "V/v")) {
                     o->summary = arena_strndup(p->a, l->s, l->n);
                     st = H_AFTER;
                     continue;
                 }
-                if (strcmp(fold(p->a, l->s, l->n), "du thao") == 0)
+                if (strcmp(outline_fold(p->a, l->s, l->n), "du thao") == 0)
                     continue;
-                if (upper_text(p, l) && !role_line(l)) {
+                if (upper_text(p, l) && !outline_role_line(l)) {
                     o->issuer = append_line(p->a, o->issuer, l->s, l->n, "\n");
                     continue;
                 }
@@ -1305,7 +669,7 @@ static size_t read_head(struct parser *p)
                 continue;
             }
             if (st == H_AFTER && o->summary[0] && !o->authority[0] && c.kind == P_TEXT &&
-                starts_lower(l->s, l->n)) {
+                outline_starts_lower(l->s, l->n)) {
                 o->summary = append_line(p->a, o->summary, l->s, l->n, " "); /* cut by the PDF */
                 continue;
             }
@@ -1330,7 +694,7 @@ static size_t para_words(const struct para *q)
 {
     size_t w = 0;
     for (size_t i = 0; i < q->n_lines; i++)
-        w += count_words(q->lines[i].s, q->lines[i].n);
+        w += outline_count_words(q->lines[i].s, q->lines[i].n);
     return w;
 }
 
@@ -1338,12 +702,12 @@ static size_t para_words(const struct para *q)
 static int closing_para(struct arena *a, const struct para *q)
 {
     const struct pline *l = &q->lines[0];
-    if (ci_prefix(l->s, l->n, "Trên đây là"))
+    if (outline_ci_prefix(l->s, l->n, "Trên đây là"))
         return 1;
-    if (!ci_prefix(l->s, l->n, "Nghị quyết này"))
+    if (!outline_ci_prefix(l->s, l->n, "Nghị quyết này"))
         return 0;
     for (size_t i = 0; i < q->n_lines; i++)
-        if (strstr(fold(a, q->lines[i].s, q->lines[i].n), "thong qua"))
+        if (strstr(outline_fold(a, q->lines[i].s, q->lines[i].n), "thong qua"))
             return 1;
     return 0;
 }
@@ -1368,6 +732,10 @@ static int ends_open(const struct pline *l)
 
 static int should_join(struct arena *a, const struct para *prev, const struct para *next)
 {
+    /* "KT. CHỦ TỊCH" and "PHÓ CHỦ TỊCH" one a paragraph (a Word file, a text made one
+       paragraph a line): one signature until the signer's name */
+    if (prev->kind == P_ROLE)
+        return next->kind == P_ROLE && !outline_name_line(&prev->lines[prev->n_lines - 1]);
     switch (prev->kind) {
     case P_TEXT:
     case P_KHOAN:
@@ -1383,15 +751,15 @@ static int should_join(struct arena *a, const struct para *prev, const struct pa
     if (next->kind != P_TEXT || closing_para(a, next))
         return 0;
     const struct pline *last = &prev->lines[prev->n_lines - 1], *first = &next->lines[0];
-    if (ends_sentence(last->s, last->n))
+    if (outline_ends_sentence(last->s, last->n))
         return 0;
     if (prev->n_lines == 1 && prev->c.kind != P_TEXT && prev->c.rest >= last->n)
         return 1; /* "1." or "Điều 5." alone */
-    if (starts_lower(first->s, first->n))
+    if (outline_starts_lower(first->s, first->n))
         return 1;
     char end = last->s[last->n - 1];
-    if (end == ',' || end == '-' || (last->n >= 3 && long_dash(last->s, last->n, last->n - 3)) ||
-        ends_open(last))
+    if (end == ',' || end == '-' ||
+        (last->n >= 3 && outline_long_dash(last->s, last->n, last->n - 3)) || ends_open(last))
         return 1;
     size_t k;
     int32_t c = cp_at(first->s, first->n, &k);
@@ -1640,9 +1008,9 @@ static int heading_title(struct parser *p, struct outline_node *n, const struct 
 {
     if (!q || q->kind != P_TEXT || closing_para(p->a, q))
         return 0;
-    if (n->kind != OUTLINE_PHU_LUC && !upper_line(q->lines[0].s, q->lines[0].n) &&
+    if (n->kind != OUTLINE_PHU_LUC && !outline_upper_line(q->lines[0].s, q->lines[0].n) &&
         (para_words(q) > 25 ||
-         ends_sentence(q->lines[q->n_lines - 1].s, q->lines[q->n_lines - 1].n)))
+         outline_ends_sentence(q->lines[q->n_lines - 1].s, q->lines[q->n_lines - 1].n)))
         return 0;
     for (size_t i = 0; i < q->n_lines; i++) {
         const struct pline *l = &q->lines[i];
@@ -1660,9 +1028,9 @@ static void add_signature(struct parser *p, const struct para *q)
     struct outline_node *s = new_node(p, OUTLINE_SIGNATURE, 0, q->line);
     for (size_t i = 0; i < q->n_lines; i++) {
         const struct pline *l = &q->lines[i];
-        if (role_line(l))
+        if (outline_role_line(l))
             s->body = append_line(p->a, s->body, l->s, l->n, "\n");
-        else if (name_line(l))
+        else if (outline_name_line(l))
             s->title = arena_strndup(p->a, l->s, l->n);
     }
     add_child(&p->o->root, s);
@@ -1683,11 +1051,11 @@ static int add_recipient(struct parser *p, const struct para *q)
     if (q->kind != P_TEXT || q->n_lines != 1)
         return 0;
     const struct pline *l = &q->lines[0];
-    if (note_line(l->s, l->n)) {
+    if (outline_note_line(l->s, l->n)) {
         text_node(p, r, arena_strndup(p->a, l->s, l->n), q->line);
         return 1;
     }
-    if (l->n && l->s[l->n - 1] == ';' && count_words(l->s, l->n) <= 12) {
+    if (l->n && l->s[l->n - 1] == ';' && outline_count_words(l->s, l->n) <= 12) {
         struct outline_node *n = new_node(p, OUTLINE_ITEM, 80, q->line);
         n->body = arena_strndup(p->a, l->s, l->n);
         n->title = first_words(p->a, n->body);
@@ -1731,10 +1099,11 @@ static void build(struct parser *p, size_t from)
         p->table = NULL;
         if (p->signature) {
             struct outline_node *s = p->signature;
-            if (q->kind == P_TEXT && q->n_lines == 1 && note_line(q->lines[0].s, q->lines[0].n))
+            if (q->kind == P_TEXT && q->n_lines == 1 &&
+                outline_note_line(q->lines[0].s, q->lines[0].n))
                 continue;
             p->signature = NULL;
-            if (q->kind == P_TEXT && q->n_lines == 1 && name_line(&q->lines[0])) {
+            if (q->kind == P_TEXT && q->n_lines == 1 && outline_name_line(&q->lines[0])) {
                 s->title = arena_strndup(p->a, q->lines[0].s, q->lines[0].n);
                 continue;
             }
@@ -1823,7 +1192,7 @@ static void put_slug(struct buf *b, struct arena *a, const char *s)
             buf_append(&t, s + i, k);
         i += k;
     }
-    const char *f = fold(a, t.ptr ? t.ptr : "", t.len);
+    const char *f = outline_fold(a, t.ptr ? t.ptr : "", t.len);
     for (; *f; f++) {
         char c = *f;
         if ((c >= 'a' && c <= 'z') || is_digit(c) || c == '.')
@@ -2024,6 +1393,7 @@ int outline_parse(struct arena *a, const char *text, size_t len, struct outline 
     o->root.number = o->root.title = o->root.body = o->root.key = "";
     struct parser p = {.a = a, .o = o};
     read_blocks(&p, nfc, n);
+    drop_stamps(&p);
     drop_running_headers(&p);
     size_t body = read_head(&p);
     join_paras(&p, body);

@@ -660,6 +660,111 @@ static void markdown_draft_from_word(void **state)
     assert_string_equal(sig->title, "Nguyễn Văn An");
 }
 
+/* The signature block of the Bình Giang plan one line a paragraph, as a Word file of it has it. */
+static void signature_spread_over_paragraphs_is_one(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {
+        "Nơi nhận:\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nVũ Thị Hòa\n",
+        "Nơi nhận:\n\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\n\nKT. CHỦ TỊCH\n\nPHÓ CHỦ TỊCH\n\n"
+        "Vũ Thị Hòa\n",
+        /* export_docx_markdown() of it: escaped dash, the roles and the name in bold */
+        "Nơi nhận:\n\n\\- Lưu: VT.\n\n\\*\\*TM. ỦY BAN NHÂN DÂN\n\nKT. CHỦ TỊCH\n\n"
+        "PHÓ CHỦ TỊCH\\*\\*\n\n(Đã ký)\n\n\\*\\*Vũ Thị Hòa\\*\\*\n",
+    };
+    for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        struct outline *o = parse_str(forms[i]);
+        assert_int_equal(o->root.n_children, 2);
+        assert_int_equal(count_kind(&o->root, OUTLINE_SIGNATURE), 1);
+        const struct outline_node *sig = at(o, "signature");
+        assert_string_equal(sig->title, "Vũ Thị Hòa");
+        assert_string_equal(sig->body, "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH");
+        assert_string_equal(at(o, "recipients/item-1")->body, "Lưu: VT.");
+    }
+    /* a name ends a signature: two signers of a joint plan stay two */
+    struct outline *o = parse_str("TM. BAN THƯỜNG TRỰC\n\nCHỦ TỊCH\n\nNguyễn Văn An\n\n"
+                                  "TM. ỦY BAN NHÂN DÂN\n\nCHỦ TỊCH\n\nTrần Văn Bình\n");
+    assert_int_equal(count_kind(&o->root, OUTLINE_SIGNATURE), 2);
+    assert_string_equal(at(o, "signature")->body, "TM. BAN THƯỜNG TRỰC\nCHỦ TỊCH");
+    assert_string_equal(at(o, "signature")->title, "Nguyễn Văn An");
+    assert_string_equal(at(o, "signature-2")->body, "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH");
+    assert_string_equal(at(o, "signature-2")->title, "Trần Văn Bình");
+}
+
+/*
+ * The Hà Nam resolution's Markdown leftovers as export_docx_markdown() writes the Word file
+ * made of it: every line a paragraph, the "**", "#", "1." and "-" it held as characters
+ * escaped, a bold heading cut over two paragraphs, the stamp one line a paragraph.
+ */
+static void escaped_markdown_markers_from_word(void **state)
+{
+    (void)state;
+    struct outline *o = parse_str(
+        "\\*\\*NGHỊ QUYẾT\\*\\*\n\n"
+        "\\*\\*Quyết định các biện pháp bảo đảm thực hiện dân chủ ở cơ sở\n\n"
+        "trên địa bàn tỉnh Hà Nam\\*\\*\n\n"
+        "\\*\\*HỘI ĐỒNG NHÂN DÂN TỈNH HÀ NAM\n\nKHÓA XIX, KỲ HỌP THỨ MƯỜI TÁM\\*\\*\n\n"
+        "VPUBND TỈNH HÀ NAM\n\nĐẾN Số: .....\n\nNgày: 18/7/2024\n\nChuyển: .....\n\n"
+        "Số và ký hiệu HS: .....\n\n"
+        "\\*Căn cứ Luật Thực hiện dân chủ ở cơ sở ngày 10 tháng 11 năm 2022;\n\n"
+        "Căn cứ Nghị định số 59/2023/NĐ-CP ngày 14 tháng 8 năm 2023 của\n\n"
+        "Chính phủ quy định chi tiết một số điều của Luật Thực hiện dân chủ ở cơ sở;\\*\n\n"
+        "\\*\\*QUYẾT NGHỊ:\\*\\*\n\n"
+        "\\*\\*Điều 1. Các biện pháp bảo đảm thực hiện dân chủ ở cơ sở trên địa\n\n"
+        "bàn tỉnh Hà Nam\\*\\*\n\n"
+        "1\\. Mục đích, yêu cầu\n\n"
+        "a) Mục đích: quy định cụ thể các biện pháp.\n\n"
+        "\\## 2. Các biện pháp bảo đảm thực hiện dân chủ ở cơ sở\n\n"
+        "a) Bồi dưỡng nâng cao năng lực chuyên môn.\n\n"
+        "\\- Bố trí cán bộ có năng lực.\n\n"
+        "\\### \\*\\*Điều 2. Kinh phí thực hiện\\*\\*\n\n"
+        "Kinh phí được bố trí từ nguồn ngân sách nhà nước.\n\n"
+        "\\*\\*Điều 3. Tổ chức thực hiện\\*\\*\n\n"
+        "1\\. Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết này.\n\n"
+        "\\#### \\*\\*Nơi nhận:\\*\\*\n\n\\- UBTW Quốc hội;\n\n\\- Lưu: VT .\n");
+    assert_string_equal(o->doc_type, "NGHỊ QUYẾT");
+    assert_string_equal(o->summary, "Quyết định các biện pháp bảo đảm thực hiện dân chủ ở cơ sở "
+                                    "trên địa bàn tỉnh Hà Nam");
+    assert_string_equal(o->authority,
+                        "HỘI ĐỒNG NHÂN DÂN TỈNH HÀ NAM KHÓA XIX, KỲ HỌP THỨ MƯỜI TÁM");
+    /* the stamp is gone, its office line with it: the bases are the preamble */
+    const struct outline_node *pre = at(o, "preamble");
+    assert_int_equal(pre->n_children, 2);
+    assert_string_equal(nth(pre, 1)->body,
+                        "Căn cứ Nghị định số 59/2023/NĐ-CP ngày 14 tháng 8 năm 2023 của Chính phủ "
+                        "quy định chi tiết một số điều của Luật Thực hiện dân chủ ở cơ sở;");
+    assert_string_equal(numbers(&o->root, OUTLINE_DIEU), "1 2 3");
+    assert_string_equal(at(o, "dieu-1")->title, "Các biện pháp bảo đảm thực hiện dân chủ ở cơ sở "
+                                                "trên địa bàn tỉnh Hà Nam");
+    assert_string_equal(numbers(at(o, "dieu-1"), OUTLINE_KHOAN), "1 2");
+    assert_string_equal(at(o, "dieu-1/khoan-2")->title,
+                        "Các biện pháp bảo đảm thực hiện dân chủ ở cơ sở");
+    assert_string_equal(at(o, "dieu-1/khoan-2/diem-a/item-1")->body, "Bố trí cán bộ có năng lực.");
+    assert_string_equal(at(o, "dieu-2")->title, "Kinh phí thực hiện");
+    assert_string_equal(at(o, "dieu-2")->body, "Kinh phí được bố trí từ nguồn ngân sách nhà nước.");
+    assert_string_equal(at(o, "dieu-3")->title, "Tổ chức thực hiện");
+    assert_string_equal(numbers(at(o, "dieu-3"), OUTLINE_KHOAN), "1");
+    assert_int_equal(count_kind(at(o, "recipients"), OUTLINE_ITEM), 2);
+    assert_string_equal(at(o, "recipients/item-1")->body, "UBTW Quốc hội;");
+    assert_tree_clean(o, &o->root);
+    json_t *j = outline_json(o);
+    char *all = json_dumps(j, 0);
+    json_decref(j);
+    assert_non_null(all);
+    assert_null(strstr(all, "VPUBND"));
+    assert_null(strstr(all, "ĐẾN"));
+    assert_null(strstr(all, "Chuyển"));
+    free(all);
+
+    /* one line each way: an escaped marker is the marker */
+    o = parse_str("\\*\\*Điều 3. Tổ chức thực hiện\\*\\*\n\n\\#\\# 2. Các biện pháp khác\n");
+    assert_string_equal(at(o, "dieu-3")->title, "Tổ chức thực hiện");
+    assert_string_equal(at(o, "dieu-3/khoan-2")->title, "Các biện pháp khác");
+    /* an escaped star between spaces, or "(*)", is still a star */
+    o = parse_str("Điều 1. Diện tích 5 \\* 3 mét (\\*)\n");
+    assert_string_equal(at(o, "dieu-1")->title, "Diện tích 5 * 3 mét (*)");
+}
+
 static void dash_and_plus_items_nest(void **state)
 {
     (void)state;
@@ -834,6 +939,8 @@ int main(void)
         cmocka_unit_test(chuong_muc_dieu_nest),
         cmocka_unit_test(head_read_from_a_heading_table_and_a_cut_summary),
         cmocka_unit_test(markdown_draft_from_word),
+        cmocka_unit_test(signature_spread_over_paragraphs_is_one),
+        cmocka_unit_test(escaped_markdown_markers_from_word),
         cmocka_unit_test(dash_and_plus_items_nest),
         cmocka_unit_test(page_numbers_headers_and_letters),
         cmocka_unit_test(empty_input_has_no_sections),
