@@ -244,6 +244,22 @@ static int count_of(struct db_stmt *st, int64_t *out)
     return rc < 0 ? rc : 0;
 }
 
+/* The single row a bound statement returns, as a JSON object; ERR_NOT_FOUND for none. */
+static int one_row_json(struct db_stmt *st, json_t **out)
+{
+    json_t *rows;
+    int rc = db_rows_json(st, &rows);
+    if (rc)
+        return rc;
+    if (json_array_size(rows) != 1) {
+        json_decref(rows);
+        return ERR_NOT_FOUND;
+    }
+    *out = json_incref(json_array_get(rows, 0));
+    json_decref(rows);
+    return 0;
+}
+
 static char *fold(struct arena *a, const char *s)
 {
     char *f = utf8_fold(a, s, strlen(s), NULL);
@@ -413,21 +429,12 @@ int cs_store_section(struct db *db, struct arena *a, int64_t id, int64_t section
 {
     (void)a;
     struct db_stmt *st;
-    json_t *rows;
     int rc = db_prepare(db, sql_section, &st);
     if (rc)
         return rc;
     db_bind_int(st, 1, section_id);
     db_bind_int(st, 2, id);
-    if ((rc = db_rows_json(st, &rows)) != 0)
-        return rc;
-    if (json_array_size(rows) != 1) {
-        json_decref(rows);
-        return ERR_NOT_FOUND;
-    }
-    *out = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return 0;
+    return one_row_json(st, out);
 }
 
 int cs_store_resection(struct db *db, int64_t actor, int64_t id, const struct cs_version_in *v)
@@ -1063,20 +1070,11 @@ int cs_store_conference_get(struct db *db, struct arena *a, int64_t cid, json_t 
 {
     (void)a;
     struct db_stmt *st;
-    json_t *rows;
     int rc = db_prepare(db, sql_conf_get, &st);
     if (rc)
         return rc;
     db_bind_int(st, 1, cid);
-    if ((rc = db_rows_json(st, &rows)) != 0)
-        return rc;
-    if (json_array_size(rows) != 1) {
-        json_decref(rows);
-        return ERR_NOT_FOUND;
-    }
-    *out = json_incref(json_array_get(rows, 0));
-    json_decref(rows);
-    return 0;
+    return one_row_json(st, out);
 }
 
 int cs_store_resolution_add(struct db *db, int64_t actor, int64_t unit_id, int64_t conference_id,
