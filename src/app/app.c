@@ -42,6 +42,10 @@ int app_open(struct app *app, int migrate)
         fprintf(stderr, "danchu: consultation rules: %s\n", err);
         return 1;
     }
+    if (decision_env_init(&app->dm, app->cal, app->cfg.base_url, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "danchu: decision rules: %s\n", err);
+        return 1;
+    }
     if (store_open(app->cfg.db, &app->store, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: cannot open database %s: %s\n", app->cfg.db, err);
         return 1;
@@ -67,6 +71,7 @@ void app_close(struct app *app)
     disclosure_env_free(&app->dc);
     feedback_env_free(&app->fb);
     consultation_env_free(&app->cs);
+    decision_env_free(&app->dm);
     if (app->cal)
         calendar_free(app->cal);
     if (app->login_rl)
@@ -152,6 +157,8 @@ void app_decorate_hook(void *ctx, struct http_request *r, json_t *model)
             json_object_set_new(model, "disclosure_admin_url", json_string("/quan-ly/cong-khai"));
         if (auth_can_anywhere(u, "feedback.view"))
             json_object_set_new(model, "feedback_admin_url", json_string("/quan-ly/y-kien"));
+        if (auth_can_anywhere(u, "decision.manage"))
+            json_object_set_new(model, "decision_admin_url", json_string("/quan-ly/bieu-quyet"));
         if (auth_can_anywhere(u, "consultation.view"))
             json_object_set_new(model, "consultation_admin_url", json_string("/quan-ly/gop-y"));
     }
@@ -240,6 +247,7 @@ int app_serve(struct app *app, int quiet)
     app->fb.lookup_rl = app->lookup_rl;
     feedback_add_routes(srv, &app->fb);
     consultation_add_routes(srv, &app->cs);
+    decision_add_routes(srv, &app->dm);
     if (http_server_start(srv, err, sizeof err) != 0) {
         fprintf(stderr, "danchu: %s\n", err);
         http_server_free(srv);

@@ -10,6 +10,7 @@
 #include "core/core.h"
 #include "disclosure/disclosure.h"
 #include "consultation/consultation.h"
+#include "decision/decision.h"
 #include "feedback/feedback.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -27,6 +28,7 @@ struct app {
     struct disclosure_env dc;     /* the disclosure module's rules and links */
     struct feedback_env fb;       /* the feedback module's rules and fields */
     struct consultation_env cs;   /* the consultation module's rules */
+    struct decision_env dm;       /* the decision module's rules */
     struct comms *comms;          /* the outbox sender while serving (comms_kick), else NULL */
 };
 

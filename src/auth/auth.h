@@ -110,6 +110,8 @@ int auth_role_parse(const char *s, enum auth_role *out);
  *                       and the synthesis in the back office)
  *   consultation.staff  officer unit_admin chairperson (read and comment on an agency's
  *                       internal drafts, DOMAIN H)
+ *   decision.manage     village_head front_board officer unit_admin chairperson (table a
+ *                       matter, notice, attendance, counts, ballot cards, online voting)
  *
  * 1 when perm is in the table and role r holds it, else 0.
  */

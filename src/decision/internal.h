@@ -1,0 +1,141 @@
+/*
+ * internal.h - shared by the files of src/decision only. Other modules use decision.h.
+ */
+#ifndef DANCHU_DECISION_INTERNAL_H
+#define DANCHU_DECISION_INTERNAL_H
+
+#include "auth/auth.h"
+#include "core/rows.h"
+#include "decision/decision.h"
+#include "units/units.h"
+
+/* A choice, as stored (decision_votes.choice, decision_ballots.choice). */
+enum dm_choice {
+    DM_APPROVE = 1, /* tán thành */
+    DM_REJECT = 2,  /* không tán thành */
+    DM_OTHER = 3,   /* ý kiến khác */
+};
+
+/* Length of a ballot card's one-time code (letters and digits people can read aloud). */
+#define DM_CODE_LEN 10
+/* Length of a receipt. */
+#define DM_RECEIPT_LEN 12
+
+/* A matter as stored. Strings are arena memory; dates "yyyy-mm-dd" or "". */
+struct dm_item {
+    int64_t id, unit_id;
+    enum dm_matter matter;
+    const char *title, *question, *body, *proposer;
+    unsigned forms; /* mask of 1u << enum dm_form */
+    int secret;
+    const char *status; /* draft, notified, voting, counted, annulled */
+    const char *tabled_on, *notice_on, *meeting_on, *ballot_deadline;
+    int64_t online_optin_agree; /* -1: no opt-in poll recorded */
+    int64_t online_opens_at, online_closes_at;
+    const char *card_key; /* hex; the cards' codes derive from it */
+    int64_t roll_frozen_at, households_total, counted_at;
+    int64_t approve, reject, other, households_voted;
+    int passed;
+    const char *decision_text, *sent_on, *recognition, *recognition_on, *recognition_note;
+    const char *annulled_reason;
+    int64_t created_at;
+};
+
+/* A new matter (writer thread). */
+struct dm_new {
+    int64_t actor, unit_id;
+    enum dm_matter matter;
+    const char *title, *question, *body, *proposer;
+    unsigned forms;
+    int secret;
+    const char *tabled_on;
+    int64_t id; /* out */
+};
+
+/* ---- labels (env.c) ---- */
+const char *dm_matter_label(enum dm_matter m);
+const char *dm_form_label(enum dm_form f);
+const char *dm_choice_label(enum dm_choice c);
+const char *dm_status_label(const char *status);
+
+/* ---- codes (env.c) ---- */
+/* The one-time code of household hid's card for a matter with card_key (hex): DM_CODE_LEN
+ * characters of an alphabet without look-alikes, into out (DM_CODE_LEN + 1). */
+void dm_card_code(const char *card_key, int64_t decision_id, int64_t hid, char *out);
+/* The stored hash of a code (hex, 65 bytes), after upper-casing and dropping spaces/dashes. */
+void dm_code_hash(const char *code, char *out);
+/* A new random receipt (DM_RECEIPT_LEN + 1). */
+void dm_receipt_new(char *out);
+
+/* ---- store.c ---- */
+int dm_store_create(struct db *db, struct dm_new *in);
+int dm_store_get(struct db *db, struct arena *a, int64_t id, struct dm_item *out);
+/* Matters of the unit and the villages below it, newest first (id, unit_id, village, matter,
+ * title, status, tabled_on, meeting_on, households_total, households_voted, approve, reject,
+ * other, passed, counted_at). */
+int dm_store_list(struct db *db, struct arena *a, int64_t unit_id, struct rows **out);
+/* Issues the notice: freezes the roll of the village's active households (D1) and makes the
+ * card key. ERR_CONFLICT unless a draft. */
+int dm_store_notify(struct db *db, int64_t actor, int64_t id, const char *notice_on,
+                    const char *meeting_on, const char *ballot_deadline);
+/* The frozen roll with who voted how: household_id, code, address, representative, status
+ * (active/moved_out...), channel ('' when not yet). */
+int dm_store_roll(struct db *db, struct arena *a, int64_t id, struct rows **out);
+/* Records that household hid took part through channel (meeting, ballot, online) with choice
+ * (0 unless an open online vote). ERR_NOT_FOUND: not on the frozen roll; ERR_FORBIDDEN: it has left
+ * the village; ERR_CONFLICT: the household already took part (any channel). */
+int dm_store_take_part(struct db *db, int64_t id, int64_t hid, const char *channel, int choice);
+/* An online vote: takes part, and in a secret vote stores the choice with receipt alone. */
+int dm_store_vote_online(struct db *db, int64_t id, int64_t hid, int choice, int secret,
+                         const char *receipt);
+/* A count from paper or hands (source meeting or ballot; cluster "" or a cluster's name). */
+struct dm_tally_in {
+    int64_t actor, id, unit_id;
+    const char *source, *cluster, *method, *board, *witnesses, *secretary;
+    int approve, reject, other, invalid;
+};
+int dm_store_tally(struct db *db, const struct dm_tally_in *in);
+int dm_store_tallies(struct db *db, struct arena *a, int64_t id, struct rows **out);
+/* Participation by channel: meeting, ballot, online. */
+int dm_store_turnout(struct db *db, int64_t id, int64_t *meeting, int64_t *ballot, int64_t *online);
+/* Makes the cards of the roll's households that have not taken part (code hashes from
+ * dm_card_code). Returns how many were made in *n. */
+int dm_store_cards_make(struct db *db, int64_t actor, const struct dm_item *d, int64_t *n);
+/* The cards with their households (household_id, code, address, representative, delivered_at,
+ * collected_at). */
+int dm_store_cards(struct db *db, struct arena *a, int64_t id, struct rows **out);
+/* The card of a code hash: its matter and household. ERR_NOT_FOUND. */
+int dm_store_card_find(struct db *db, const char *code_hash, int64_t *id, int64_t *hid,
+                       int64_t *collected_at);
+/* Marks a card delivered, or collected (which takes part through the ballot channel). */
+int dm_store_card_mark(struct db *db, int64_t actor, int64_t id, int64_t unit_id, int64_t hid,
+                       int collected);
+/* The opt-in poll's count of households agreeing to vote online (D6), and the online window. */
+int dm_store_online(struct db *db, int64_t actor, int64_t id, int64_t unit_id, int64_t agree,
+                    int64_t opens_at, int64_t closes_at);
+/* The sums: tallies plus online choices (ballots when secret, votes when open). */
+int dm_store_sums(struct db *db, int64_t id, int secret, int64_t *approve, int64_t *reject,
+                  int64_t *other, int64_t *voted);
+/* Saves the count (status counted). */
+int dm_store_counted(struct db *db, int64_t actor, int64_t id, int64_t unit_id,
+                     const struct dr_result *r, const char *decision_text);
+/* Receipts of a secret online vote, sorted (receipt, choice). */
+int dm_store_receipts(struct db *db, struct arena *a, int64_t id, struct rows **out);
+/* The household an account represents (accounts.household_id), 0 when none. */
+int dm_store_account_household(struct db *db, int64_t account_id, int64_t *hid);
+/* Roll changes since the freeze, logged then listed (household_id, code, change). */
+int dm_store_roll_changes(struct db *db, struct arena *a, int64_t id, struct rows **out);
+
+/* ---- handlers' shared helpers ---- */
+struct decision_env *dm_env(struct http_request *r);
+const struct dr_rules *dm_rules_for(const struct decision_env *env, const struct dm_item *d);
+/* The matter of capture "id" and its village; ERR_NOT_FOUND for drafts unless r may manage. */
+int dm_access(struct http_request *r, struct dm_item *d, struct unit *village, int *manage);
+json_t *dm_item_json(struct http_request *r, const struct dm_item *d, const struct unit *v);
+
+extern const struct http_route dm_public_routes[];
+extern const size_t dm_public_n_routes;
+extern const struct http_route dm_admin_routes[];
+extern const size_t dm_admin_n_routes;
+
+#endif

@@ -1,0 +1,380 @@
+/*
+ * decision_test.c - residents deciding by household over HTTP, on either back end (DOMAIN B3,
+ * D1-D6): a village head tables a matter, gives notice (the roll freezes), ticks the households
+ * at the meeting, enters the show of hands, completes it with household ballots (Art 19(1)(b))
+ * and counts against ALL households of the village; an M6 matter is decided online after the
+ * opt-in poll, secretly, with receipts; every duplicate path is tried (a household present at
+ * the meeting then balloted, one card code used twice, two members of one household online)
+ * and each household counts once; a household added after the notice does not vote or count,
+ * one that moved away stays counted; no table links a household to a secret choice.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static struct h_server srv;
+
+#define VILLAGE "9900101"
+
+static struct h_client *signed_in(const char *login)
+{
+    struct h_client *c = h_client_new(&srv);
+    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
+    return c;
+}
+
+static long long db_count(const char *sql)
+{
+    long long n = -1;
+    assert_int_equal(h_db_int(&srv, sql, &n), 0);
+    return n;
+}
+
+static const char *vn_day(struct h_client *c, int days)
+{
+    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+}
+
+static struct h_response *post(struct h_client *c, const char *page, const char *path,
+                               const char *const *extra)
+{
+    const char *csrf = h_csrf(c, page);
+    assert_non_null(csrf);
+    const char *f[80] = {"_csrf", csrf};
+    size_t n = 2;
+    for (size_t i = 0; extra && extra[i] && n < 78; i += 2) {
+        f[n++] = extra[i];
+        f[n++] = extra[i + 1];
+    }
+    f[n] = NULL;
+    return h_post_form(c, path, f);
+}
+
+static long long village_households(void)
+{
+    return db_count("SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.village_id WHERE "
+                    "u.code = '" VILLAGE "' AND h.status = 'active'");
+}
+
+/* Tables a matter; returns its id. forms: extra pairs ("hinh_thuc", "0", ...). */
+static long long table(struct h_client *c, const char *matter, const char *title,
+                       const char *const *forms, int secret)
+{
+    const char *f[20] = {"don_vi",  VILLAGE, "loai",    matter,
+                         "tieu_de", title,   "cau_hoi", "Bà con có tán thành không?"};
+    size_t n = 8;
+    for (size_t i = 0; forms[i]; i++)
+        f[n++] = forms[i];
+    if (secret) {
+        f[n++] = "bo_phieu_kin";
+        f[n++] = "1";
+    }
+    f[n] = NULL;
+    struct h_response *r = post(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
+    assert_int_equal(r->status, 303);
+    return strtoll(strrchr(h_header(r, "Location"), '/') + 1, NULL, 10);
+}
+
+static void notify(struct h_client *c, long long id)
+{
+    const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
+    const char *f[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 3), NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/thong-bao", page), f)->status, 303);
+}
+
+/* Household ids of the frozen roll, in code order. */
+static long long roll_id(long long id, int k)
+{
+    return db_count(h_fmt(h_client_new(&srv),
+                          "SELECT r.household_id FROM decision_roll r JOIN households h ON h.id "
+                          "= r.household_id WHERE r.decision_id = %lld ORDER BY h.code LIMIT 1 "
+                          "OFFSET %d",
+                          id, k));
+}
+
+static void D3_forms_follow_the_matter(void **state)
+{
+    struct h_client *c = signed_in("truongthon");
+    /* Online only for M6; a covenant (M3) only at a meeting. */
+    const char *online[] = {"hinh_thuc", "2", NULL};
+    const char *f[] = {"don_vi",  VILLAGE, "loai",      "1", "tieu_de", "Làm đường",
+                       "cau_hoi", "?",     "hinh_thuc", "2", NULL};
+    struct h_response *r = post(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Chỉ nội dung tự quản khác (M6)"));
+    const char *f3[] = {"don_vi",  VILLAGE, "loai",      "3", "tieu_de", "Hương ước",
+                        "cau_hoi", "?",     "hinh_thuc", "1", NULL};
+    r = post(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f3);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "phải quyết định tại cuộc họp"));
+    assert_true(table(c, "6", "Giờ thu gom rác", online, 0) > 0);
+    /* A resident may not table anything. */
+    struct h_client *a = signed_in("nguoidan");
+    assert_int_equal(h_get(a, "/quan-ly/bieu-quyet?don_vi=" VILLAGE)->status, 403);
+}
+
+static void D4_notice_at_least_2_days_before_freezes_the_roll(void **state)
+{
+    struct h_client *c = signed_in("truongthon");
+    const char *meeting[] = {"hinh_thuc", "0", NULL};
+    long long id = table(c, "6", "Trồng cây xanh", meeting, 0);
+    const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
+    /* A meeting 2 days away is too soon (notice at least 2 days before: by day - 3). */
+    const char *f[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 2), NULL};
+    struct h_response *r = post(c, page, h_fmt(c, "%s/thong-bao", page), f);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "ít nhất 2 ngày"));
+    notify(c, id);
+    assert_int_equal(
+        db_count(h_fmt(c, "SELECT households_total FROM decisions WHERE id = %lld", id)),
+        village_households());
+}
+
+static void D1_meeting_of_40_percent_completed_by_ballots_counts_all_households(void **state)
+{
+    struct h_client *c = signed_in("truongthon");
+    const char *forms[] = {"hinh_thuc", "0", "hinh_thuc", "1", NULL};
+    long long id = table(c, "1", "Đóng góp làm đường ngõ 3", forms, 0);
+    notify(c, id);
+    long long total = village_households();
+    long long present = total * 40 / 100;
+    long long needed = (2 * total + 2) / 3; /* at least 2/3 */
+    const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
+    /* Attendance: the first 40%. */
+    const char *att[70];
+    size_t n = 0;
+    for (long long k = 0; k < present; k++) {
+        att[n++] = "ho";
+        att[n++] = h_fmt(c, "%lld", roll_id(id, (int)k));
+    }
+    att[n] = NULL;
+    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    /* More hands than households present is refused. */
+    const char *too_many[] = {
+        "nguon",           "meeting", "tan_thanh", h_fmt(c, "%lld", present + 1),
+        "khong_tan_thanh", "0",       NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), too_many)->status, 422);
+    const char *hands[] = {"nguon",           "meeting", "tan_thanh", h_fmt(c, "%lld", present),
+                           "khong_tan_thanh", "0",       NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    /* Cards for the others only. */
+    assert_int_equal(post(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT COUNT(*) FROM decision_cards WHERE decision_id = "
+                                    "%lld",
+                                    id)),
+                     total - present);
+    /* A household present at the meeting cannot also hand in a ballot. */
+    const char *dup[] = {"ho", h_fmt(c, "%lld", roll_id(id, 0)), "thu", "1", NULL};
+    struct h_response *r = post(c, page, h_fmt(c, "%s/thu-phieu", page), dup);
+    assert_int_equal(r->status, 303);
+    /* Collect exactly enough for needed approvals, minus one: the vote fails by one household. */
+    long long collect = needed - present;
+    for (long long k = present; k < present + collect; k++) {
+        const char *f[] = {"ho", h_fmt(c, "%lld", roll_id(id, (int)k)), "thu", "1", NULL};
+        assert_int_equal(post(c, page, h_fmt(c, "%s/thu-phieu", page), f)->status, 303);
+    }
+    /* The ballot count must match the cards collected, with 2 witnesses. */
+    const char *bad[] = {"nguon", "ballot", "tan_thanh", "1",          "khong_tan_thanh",
+                         "0",     "cach",   "paper",     "nhan_chung", "Nguyễn Văn A\nTrần Thị B",
+                         NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), bad)->status, 422);
+    const char *ballots[] = {"nguon",
+                             "ballot",
+                             "tan_thanh",
+                             h_fmt(c, "%lld", collect - 1),
+                             "khong_tan_thanh",
+                             "1",
+                             "cach",
+                             "paper",
+                             "nhan_chung",
+                             "Nguyễn Văn A\nTrần Thị B",
+                             NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), ballots)->status, 303);
+    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    struct h_response *res = h_get(c, h_fmt(c, "/decisions/%lld?format=json", id));
+    assert_int_equal(res->status, 200);
+    json_t *d = h_jget(h_json(res), "d");
+    assert_int_equal(h_jint(d, "households_total"), total);
+    assert_int_equal(h_jint(d, "households_voted"), present + collect);
+    assert_int_equal(h_jint(d, "approve"), needed - 1);
+    assert_int_equal(h_jint(d, "reject"), 1);
+    assert_int_equal(h_jint(d, "other"), 0);
+    assert_false(json_is_true(json_object_get(d, "passed")));
+    /* The list answers with relative urls. */
+    res = h_get(c, "/decisions?unit=99001&format=json");
+    json_t *list = json_object_get(h_json(res), "decisions");
+    assert_true(json_array_size(list) >= 1);
+    assert_memory_equal(json_string_value(json_object_get(json_array_get(list, 0), "url")),
+                        "/decisions/", 11);
+}
+
+static void D6_online_vote_after_opt_in_secret_with_receipts_once_per_household(void **state)
+{
+    struct h_client *c = signed_in("truongthon");
+    const char *forms[] = {"hinh_thuc", "2", NULL};
+    long long id = table(c, "6", "Giờ mở cửa nhà văn hóa", forms, 1);
+    notify(c, id);
+    long long total = village_households();
+    const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
+    /* Exactly half agreeing to vote online is not enough; half plus one is. */
+    const char *half[] = {"dong_y", h_fmt(c, "%lld", total / 2), "so_gio", "24", NULL};
+    struct h_response *r = post(c, page, h_fmt(c, "%s/truc-tuyen", page), half);
+    if (total % 2 == 0) {
+        assert_int_equal(r->status, 422);
+        assert_true(h_has(r, "quá 50%"));
+    }
+    const char *more[] = {"dong_y", h_fmt(c, "%lld", total / 2 + 1), "so_gio", "24", NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/truc-tuyen", page), more)->status, 303);
+    /* Cards carry the one-time codes; read three from the officials' page. */
+    assert_int_equal(post(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
+    r = h_get(c, h_fmt(c, "%s?format=json", page));
+    assert_int_equal(r->status, 200);
+    json_t *cards = json_object_get(h_json(r), "cards");
+    assert_int_equal(json_array_size(cards), total);
+    const char *code0 = json_string_value(json_object_get(json_array_get(cards, 0), "code"));
+    const char *code1 = json_string_value(json_object_get(json_array_get(cards, 1), "code"));
+    assert_non_null(code0);
+    /* Vote by code, without an account: a receipt. */
+    struct h_client *v = h_client_new(&srv);
+    const char *card = h_fmt(v, "/phieu/%s", code0);
+    assert_int_equal(h_get(v, card)->status, 200);
+    const char *yes[] = {"lua_chon", "1", NULL};
+    r = post(v, card, card, yes);
+    assert_int_equal(r->status, 200);
+    const char *receipt = h_between(v, r, "<code>", "</code>");
+    assert_non_null(receipt);
+    assert_int_equal(strlen(receipt), 12);
+    /* The same code again: refused, counted once. */
+    r = post(v, card, card, yes);
+    assert_int_equal(r->status, 409);
+    assert_true(h_has(r, "đã biểu quyết"));
+    /* Lower-case with a dash still finds the card. */
+    struct h_client *v2 = h_client_new(&srv);
+    char low[16];
+    snprintf(low, sizeof low, "%.5s-%s", code1, code1 + 5);
+    for (char *p = low; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    r = h_get(v2, h_fmt(v2, "/phieu?ma=%s", low));
+    assert_int_equal(r->status, 303);
+    const char *no[] = {"lua_chon", "2", NULL};
+    assert_int_equal(
+        post(v2, h_fmt(v2, "/phieu/%s", code1), h_fmt(v2, "/phieu/%s", code1), no)->status, 200);
+    /* Two members of one household online: the second is refused. */
+    long long h2 = roll_id(id, 2);
+    assert_int_equal(h_db_exec(&srv, h_fmt(c,
+                                           "UPDATE accounts SET household_id = %lld WHERE login "
+                                           "IN ('nguoidan', 'mattran')",
+                                           h2)),
+                     0);
+    struct h_client *m1 = signed_in("nguoidan"), *m2 = signed_in("mattran");
+    const char *vp = h_fmt(m1, "/bieu-quyet/%lld", id);
+    assert_int_equal(post(m1, vp, vp, yes)->status, 200);
+    assert_int_equal(post(m2, vp, vp, yes)->status, 409);
+    /* A wrong code says so. */
+    r = h_get(v, "/phieu?ma=AAAAAAAAAA");
+    assert_int_equal(r->status, 422);
+    /* Close and count: 2 approve, 1 reject of the whole roll: not passed. */
+    assert_int_equal(h_db_exec(&srv, h_fmt(c,
+                                           "UPDATE decisions SET online_closes_at = 1 WHERE id = "
+                                           "%lld",
+                                           id)),
+                     0);
+    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    r = h_get(v, h_fmt(v, "/decisions/%lld?format=json", id));
+    json_t *d = h_jget(h_json(r), "d");
+    assert_int_equal(h_jint(d, "households_voted"), 3);
+    assert_int_equal(h_jint(d, "approve"), 2);
+    assert_int_equal(h_jint(d, "reject"), 1);
+    assert_false(json_is_true(json_object_get(d, "passed")));
+    /* The receipt is on the public list; the list's size matches the tally. */
+    r = h_get(v, h_fmt(v, "/decisions/%lld/receipts?format=json", id));
+    assert_int_equal(r->status, 200);
+    json_t *list = json_object_get(h_json(r), "receipts");
+    assert_int_equal(json_array_size(list), 3);
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(list); i++)
+        found |= !strcmp(json_string_value(json_array_get(list, i)), receipt);
+    assert_true(found);
+    assert_false(h_has(r, "Tán thành"));
+    /* Nothing links a household to a secret choice: the ballots table has no household, no
+     * time, no account column, and the votes of a secret matter carry no choice. */
+    long long linking =
+        srv.is_pg ? db_count("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = "
+                             "'decision_ballots' AND column_name NOT IN ('decision_id', "
+                             "'receipt', 'choice')")
+                  : db_count("SELECT COUNT(*) FROM pragma_table_info('decision_ballots') WHERE "
+                             "name NOT IN ('decision_id', 'receipt', 'choice')");
+    assert_int_equal(linking, 0);
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT COUNT(*) FROM decision_votes WHERE decision_id = "
+                                    "%lld AND choice IS NOT NULL",
+                                    id)),
+                     0);
+}
+
+static void D1_roll_frozen_household_added_later_or_moved_away(void **state)
+{
+    struct h_client *c = signed_in("truongthon");
+    const char *forms[] = {"hinh_thuc", "0", NULL};
+    long long id = table(c, "6", "Sửa nhà văn hóa", forms, 0);
+    notify(c, id);
+    long long total = village_households();
+    /* After the notice: a household arrives, another moves away. */
+    long long left = roll_id(id, 0);
+    assert_int_equal(h_db_exec(&srv, h_fmt(c,
+                                           "UPDATE households SET status = 'moved_out' WHERE id "
+                                           "= %lld",
+                                           left)),
+                     0);
+    assert_int_equal(h_db_exec(&srv, "INSERT INTO households (commune_id, village_id, code, "
+                                     "address, status, created_at, updated_at) SELECT "
+                                     "parent_id, id, 'MOI-01', 'Nhà mới', 'active', 0, 0 FROM "
+                                     "units WHERE code = '" VILLAGE "'"),
+                     0);
+    long long added = db_count("SELECT id FROM households WHERE code = 'MOI-01'");
+    const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
+    const char *att[] = {"ho", h_fmt(c, "%lld", left),           "ho", h_fmt(c, "%lld", added),
+                         "ho", h_fmt(c, "%lld", roll_id(id, 1)), NULL};
+    struct h_response *r = post(c, page, h_fmt(c, "%s/diem-danh", page), att);
+    assert_int_equal(r->status, 303);
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT COUNT(*) FROM decision_votes WHERE decision_id = "
+                                    "%lld",
+                                    id)),
+                     1);
+    const char *hands[] = {"nguon", "meeting", "tan_thanh", "1", "khong_tan_thanh", "0", NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    r = h_get(c, h_fmt(c, "/decisions/%lld?format=json", id));
+    json_t *d = h_jget(h_json(r), "d");
+    assert_int_equal(h_jint(d, "households_total"), total); /* the one who left still counts */
+    r = h_get(c, h_fmt(c, "/decisions/%lld", id));
+    assert_true(h_has(r, "MOI-01"));
+    assert_true(h_has(r, "vẫn tính vào tổng số hộ"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(D3_forms_follow_the_matter),
+        cmocka_unit_test(D4_notice_at_least_2_days_before_freezes_the_roll),
+        cmocka_unit_test(D1_meeting_of_40_percent_completed_by_ballots_counts_all_households),
+        cmocka_unit_test(D6_online_vote_after_opt_in_secret_with_receipts_once_per_household),
+        cmocka_unit_test(D1_roll_frozen_household_added_later_or_moved_away),
+    };
+    return h_run_group(tests, &srv);
+}
