@@ -951,6 +951,7 @@ struct demo_job {
     int households;                /* how many */
     int cases;                     /* residents' requests per commune */
     const struct feedback_env *fb; /* their rules */
+    const struct decision_env *dm; /* the decision rules */
     const char *hash;              /* the demo password's hash */
     char codes[5][32];             /* province, ward, first group, rural commune, first village */
     char recovery[AUTH_RECOVERY_SIZE]; /* the demo's recovery key (printed) */
@@ -1031,7 +1032,10 @@ static int run_demo_accounts(struct db *db, void *arg)
         (rc = feedback_demo_build(db, d->fb, d->codes[3], 0, d->cases, 2027, stderr)) != 0)
         return rc;
     /* Consultations on drafts in the ward: open, published, not yet open. */
-    return consultation_demo_build(db, d->codes[1], officer, residents, n_residents);
+    if ((rc = consultation_demo_build(db, d->codes[1], officer, residents, n_residents)) != 0)
+        return rc;
+    /* Decisions by household in the ward's villages: one finished of each form, one open. */
+    return decision_demo_build(db, d->dm, d->codes[1], officer);
 }
 
 int app_cmd_demo(int argc, char **argv)
@@ -1051,7 +1055,7 @@ int app_cmd_demo(int argc, char **argv)
                    "  --no-serve       build and exit");
     if (rc)
         return rc < 0 ? 0 : rc;
-    struct demo_job d = {3000, 36, &app.fb, NULL, {{0}}, {0}};
+    struct demo_job d = {3000, 36, &app.fb, &app.dm, NULL, {{0}}, {0}};
     if (o.households && parse_int(o.households, 1, 1000000, &d.households) != 0) {
         fprintf(stderr, "danchu: --households takes a number from 1 to 1000000\n");
         return 2;
