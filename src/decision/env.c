@@ -42,6 +42,7 @@ void decision_add_routes(struct http_server *srv, struct decision_env *env)
 {
     http_add_routes_ctx(srv, dm_public_routes, dm_public_n_routes, env);
     http_add_routes_ctx(srv, dm_admin_routes, dm_admin_n_routes, env);
+    http_add_routes_ctx(srv, dm_recognise_routes, dm_recognise_n_routes, env);
 }
 
 /* ---- labels ---- */

@@ -126,7 +126,21 @@ int dm_store_account_household(struct db *db, int64_t account_id, int64_t *hid);
 /* Roll changes since the freeze, logged then listed (household_id, code, change). */
 int dm_store_roll_changes(struct db *db, struct arena *a, int64_t id, struct rows **out);
 
+/* After the count: the decision sent to the UBND and the MTTQ (D4: within 5 working days), the
+ * recognition or refusal (D8: outcome "recognised" or "refused", with its reasons), the
+ * annulment (D9). ERR_CONFLICT when the state does not allow it. */
+int dm_store_sent(struct db *db, int64_t actor, int64_t id, int64_t unit_id, const char *sent_on);
+int dm_store_recognise(struct db *db, int64_t actor, int64_t id, int64_t unit_id,
+                       const char *outcome, const char *on, const char *note);
+int dm_store_annul(struct db *db, int64_t actor, int64_t id, int64_t unit_id, const char *reason);
+
 /* ---- handlers' shared helpers ---- */
+/* The result page of d (public.c), and the follow-up part of its model: sending, recognition,
+ * annulment with their deadlines and who may act (recognise.c). */
+int dm_result_page(struct http_request *r, struct http_response *res, const struct dm_item *d,
+                   const struct unit *v);
+int dm_followup_model(struct http_request *r, const struct dm_item *d, const struct unit *v,
+                      json_t *m);
 struct decision_env *dm_env(struct http_request *r);
 const struct dr_rules *dm_rules_for(const struct decision_env *env, const struct dm_item *d);
 /* The matter of capture "id" and its village; ERR_NOT_FOUND for drafts unless r may manage. */
@@ -137,5 +151,7 @@ extern const struct http_route dm_public_routes[];
 extern const size_t dm_public_n_routes;
 extern const struct http_route dm_admin_routes[];
 extern const size_t dm_admin_n_routes;
+extern const struct http_route dm_recognise_routes[];
+extern const size_t dm_recognise_n_routes;
 
 #endif

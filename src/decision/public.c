@@ -93,23 +93,33 @@ static int result_model(struct http_request *r, const struct dm_item *d, const s
     return 0;
 }
 
-static int page_result(struct http_request *r, struct http_response *res)
+int dm_result_page(struct http_request *r, struct http_response *res, const struct dm_item *d,
+                   const struct unit *v)
 {
-    struct dm_item d;
-    struct unit v;
-    int manage, rc = dm_access(r, &d, &v, &manage);
-    if (rc)
-        return rc;
-    res->model = json_object();
-    if ((rc = result_model(r, &d, &v, res->model)) != 0)
+    int manage = r->user && http_authorize(r, "decision.manage", v->code) == 0;
+    int rc;
+    if (!res->model)
+        res->model = json_object();
+    if ((rc = result_model(r, d, v, res->model)) != 0 ||
+        (rc = dm_followup_model(r, d, v, res->model)) != 0)
         return rc;
     json_object_set_new(res->model, "can_manage", json_boolean(manage));
     json_object_set_new(
         res->model, "has_receipts",
-        json_boolean(d.secret && !strcmp(d.status, "counted") && (d.forms & (1u << DF_ONLINE))));
+        json_boolean(d->secret && !strcmp(d->status, "counted") && (d->forms & (1u << DF_ONLINE))));
     res->template = "decision/result";
-    res->title = d.title;
+    res->title = d->title;
     return 0;
+}
+
+static int page_result(struct http_request *r, struct http_response *res)
+{
+    struct dm_item d;
+    struct unit v;
+    int rc = dm_access(r, &d, &v, NULL);
+    if (rc)
+        return rc;
+    return dm_result_page(r, res, &d, &v);
 }
 
 /* ---- GET /decisions/{id}/receipts: the counted receipts of a secret online vote ---- */

@@ -626,3 +626,68 @@ int dm_store_roll_changes(struct db *db, struct arena *a, int64_t id, struct row
     db_bind_int(st, 1, id);
     return db_rows(st, a, 1, out);
 }
+
+/* ---- after the count: sending, recognition (D8), annulment (D9) ---- */
+
+static const char sql_sent[] =
+    "UPDATE decisions SET sent_on = $2, updated_at = $3 WHERE id = $1 AND status = 'counted'";
+static const char sql_recognised[] =
+    "UPDATE decisions SET recognition = $2, recognition_on = $3, recognition_note = $4, "
+    "updated_at = $5 WHERE id = $1 AND status = 'counted' AND recognition = 'pending'";
+static const char sql_annul[] =
+    "UPDATE decisions SET status = 'annulled', annulled_reason = $2, updated_at = $3 WHERE id = "
+    "$1 AND status = 'counted'";
+
+static int run_changed(struct db_stmt *st)
+{
+    int64_t changed;
+    int rc = db_run(st, &changed);
+    return rc ? rc : changed ? 0 : ERR_CONFLICT;
+}
+
+int dm_store_sent(struct db *db, int64_t actor, int64_t id, int64_t unit_id, const char *sent_on)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_sent, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    db_bind_cstr(st, 2, sent_on);
+    db_bind_int(st, 3, now_s());
+    if ((rc = run_changed(st)) != 0)
+        return rc;
+    return audit(db, actor, unit_id, "decision.sent", id, sent_on);
+}
+
+int dm_store_recognise(struct db *db, int64_t actor, int64_t id, int64_t unit_id,
+                       const char *outcome, const char *on, const char *note)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_recognised, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    db_bind_cstr(st, 2, outcome);
+    db_bind_cstr(st, 3, on);
+    db_bind_cstr(st, 4, note ? note : "");
+    db_bind_int(st, 5, now_s());
+    if ((rc = run_changed(st)) != 0)
+        return rc;
+    char d[320];
+    snprintf(d, sizeof d, "%s %s: %.280s", outcome, on, note ? note : "");
+    return audit(db, actor, unit_id, "decision.recognition", id, d);
+}
+
+int dm_store_annul(struct db *db, int64_t actor, int64_t id, int64_t unit_id, const char *reason)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_annul, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    db_bind_cstr(st, 2, reason);
+    db_bind_int(st, 3, now_s());
+    if ((rc = run_changed(st)) != 0)
+        return rc;
+    return audit(db, actor, unit_id, "decision.annul", id, reason);
+}

@@ -367,6 +367,66 @@ static void D1_roll_frozen_household_added_later_or_moved_away(void **state)
     assert_true(h_has(r, "vẫn tính vào tổng số hộ"));
 }
 
+static void D8_D9_head_election_recognised_refused_with_reasons_and_annulled(void **state)
+{
+    struct h_client *c = signed_in("truongthon");
+    const char *forms[] = {"hinh_thuc", "0", NULL};
+    long long id = table(c, "4", "Bầu Tổ trưởng tổ dân phố nhiệm kỳ 2027-2029", forms, 0);
+    notify(c, id);
+    long long total = village_households();
+    const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
+    /* More than half of ALL households attend and approve. */
+    long long yes = total / 2 + 1;
+    const char *att[70];
+    size_t n = 0;
+    for (long long k = 0; k < yes; k++) {
+        att[n++] = "ho";
+        att[n++] = h_fmt(c, "%lld", roll_id(id, (int)k));
+    }
+    att[n] = NULL;
+    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    const char *hands[] = {"nguon",           "meeting", "tan_thanh", h_fmt(c, "%lld", yes),
+                           "khong_tan_thanh", "0",       NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    const char *result = h_fmt(c, "/decisions/%lld", id);
+    struct h_response *r = h_get(c, result);
+    assert_true(h_has(r, "chờ công nhận"));
+    assert_true(h_has(r, "chưa gửi"));
+    /* The village head cannot recognise; sends it. */
+    assert_int_equal(post(c, result, h_fmt(c, "%s/cong-nhan", result), NULL)->status, 403);
+    assert_int_equal(post(c, result, h_fmt(c, "%s/gui", result), NULL)->status, 303);
+    /* The chairperson refuses without reasons: refused; with reasons: recorded. */
+    struct h_client *ch = signed_in("chutich");
+    const char *bare[] = {"ket_qua", "refused", "ly_do", "", NULL};
+    r = post(ch, result, h_fmt(ch, "%s/cong-nhan", result), bare);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "phải nêu rõ lý do"));
+    const char *why[] = {"ket_qua", "refused", "ly_do", "Người trúng cử chưa đủ 21 tuổi.", NULL};
+    assert_int_equal(post(ch, result, h_fmt(ch, "%s/cong-nhan", result), why)->status, 303);
+    r = h_get(ch, result);
+    assert_true(h_has(r, "từ chối công nhận"));
+    assert_true(h_has(r, "chưa đủ 21 tuổi"));
+    /* Once decided, not again. */
+    const char *ok[] = {"ket_qua", "recognised", NULL};
+    assert_int_equal(post(ch, result, h_fmt(ch, "%s/cong-nhan", result), ok)->status, 303);
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
+                                    "recognition = 'refused'",
+                                    id)),
+                     1);
+    /* Annulment needs a reason and the UBND. */
+    const char *annul[] = {"ly_do", "Thủ tục bầu cử không đúng quy định.", NULL};
+    assert_int_equal(post(c, result, h_fmt(c, "%s/bai-bo", result), annul)->status, 403);
+    assert_int_equal(post(ch, result, h_fmt(ch, "%s/bai-bo", result), annul)->status, 303);
+    assert_true(h_has(h_get(ch, result), "đã bị Ủy ban nhân dân bãi bỏ"));
+    assert_true(db_count(h_fmt(c,
+                               "SELECT COUNT(*) FROM audit_log WHERE object = 'decision:%lld' "
+                               "AND action IN ('decision.sent', 'decision.recognition', "
+                               "'decision.annul')",
+                               id)) == 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -375,6 +435,7 @@ int main(void)
         cmocka_unit_test(D1_meeting_of_40_percent_completed_by_ballots_counts_all_households),
         cmocka_unit_test(D6_online_vote_after_opt_in_secret_with_receipts_once_per_household),
         cmocka_unit_test(D1_roll_frozen_household_added_later_or_moved_away),
+        cmocka_unit_test(D8_D9_head_election_recognised_refused_with_reasons_and_annulled),
     };
     return h_run_group(tests, &srv);
 }
