@@ -42,7 +42,9 @@ void decision_add_routes(struct http_server *srv, struct decision_env *env)
 {
     http_add_routes_ctx(srv, dm_public_routes, dm_public_n_routes, env);
     http_add_routes_ctx(srv, dm_admin_routes, dm_admin_n_routes, env);
+    http_add_routes_ctx(srv, dm_doc_routes, dm_doc_n_routes, env);
     http_add_routes_ctx(srv, dm_recognise_routes, dm_recognise_n_routes, env);
+    http_add_routes_ctx(srv, dm_initiative_routes, dm_initiative_n_routes, env);
 }
 
 /* ---- labels ---- */
@@ -172,7 +174,9 @@ int dm_access(struct http_request *r, struct dm_item *d, struct unit *village, i
     int m = r->user && http_authorize(r, "decision.manage", village->code) == 0;
     if (manage)
         *manage = m;
-    if (!m && !strcmp(d->status, "draft"))
+    /* A draft is the village head's, unless residents proposed it (D2): then anyone may read
+     * it and its households consent to it. */
+    if (!m && !strcmp(d->status, "draft") && strcmp(d->proposer, "initiative") != 0)
         return ERR_NOT_FOUND;
     return 0;
 }

@@ -135,6 +135,24 @@ int dm_store_recognise(struct db *db, int64_t actor, int64_t id, int64_t unit_id
 int dm_store_annul(struct db *db, int64_t actor, int64_t id, int64_t unit_id, const char *reason);
 
 /* ---- handlers' shared helpers ---- */
+/* Household hid consents to initiative id (D2) on given_on ("yyyy-mm-dd"), online or on paper
+ * (entered by actor); given again, the day is renewed. ERR_FORBIDDEN: not an active household
+ * of the village. */
+int dm_store_consent(struct db *db, int64_t actor, int64_t id, int64_t village_id, int64_t hid,
+                     const char *given_on, int paper);
+/* Consents still valid (given on or after valid_from) of households still in the village, and
+ * the village's active households today. */
+int dm_store_consents(struct db *db, int64_t id, int64_t village_id, const char *valid_from,
+                      int64_t *valid, int64_t *households);
+
+/* The village of household hid; ERR_FORBIDDEN when it is no longer active. */
+int dm_store_household_village(struct db *db, int64_t hid, int64_t *village_id);
+/* Initiatives (initiative.c): the consent part of a draft's result model, and its routes. */
+int dm_initiative_model(struct http_request *r, const struct dm_item *d, const struct unit *v,
+                        json_t *m);
+extern const struct http_route dm_initiative_routes[];
+extern const size_t dm_initiative_n_routes;
+
 /* The result page of d (public.c), and the follow-up part of its model: sending, recognition,
  * annulment with their deadlines and who may act (recognise.c). */
 int dm_result_page(struct http_request *r, struct http_response *res, const struct dm_item *d,
@@ -151,6 +169,8 @@ extern const struct http_route dm_public_routes[];
 extern const size_t dm_public_n_routes;
 extern const struct http_route dm_admin_routes[];
 extern const size_t dm_admin_n_routes;
+extern const struct http_route dm_doc_routes[];
+extern const size_t dm_doc_n_routes;
 extern const struct http_route dm_recognise_routes[];
 extern const size_t dm_recognise_n_routes;
 

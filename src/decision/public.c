@@ -30,7 +30,7 @@ static int page_list(struct http_request *r, struct http_response *res)
     json_t *items = json_array();
     for (size_t i = 0; i < t->n_rows; i++) {
         const char *status = rows_text(rows_at(t, i, 5));
-        if (!strcmp(status, "draft"))
+        if (!strcmp(status, "draft") && strcmp(rows_text(rows_at(t, i, 15)), "initiative") != 0)
             continue;
         int64_t id = rows_at(t, i, 0)->i;
         int counted = !strcmp(status, "counted");
@@ -101,7 +101,8 @@ int dm_result_page(struct http_request *r, struct http_response *res, const stru
     if (!res->model)
         res->model = json_object();
     if ((rc = result_model(r, d, v, res->model)) != 0 ||
-        (rc = dm_followup_model(r, d, v, res->model)) != 0)
+        (rc = dm_followup_model(r, d, v, res->model)) != 0 ||
+        (rc = dm_initiative_model(r, d, v, res->model)) != 0)
         return rc;
     json_object_set_new(res->model, "can_manage", json_boolean(manage));
     json_object_set_new(

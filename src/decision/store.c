@@ -26,7 +26,8 @@ static const char sql_get[] =
 static const char sql_list[] =
     "SELECT d.id, d.unit_id, u.name AS village, d.matter, d.title, d.status, d.tabled_on, "
     "d.meeting_on, d.households_total, d.households_voted, d.approve, d.reject, d.other, "
-    "d.passed, d.counted_at FROM decisions d JOIN units u ON u.id = d.unit_id WHERE d.unit_id = "
+    "d.passed, d.counted_at, d.proposer FROM decisions d JOIN units u ON u.id = d.unit_id WHERE "
+    "d.unit_id = "
     "$1 OR u.parent_id = $1 ORDER BY d.id DESC LIMIT 500";
 static const char sql_freeze[] =
     "INSERT INTO decision_roll (decision_id, household_id) SELECT $1, id FROM households WHERE "
@@ -690,4 +691,97 @@ int dm_store_annul(struct db *db, int64_t actor, int64_t id, int64_t unit_id, co
     if ((rc = run_changed(st)) != 0)
         return rc;
     return audit(db, actor, unit_id, "decision.annul", id, reason);
+}
+
+/* ---- citizen initiatives (D2) ---- */
+
+static const char sql_consent_insert[] =
+    "INSERT INTO decision_consents (decision_id, household_id, given_on, source, entered_by) "
+    "VALUES ($1, $2, $3, $4, $5)";
+static const char sql_consent_update[] =
+    "UPDATE decision_consents SET given_on = $3, source = $4, entered_by = $5 WHERE "
+    "decision_id = $1 AND household_id = $2";
+static const char sql_consent_has[] =
+    "SELECT COUNT(*) FROM decision_consents WHERE decision_id = $1 AND household_id = $2";
+static const char sql_household_village[] =
+    "SELECT village_id, status FROM households WHERE id = $1";
+static const char sql_consents_valid[] =
+    "SELECT COUNT(*) FROM decision_consents c JOIN households h ON h.id = c.household_id WHERE "
+    "c.decision_id = $1 AND c.given_on >= $2 AND h.status = 'active'";
+static const char sql_active_households[] =
+    "SELECT COUNT(*) FROM households WHERE village_id = $1 AND status = 'active'";
+
+int dm_store_consent(struct db *db, int64_t actor, int64_t id, int64_t village_id, int64_t hid,
+                     const char *given_on, int paper)
+{
+    struct db_stmt *st;
+    int64_t n;
+    int rc = db_prepare(db, sql_household_village, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, hid);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
+        return rc == DB_DONE ? ERR_NOT_FOUND : rc;
+    }
+    int here = db_col_int(st, 0) == village_id && !strcmp(db_col_text(st, 1), "active");
+    db_reset(st);
+    if (!here)
+        return ERR_FORBIDDEN;
+    if ((rc = db_prepare(db, sql_consent_has, &st)) != 0)
+        return rc;
+    db_bind_int(st, 1, id);
+    db_bind_int(st, 2, hid);
+    if ((rc = count_of(st, &n)) != 0)
+        return rc;
+    /* Given again (an expired consent renewed): the new day replaces the old one. */
+    if ((rc = db_prepare(db, n ? sql_consent_update : sql_consent_insert, &st)) != 0)
+        return rc;
+    db_bind_int(st, 1, id);
+    db_bind_int(st, 2, hid);
+    db_bind_cstr(st, 3, given_on);
+    db_bind_cstr(st, 4, paper ? "paper" : "online");
+    bind_id_or_null(st, 5, actor);
+    if ((rc = db_run(st, NULL)) != 0)
+        return rc;
+    char d[64];
+    snprintf(d, sizeof d, "household %lld consents (%s)", (long long)hid,
+             paper ? "paper" : "online");
+    return audit(db, actor, village_id, "decision.consent", id, d);
+}
+
+int dm_store_consents(struct db *db, int64_t id, int64_t village_id, const char *valid_from,
+                      int64_t *valid, int64_t *households)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_consents_valid, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    db_bind_cstr(st, 2, valid_from);
+    if ((rc = count_of(st, valid)) != 0)
+        return rc;
+    if ((rc = db_prepare(db, sql_active_households, &st)) != 0)
+        return rc;
+    db_bind_int(st, 1, village_id);
+    return count_of(st, households);
+}
+
+int dm_store_household_village(struct db *db, int64_t hid, int64_t *village_id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_household_village, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, hid);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *village_id = db_col_int(st, 0);
+        rc = strcmp(db_col_text(st, 1), "active") == 0 ? 0 : ERR_FORBIDDEN;
+    } else if (rc == DB_DONE) {
+        rc = ERR_NOT_FOUND;
+    }
+    db_reset(st);
+    return rc;
 }

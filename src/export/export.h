@@ -34,6 +34,12 @@ struct export_doc_head {
     const char *summary; /* "Về việc công khai dự toán ngân sách năm 2026" (bold, centred) */
 };
 
+/* A further signer of a notice (a community's minutes are signed by several people). */
+struct export_signer {
+    const char *role; /* "ĐẠI DIỆN HỘ GIA ĐÌNH" (upper, bold; lines split on \n) */
+    const char *name; /* printed under the room for the signature (bold); "" leaves it blank */
+};
+
 /* A one-to-few-page notice for the notice board, with a QR code back to its online page. */
 struct export_notice {
     struct export_doc_head head; /* heading block */
@@ -44,6 +50,9 @@ struct export_notice {
     const char *recipients; /* "- Như trên;\n- Lưu: VT." after the "Nơi nhận:" label; "" none */
     const char *qr_url;     /* absolute URL encoded in the QR code; NULL or "" prints no QR */
     const char *qr_caption; /* text beside the QR ("Quét mã để xem bản điện tử"), may be NULL */
+    const struct export_signer *cosigners; /* further signers, in rows of up to three equal
+                                              columns above the signature block; may be NULL */
+    size_t n_cosigners;                    /* their count */
 };
 
 /*
@@ -67,11 +76,13 @@ struct export_qr_text {
  */
 struct export_qr_page {
     double width_mm;                    /* page width: 210 for A4, 80 for a receipt roll */
-    double height_mm;                   /* page height, or 0: as tall as what it holds */
+    double height_mm;                   /* page height (taller when what it holds is: never
+                                           cut), or 0: as tall as what it holds */
     double margin_mm;                   /* on every side */
     const struct export_qr_text *above; /* texts above the code */
     size_t n_above;                     /* their count */
-    const char *qr_url;                 /* encoded in the code (required) */
+    const char *qr_url;                 /* encoded in the code (required on a single page;
+                                           NULL or "" on a page of export_qr_pages_pdf: none) */
     double qr_mm;                       /* side of the code without its quiet zone (>= 10) */
     const struct export_qr_text *below; /* texts below the code */
     size_t n_below;                     /* their count */
@@ -81,6 +92,15 @@ struct export_qr_page {
  * than the page within its margins. */
 int export_qr_page_pdf(const struct export_qr_page *p, export_write_fn write, void *ctx, char *err,
                        size_t err_len);
+/*
+ * Writes n such pages (each of its own size, with or without a code) as one PDF: a sheet of
+ * ballot cards. signature, when not NULL, stands at the bottom right of every page (centred in
+ * the right half, bold) with room under it for a hand signature ("Chữ ký Trưởng thôn" on a
+ * village's ballot); the rest of a page is centred above it. ERR_INVALID when n is 0 or a
+ * page's code is wider than it within its margins.
+ */
+int export_qr_pages_pdf(const struct export_qr_page *pages, size_t n, const char *signature,
+                        export_write_fn write, void *ctx, char *err, size_t err_len);
 
 /* A column of a PDF table. */
 struct export_col {

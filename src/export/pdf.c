@@ -1,7 +1,8 @@
 /*
  * pdf.c - A4 PDFs in the Decree 30/2020 layout (DOMAIN J): notices with a QR code back to
- * their online page, and tables streamed a row at a time; and pages built around one large QR
- * code (a desk's rating poster, a receipt's slip) of any size.
+ * their online page (and, for a community's minutes, several signatures), and tables streamed a
+ * row at a time; and pages built around one large QR code (a desk's rating poster, a receipt's
+ * slip, a sheet of ballot cards one page each) of any size.
  *
  * cairo draws (its PDF surface writes through the caller's export_write_fn as pages are
  * shown, so memory stays bounded however long the document), pango lays out the text in
@@ -45,6 +46,7 @@
 #define PARA_GAP 6.0               /* space between paragraphs */
 #define LINE_SPACING 1.15          /* body line height, times the font's own */
 #define SIGN_SPACE (25.0 * MM)     /* room for the hand signature and seal */
+#define CARD_SIGN (15.0 * MM)      /* room for a signature on a QR page (a ballot card) */
 #define QR_MM 24.0                 /* side of the QR symbol without its quiet zone */
 #define QR_QUIET 4                 /* quiet zone, in modules */
 #define CELL_PAD (1.5 * MM)        /* table cell padding */
@@ -552,17 +554,65 @@ static void draw_qr(struct pdfw *w, const QRcode *qr, double x, double y, double
 /* ---- signature block, recipients, QR ---- */
 
 /*
- * The end of a document: signer's role, room for the signature, name at the right; the QR
- * code with its caption, then "Nơi nhận:" and the recipients at the left. Moves to a new page
- * when the block does not fit under the text.
+ * Further signers in rows of up to three equal columns: each role (upper case, bold), room for
+ * the signature, the name. With draw 0, only measures. Returns the rows' height with the gaps
+ * above them; when drawing, a row moves to a new page when it does not fit under the text.
+ */
+static double cosign(struct pdfw *w, const struct export_signer *s, size_t n, int draw)
+{
+    double total = 0;
+
+    for (size_t i = 0; s && i < n; i += 3) {
+        size_t k = n - i < 3 ? n - i : 3;
+        double cw = TEXT_W / (double)k, role_h = 0, name_h = 0, y;
+        char *up[3] = {NULL, NULL, NULL};
+
+        for (size_t j = 0; j < k; j++) {
+            up[j] = upper_dup(s[i + j].role);
+            prepare(w->lay, up[j], cw - 4, 14, ST_BOLD, PANGO_ALIGN_CENTER, 0, 0, 0);
+            if (layout_h(w->lay) > role_h)
+                role_h = layout_h(w->lay);
+            if (*nz(s[i + j].name)) {
+                prepare(w->lay, s[i + j].name, cw - 4, 14, ST_BOLD, PANGO_ALIGN_CENTER, 0, 0, 0);
+                if (layout_h(w->lay) > name_h)
+                    name_h = layout_h(w->lay);
+            }
+        }
+        total += 12 + role_h + SIGN_SPACE + name_h;
+        if (draw) {
+            para_gap(w, 12);
+            if (w->y + role_h + SIGN_SPACE + name_h > BODY_BOTTOM && w->y > MARGIN_TOP + 0.5)
+                new_page(w);
+            y = w->y;
+            for (size_t j = 0; j < k; j++) {
+                double x = MARGIN_LEFT + (double)j * cw + 2;
+
+                put(w, up[j], x, y, cw - 4, 14, ST_BOLD, PANGO_ALIGN_CENTER);
+                if (*nz(s[i + j].name))
+                    put(w, s[i + j].name, x, y + role_h + SIGN_SPACE, cw - 4, 14, ST_BOLD,
+                        PANGO_ALIGN_CENTER);
+            }
+            w->y = y + role_h + SIGN_SPACE + name_h;
+        }
+        for (size_t j = 0; j < k; j++)
+            g_free(up[j]);
+    }
+    return total;
+}
+
+/*
+ * The end of a document: the co-signers' rows (may be none), then the signer's role, room for
+ * the signature, name at the right; the QR code with its caption, then "Nơi nhận:" and the
+ * recipients at the left. Moves to a new page when the whole does not fit under the text.
  */
 static void closing(struct pdfw *w, const char *role, const char *name, const char *recipients,
-                    const QRcode *qr, const char *caption)
+                    const QRcode *qr, const char *caption, const struct export_signer *cosigners,
+                    size_t n_cosigners)
 {
     const double lx = MARGIN_LEFT, lw = HEAD_LEFT_W;
     const double rx = MARGIN_LEFT + HEAD_LEFT_W, rw = TEXT_W - HEAD_LEFT_W;
     double role_h = 0, name_h = 0, label_h = 0, list_h = 0, cap_h = 0, qr_h = 0, m = 0;
-    double right_h = 0, left_h = 0, y, yl;
+    double right_h = 0, left_h = 0, cos_h, y, yl;
     char *up = NULL;
 
     role = nz(role);
@@ -596,6 +646,12 @@ static void closing(struct pdfw *w, const char *role, const char *name, const ch
         list_h = layout_h(w->lay);
         left_h += label_h + list_h;
     }
+    cos_h = cosign(w, cosigners, n_cosigners, 0);
+    /* The signatures stay together: all on the next page when they do not fit. */
+    if (cos_h > 0 && w->y + cos_h + 12 + (right_h > left_h ? right_h : left_h) > BODY_BOTTOM &&
+        w->y > MARGIN_TOP + 0.5)
+        new_page(w);
+    cosign(w, cosigners, n_cosigners, 1);
     if (right_h == 0 && left_h == 0)
         goto out;
 
@@ -664,7 +720,8 @@ int export_notice_pdf(const struct export_notice *n, export_write_fn write, void
         set_title(&w, &n->head);
         heading(&w, &n->head);
         body_text(&w, n->body);
-        closing(&w, n->signer_role, n->signer_name, n->recipients, qr, n->qr_caption);
+        closing(&w, n->signer_role, n->signer_name, n->recipients, qr, n->qr_caption, n->cosigners,
+                n->n_cosigners);
     }
     rc = pdfw_close(&w, rc, err, err_len);
     if (qr)
@@ -894,14 +951,14 @@ int export_pdf_table_end(struct export_pdf_table *t, const char *footer, const c
         t->w.on_page = NULL;
         t->w.y += 6;
         body_text(&t->w, footer);
-        closing(&t->w, signer_role, signer_name, t->recipients, NULL, NULL);
+        closing(&t->w, signer_role, signer_name, t->recipients, NULL, NULL, NULL, 0);
     }
     rc = pdfw_close(&t->w, rc, err, err_len);
     table_free(t);
     return rc;
 }
 
-/* ---- a page built around one QR code (posters, slips) ---- */
+/* ---- pages built around one QR code (posters, slips, ballot cards) ---- */
 
 /* Height of the centred texts t[0..n) in width w: each followed by a gap of 0.35 x its size. */
 static double qr_texts_h(struct pdfw *w, const struct export_qr_text *t, size_t n, double width)
@@ -932,44 +989,99 @@ static double qr_texts_put(struct pdfw *w, const struct export_qr_text *t, size_
     return y;
 }
 
+/* 1 when p can be drawn: a page wider than its margins, a code (if any) that fits. */
+static int qr_page_ok(const struct export_qr_page *p)
+{
+    if (p->width_mm < 20 || p->margin_mm < 0 || 2 * p->margin_mm >= p->width_mm)
+        return 0;
+    if (!p->qr_url || !*p->qr_url)
+        return 1;
+    return p->qr_mm >= 10 && p->qr_mm <= p->width_mm - 2 * p->margin_mm;
+}
+
+/*
+ * Draws p on the current page, which must still be blank (its size is set here): the texts
+ * above, qr (or nothing when NULL), the texts below, in the middle of a page of a given height
+ * (above the signature block when there is one), or of one as tall as they are when they do
+ * not fit.
+ */
+static void qr_page_draw(struct pdfw *w, const struct export_qr_page *p, const QRcode *qr,
+                         const char *signature)
+{
+    const double width = p->width_mm * MM, margin = p->margin_mm * MM;
+    const double text_w = width - 2 * margin;
+    const double m = qr ? p->qr_mm * MM / qr->width : 0;
+    const double side = qr ? (qr->width + 2 * QR_QUIET) * m : 0;
+    double above = qr_texts_h(w, p->above, p->n_above, text_w);
+    double below = qr_texts_h(w, p->below, p->n_below, text_w);
+    double content = above + side + below;
+    double height = p->height_mm > 0 ? p->height_mm * MM : 0;
+    double sign_h = 0, y;
+
+    if (*nz(signature)) {
+        prepare(w->lay, signature, text_w / 2, 12, ST_BOLD, PANGO_ALIGN_CENTER, 0, 0, 0);
+        sign_h = 6 + layout_h(w->lay) + CARD_SIGN;
+    }
+    if (height < 2 * margin + content + sign_h)
+        height = 2 * margin + content + sign_h;
+    y = (height - sign_h - content) / 2;
+    cairo_pdf_surface_set_size(w->surface, width, height);
+    y = qr_texts_put(w, p->above, p->n_above, margin, y, text_w);
+    if (qr)
+        draw_qr(w, qr, (width - qr->width * m) / 2, y + QR_QUIET * m, m);
+    qr_texts_put(w, p->below, p->n_below, margin, y + side, text_w);
+    if (sign_h > 0)
+        put(w, signature, margin + text_w / 2, height - margin - sign_h + 6, text_w / 2, 12,
+            ST_BOLD, PANGO_ALIGN_CENTER);
+}
+
+int export_qr_pages_pdf(const struct export_qr_page *pages, size_t n, const char *signature,
+                        export_write_fn write, void *ctx, char *err, size_t err_len)
+{
+    struct pdfw w;
+    int rc;
+
+    if (!pages || !n || !write) {
+        set_err(err, err_len, "pdf: no QR pages or no output");
+        return ERR_INVALID;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!qr_page_ok(&pages[i])) {
+            set_err(err, err_len, "pdf: QR page %zu: a code wider than the page, or no page",
+                    i + 1);
+            return ERR_INVALID;
+        }
+    rc = pdfw_open(&w, write, ctx, err, err_len);
+    if (rc == 0)
+        cairo_pdf_surface_set_metadata(w.surface, CAIRO_PDF_METADATA_CREATOR, "danchu");
+    for (size_t i = 0; rc == 0 && i < n && !w.write_failed; i++) {
+        const char *url = pages[i].qr_url;
+        QRcode *qr = NULL;
+
+        if (url && *url) {
+            qr = QRcode_encodeData((int)strlen(url), (const unsigned char *)url, 0, QR_ECLEVEL_M);
+            if (!qr) {
+                set_err(err, err_len, "pdf: QR code: %s", strerror(errno));
+                rc = errno == ENOMEM ? ERR_NOMEM : ERR_INVALID;
+                break;
+            }
+        }
+        /* Each page takes its size before anything is drawn on it. */
+        if (i > 0)
+            cairo_show_page(w.cr);
+        qr_page_draw(&w, &pages[i], qr, signature);
+        if (qr)
+            QRcode_free(qr);
+    }
+    return pdfw_close(&w, rc, err, err_len);
+}
+
 int export_qr_page_pdf(const struct export_qr_page *p, export_write_fn write, void *ctx, char *err,
                        size_t err_len)
 {
-    struct pdfw w;
-    QRcode *qr;
-    int rc;
-
-    if (!p || !write || !p->qr_url || !*p->qr_url || p->width_mm < 20 || p->qr_mm < 10 ||
-        p->qr_mm > p->width_mm - 2 * p->margin_mm) {
+    if (!p || !p->qr_url || !*p->qr_url) {
         set_err(err, err_len, "pdf: QR page without a URL, or a code wider than the page");
         return ERR_INVALID;
     }
-    qr = QRcode_encodeData((int)strlen(p->qr_url), (const unsigned char *)p->qr_url, 0,
-                           QR_ECLEVEL_M);
-    if (!qr) {
-        set_err(err, err_len, "pdf: QR code: %s", strerror(errno));
-        return errno == ENOMEM ? ERR_NOMEM : ERR_INVALID;
-    }
-    rc = pdfw_open(&w, write, ctx, err, err_len);
-    if (rc == 0) {
-        const double width = p->width_mm * MM, margin = p->margin_mm * MM;
-        const double text_w = width - 2 * margin;
-        const double m = p->qr_mm * MM / qr->width, side = (qr->width + 2 * QR_QUIET) * m;
-        double above = qr_texts_h(&w, p->above, p->n_above, text_w);
-        double below = qr_texts_h(&w, p->below, p->n_below, text_w);
-        double content = above + side + below;
-        double height = p->height_mm > 0 ? p->height_mm * MM : 2 * margin + content;
-        /* On a page of a given size the content stands in the middle. */
-        double y = height > 2 * margin + content ? (height - content) / 2 : margin;
-
-        /* Before anything is drawn, the first page may still take its size. */
-        cairo_pdf_surface_set_size(w.surface, width, height);
-        cairo_pdf_surface_set_metadata(w.surface, CAIRO_PDF_METADATA_CREATOR, "danchu");
-        y = qr_texts_put(&w, p->above, p->n_above, margin, y, text_w);
-        draw_qr(&w, qr, (width - qr->width * m) / 2, y + QR_QUIET * m, m);
-        qr_texts_put(&w, p->below, p->n_below, margin, y + side, text_w);
-    }
-    rc = pdfw_close(&w, rc, err, err_len);
-    QRcode_free(qr);
-    return rc;
+    return export_qr_pages_pdf(p, 1, NULL, write, ctx, err, err_len);
 }

@@ -427,6 +427,89 @@ static void D8_D9_head_election_recognised_refused_with_reasons_and_annulled(voi
                                id)) == 3);
 }
 
+static void
+D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months(void **state)
+{
+    long long h1 = db_count("SELECT h.id FROM households h JOIN units u ON u.id = h.village_id "
+                            "WHERE u.code = '" VILLAGE "' AND h.status = 'active' ORDER BY h.code "
+                            "LIMIT 1 OFFSET 5");
+    long long h2 = db_count("SELECT h.id FROM households h JOIN units u ON u.id = h.village_id "
+                            "WHERE u.code = '" VILLAGE "' AND h.status = 'active' ORDER BY h.code "
+                            "LIMIT 1 OFFSET 6");
+    struct h_client *c = h_client_new(&srv);
+    assert_int_equal(h_db_exec(&srv, h_fmt(c,
+                                           "UPDATE accounts SET household_id = %lld WHERE login "
+                                           "= 'nguoidan'",
+                                           h1)),
+                     0);
+    assert_int_equal(h_db_exec(&srv, h_fmt(c,
+                                           "UPDATE accounts SET household_id = %lld WHERE login "
+                                           "= 'mattran'",
+                                           h2)),
+                     0);
+    long long total = village_households();
+    long long needed = (total + 9) / 10;
+    struct h_client *a = signed_in("nguoidan");
+    const char *f[] = {"loai",    "6",
+                       "tieu_de", "Lắp camera an ninh đầu ngõ",
+                       "cau_hoi", "Bà con có tán thành lắp camera không?",
+                       NULL};
+    struct h_response *r = post(a, "/decisions/de-xuat", "/decisions/de-xuat", f);
+    assert_int_equal(r->status, 303);
+    const char *page = h_header(r, "Location");
+    long long id = strtoll(strrchr(page, '/') + 1, NULL, 10);
+    r = h_get(a, page);
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, h_fmt(a, "<strong>1</strong> trên %lld hộ", total)));
+    /* Anyone reads it; it shows in the village's list. */
+    struct h_client *anon = h_client_new(&srv);
+    assert_int_equal(h_get(anon, page)->status, 200);
+    assert_true(h_has(h_get(anon, "/decisions?unit=" VILLAGE), "Lắp camera an ninh"));
+    /* Consents up to one short of 10% (the village head enters some from paper). */
+    struct h_client *c2 = signed_in("truongthon");
+    const char *paper[40];
+    size_t n = 0;
+    for (long long k = 0; k < needed - 2 && k < 15; k++) {
+        paper[n++] = "ho";
+        paper[n++] = h_fmt(c2, "%lld",
+                           db_count(h_fmt(c2,
+                                          "SELECT h.id FROM households h JOIN units u ON u.id = "
+                                          "h.village_id WHERE u.code = '" VILLAGE "' AND "
+                                          "h.status = 'active' ORDER BY h.code LIMIT 1 OFFSET "
+                                          "%lld",
+                                          10 + k)));
+    }
+    paper[n] = NULL;
+    if (n)
+        assert_int_equal(post(c2, page, h_fmt(c2, "%s/dong-thuan-giay", page), paper)->status, 303);
+    r = h_get(a, page);
+    assert_false(h_has(r, "Đã đủ số hộ đồng thuận")); /* one short */
+    /* A resident may not enter paper consents. */
+    assert_int_equal(post(a, page, h_fmt(a, "%s/dong-thuan-giay", page), paper)->status, 403);
+    struct h_client *m = signed_in("mattran");
+    assert_int_equal(post(m, page, h_fmt(m, "%s/dong-thuan", page), NULL)->status, 303);
+    r = h_get(a, page);
+    assert_true(h_has(r, "Đã đủ số hộ đồng thuận"));
+    /* A consent older than 3 months no longer counts. */
+    assert_int_equal(h_db_exec(&srv, h_fmt(c,
+                                           "UPDATE decision_consents SET given_on = '2020-01-01' "
+                                           "WHERE decision_id = %lld AND household_id = %lld",
+                                           id, h2)),
+                     0);
+    r = h_get(a, page);
+    assert_false(h_has(r, "Đã đủ số hộ đồng thuận"));
+    /* A household of another village cannot consent. */
+    long long other = db_count("SELECT h.id FROM households h JOIN units u ON u.id = h.village_id "
+                               "WHERE u.code = '9900102' AND h.status = 'active' LIMIT 1");
+    const char *far[] = {"ho", h_fmt(c2, "%lld", other), NULL};
+    assert_int_equal(post(c2, page, h_fmt(c2, "%s/dong-thuan-giay", page), far)->status, 303);
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT COUNT(*) FROM decision_consents WHERE "
+                                    "decision_id = %lld AND household_id = %lld",
+                                    id, other)),
+                     0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +519,8 @@ int main(void)
         cmocka_unit_test(D6_online_vote_after_opt_in_secret_with_receipts_once_per_household),
         cmocka_unit_test(D1_roll_frozen_household_added_later_or_moved_away),
         cmocka_unit_test(D8_D9_head_election_recognised_refused_with_reasons_and_annulled),
+        cmocka_unit_test(
+            D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months),
     };
     return h_run_group(tests, &srv);
 }
