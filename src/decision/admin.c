@@ -471,6 +471,19 @@ static int run_tally(struct db *db, struct act_job *j)
     return dm_store_tally(db, &j->tally);
 }
 
+static int after_tally(struct http_request *r, struct http_response *res, int rc)
+{
+    struct act_job *j = r->state;
+    if (rc == ERR_CONFLICT) {
+        res->redirect = j->back;
+        res->flash = j->tally.cluster[0]
+                         ? "Kết quả của cụm này đã được nhập; mỗi cụm nhập một lần."
+                         : "Kết quả này đã được nhập; khi họp theo cụm, ghi tên từng cụm.";
+        return 0;
+    }
+    return after_act(r, res, rc);
+}
+
 /* Names one a line (or separated by commas). */
 static int count_names(const char *s)
 {
@@ -699,7 +712,7 @@ const struct http_route dm_admin_routes[] = {
      notice_params, N(notice_params), 0},
     {"POST", "/quan-ly/bieu-quyet/{id}/diem-danh", post_attend, after_attend, NULL, NULL,
      HTTP_LOGIN, attend_params, N(attend_params), 256 * 1024},
-    {"POST", "/quan-ly/bieu-quyet/{id}/kiem-phieu", post_tally, after_act, NULL, NULL, HTTP_LOGIN,
+    {"POST", "/quan-ly/bieu-quyet/{id}/kiem-phieu", post_tally, after_tally, NULL, NULL, HTTP_LOGIN,
      tally_params, N(tally_params), 0},
     {"POST", "/quan-ly/bieu-quyet/{id}/phat-phieu", post_cards, after_act, NULL, NULL, HTTP_LOGIN,
      NULL, 0, 0},

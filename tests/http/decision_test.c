@@ -52,9 +52,9 @@ static struct h_response *post(struct h_client *c, const char *page, const char 
 {
     const char *csrf = h_csrf(c, page);
     assert_non_null(csrf);
-    const char *f[80] = {"_csrf", csrf};
+    const char *f[300] = {"_csrf", csrf};
     size_t n = 2;
-    for (size_t i = 0; extra && extra[i] && n < 78; i += 2) {
+    for (size_t i = 0; extra && extra[i] && n < 298; i += 2) {
         f[n++] = extra[i];
         f[n++] = extra[i + 1];
     }
@@ -510,6 +510,55 @@ D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months(vo
                      0);
 }
 
+static void D4_village_of_200_households_meets_in_clusters_and_results_add_up(void **state)
+{
+    struct h_client *c = signed_in("truongthon");
+    /* Grow the village to 200 households. */
+    long long have = village_households();
+    assert_int_equal(h_db_exec(&srv, h_fmt(c,
+                                           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i "
+                                           "+ 1 FROM n WHERE i < %lld) INSERT INTO households "
+                                           "(commune_id, village_id, code, address, status, "
+                                           "created_at, updated_at) SELECT u.parent_id, u.id, "
+                                           "'CUM-' || i, 'Khu mới', 'active', 0, 0 FROM n, units "
+                                           "u WHERE u.code = '" VILLAGE "'",
+                                           200 - have)),
+                     0);
+    const char *forms[] = {"hinh_thuc", "0", NULL};
+    long long id = table(c, "6", "Làm mái che chợ", forms, 0);
+    notify(c, id);
+    const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
+    assert_true(h_has(h_get(c, page), "họp theo cụm"));
+    /* Two clusters of 60 households each. */
+    const char *att[250];
+    size_t n = 0;
+    for (int k = 0; k < 120; k++) {
+        att[n++] = "ho";
+        att[n++] = h_fmt(c, "%lld", roll_id(id, k));
+    }
+    att[n] = NULL;
+    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    const char *c1[] = {"nguon", "meeting",         "cum", "Cụm 1", "tan_thanh",
+                        "55",    "khong_tan_thanh", "5",   NULL};
+    const char *c2[] = {"nguon", "meeting",         "cum", "Cụm 2", "tan_thanh",
+                        "50",    "khong_tan_thanh", "10",  NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), c1)->status, 303);
+    struct h_response *r = post(c, page, h_fmt(c, "%s/kiem-phieu", page), c1);
+    assert_int_equal(r->status, 303);
+    assert_true(h_has(h_get(c, h_header(r, "Location")), "Kết quả của cụm này đã được nhập"));
+    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), c2)->status, 303);
+    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    json_t *d = h_jget(h_json(h_get(c, h_fmt(c, "/decisions/%lld?format=json", id))), "d");
+    assert_int_equal(h_jint(d, "households_total"), 200);
+    assert_int_equal(h_jint(d, "approve"), 105);
+    assert_int_equal(h_jint(d, "reject"), 15);
+    assert_true(json_is_true(json_object_get(d, "passed"))); /* 105 > 100 */
+    /* Leave the village as it was for the other cases. */
+    assert_int_equal(h_db_exec(&srv, "UPDATE households SET status = 'dissolved' WHERE code LIKE "
+                                     "'CUM-%'"),
+                     0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -519,6 +568,7 @@ int main(void)
         cmocka_unit_test(D6_online_vote_after_opt_in_secret_with_receipts_once_per_household),
         cmocka_unit_test(D1_roll_frozen_household_added_later_or_moved_away),
         cmocka_unit_test(D8_D9_head_election_recognised_refused_with_reasons_and_annulled),
+        cmocka_unit_test(D4_village_of_200_households_meets_in_clusters_and_results_add_up),
         cmocka_unit_test(
             D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months),
     };
