@@ -300,15 +300,20 @@ static struct val lookup(struct render *r, const struct node *n, const struct ct
     return v;
 }
 
+/* Falsy in a section: false, null, an empty list - and an empty string, so that
+ * {{#note}}…{{/note}} shows a line only when there is a note (the spec leaves strings to the
+ * implementation; its tests pass either way). */
 static int falsy(const struct val *val)
 {
     if (val->cell)
-        return val->cell->kind == ROWS_NULL || (val->cell->kind == ROWS_BOOL && !val->cell->i);
+        return val->cell->kind == ROWS_NULL || (val->cell->kind == ROWS_BOOL && !val->cell->i) ||
+               (val->cell->kind == ROWS_TEXT && val->cell->len == 0);
     if (val->t)
         return !val->is_row && val->t->n_rows == 0;
     const json_t *v = val->j;
     return !v || json_is_false(v) || json_is_null(v) ||
-           (json_is_array(v) && json_array_size(v) == 0);
+           (json_is_array(v) && json_array_size(v) == 0) ||
+           (json_is_string(v) && json_string_length(v) == 0);
 }
 
 /* Renders nodes with ind followed by extra as the indentation. */

@@ -160,9 +160,10 @@ static void numbers_and_truthiness(void **state)
     (void)state;
     expect("{{n}} {{r}} {{big}} {{t}}", "{\"n\": 42, \"r\": 1.21, \"big\": 0.1, \"t\": true}", NULL,
            "42 1.21 0.1 true");
-    /* as in the spec, 0 and "" are truthy; false, null and [] are not */
-    expect("{{#z}}z{{/z}}{{#e}}e{{/e}}{{#f}}f{{/f}}{{#n}}n{{/n}}{{#l}}l{{/l}}",
-           "{\"z\": 0, \"e\": \"\", \"f\": false, \"n\": null, \"l\": []}", NULL, "ze");
+    /* 0 is truthy; false, null, [] and "" are not (so {{#note}}…{{/note}} shows only a note
+     * that has text, and {{^note}} its fallback) */
+    expect("{{#z}}z{{/z}}{{#e}}e{{/e}}{{#f}}f{{/f}}{{#n}}n{{/n}}{{#l}}l{{/l}}{{^e}}!{{/e}}",
+           "{\"z\": 0, \"e\": \"\", \"f\": false, \"n\": null, \"l\": []}", NULL, "z!");
 }
 
 /* A table of three households with every kind of cell, and a computed flag column. */
@@ -183,7 +184,7 @@ static struct rows *household_rows(struct arena *a)
         rows_set_textn(t, &row[1], names[i], strlen(names[i]));
         rows_set_int(&row[2], (int64_t)i * 10 - 10); /* -10, 0, 10 */
         if (i == 1)
-            rows_set_text(&row[3], ""); /* "" is truthy, NULL is not */
+            rows_set_text(&row[3], ""); /* "" is falsy, like NULL */
         row[4] = (struct rows_cell){.kind = ROWS_REAL, .d = 0.25 * (double)i};
         rows_set_bool(rows_at(t, i, active), i != 2);
     }
@@ -223,7 +224,7 @@ static void rows_render_like_their_json(void **state)
     assert_non_null(strstr(with_rows.ptr, "[H-1 Nguyễn Văn &lt;An&gt; Nguyễn Văn <An> -10 - 0 on "
                                           "Thôn 1]"));
     assert_non_null(strstr(with_rows.ptr, "Trần &quot;Bình&quot; &amp; Co"));
-    assert_non_null(strstr(with_rows.ptr, " 0 note 0.25 on "));
+    assert_non_null(strstr(with_rows.ptr, " 0 - 0.25 on "));
     assert_non_null(strstr(with_rows.ptr, "[H-3 Lê Thị Cúc Lê Thị Cúc 10 - 0.5 off Thôn 1]empty"));
     assert_null(strstr(with_rows.ptr, "none"));
     /* JSON keeps the kinds: integers, reals, strings, booleans, null. */
