@@ -152,6 +152,9 @@ int dm_initiative_model(struct http_request *r, const struct dm_item *d, const s
                         json_t *m);
 extern const struct http_route dm_initiative_routes[];
 extern const size_t dm_initiative_n_routes;
+/* Village covenants (covenant.c, DOMAIN G): the back office steps, documents, public pages. */
+extern const struct http_route dm_covenant_routes[];
+extern const size_t dm_covenant_n_routes;
 
 /* The result page of d (public.c), and the follow-up part of its model: sending, recognition,
  * annulment with their deadlines and who may act (recognise.c). */
@@ -173,5 +176,10 @@ extern const struct http_route dm_doc_routes[];
 extern const size_t dm_doc_n_routes;
 extern const struct http_route dm_recognise_routes[];
 extern const size_t dm_recognise_n_routes;
+/* Elections and dismissals (election.c, D10, F1, F2); the annual conference (conference.c, D11). */
+extern const struct http_route dm_election_routes[];
+extern const size_t dm_election_n_routes;
+extern const struct http_route dm_conference_routes[];
+extern const size_t dm_conference_n_routes;
 
 #endif
