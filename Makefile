@@ -109,6 +109,8 @@ check-kill: $(BUILD)/danchu
 	@DANCHU_BIN=$(BUILD)/danchu scripts/with-postgres.sh tests/crash/kill9.sh postgres
 	@DANCHU_BIN=$(BUILD)/danchu tests/crash/burst.sh sqlite
 	@DANCHU_BIN=$(BUILD)/danchu scripts/with-postgres.sh tests/crash/burst.sh postgres
+	@DANCHU_BIN=$(BUILD)/danchu tests/crash/decision_rush.sh sqlite
+	@DANCHU_BIN=$(BUILD)/danchu scripts/with-postgres.sh tests/crash/decision_rush.sh postgres
 
 check-e2e: $(BUILD)/danchu
 	@DANCHU_BIN=$(BUILD)/danchu node tests/e2e/run.mjs
@@ -145,6 +147,7 @@ bench: deps
 	bench/disclosure.sh
 	bench/feedback.sh
 	bench/consultation.sh
+	bench/decision.sh
 
 clean:
 	rm -rf build
