@@ -28,8 +28,12 @@ int dm_initiative_model(struct http_request *r, const struct dm_item *d, const s
         return 0;
     const struct dr_rules *rules = dm_rules_for(dm_env(r), d);
     struct date today = date_vn_from_time(time(NULL));
-    char from[11];
-    date_format_iso(valid_from(rules, today), from);
+    /* A petition to dismiss the village head (M4, D10) needs half of the households and its
+     * signatures do not lapse; an initiative needs 10%, each consent valid 3 months (D2). */
+    int petition = d->matter == DM_M4;
+    char from[11] = "";
+    if (!petition)
+        date_format_iso(valid_from(rules, today), from);
     int64_t valid, households;
     int rc = dm_store_consents(r->db, d->id, d->unit_id, from, &valid, &households);
     if (rc)
@@ -37,12 +41,16 @@ int dm_initiative_model(struct http_request *r, const struct dm_item *d, const s
     int64_t hid = 0;
     if (r->user)
         dm_store_account_household(r->db, r->user->id, &hid);
-    json_object_set_new(m, "initiative",
-                        json_pack("{s:I,s:I,s:I,s:b,s:i,s:b}", "consents", (json_int_t)valid,
-                                  "households", (json_int_t)households, "needed",
-                                  (json_int_t)dr_needed(rules->initiative, households), "obliges",
-                                  dr_initiative_obliges(rules, valid, households), "months",
-                                  rules->consent_months, "can_consent", hid != 0));
+    struct dr_threshold t = petition ? rules->head_dismissal : rules->initiative;
+    json_t *j =
+        json_pack("{s:I,s:I,s:I,s:b,s:i,s:b,s:b}", "consents", (json_int_t)valid, "households",
+                  (json_int_t)households, "needed", (json_int_t)dr_needed(t, households), "obliges",
+                  petition ? dr_dismissal_petition(rules, valid, households)
+                           : dr_initiative_obliges(rules, valid, households),
+                  "months", rules->consent_months, "can_consent", hid != 0, "petition", petition);
+    json_object_set_new(j, "share",
+                        json_string(arena_printf(r->a, "%d%%", 100 * t.p / (t.q ? t.q : 1))));
+    json_object_set_new(m, "initiative", j);
     return 0;
 }
 
