@@ -302,6 +302,86 @@ static const struct export_col count_cols[] = {
 
 /* GET /decisions/{id}/quyet-dinh.docx - the same decision as a Word file the village edits
  * before signing: the households in a table, the other signatures on dotted lines. */
+/* ---- the notice of the meeting (Mẫu 01, D4) ---- */
+
+/* GET /decisions/{id}/thong-bao.pdf - public once the matter is noticed. The invitation to the
+ * community meeting (or the notice of the ballot / online vote): day, matter, question, the
+ * documents sent to the households, the threshold counted on all households of the village. */
+static int get_notice_pdf(struct http_request *r, struct http_response *res)
+{
+    struct dm_item d;
+    struct unit v;
+    int rc = dm_access(r, &d, &v, NULL);
+    if (rc)
+        return rc;
+    if (!strcmp(d.status, "draft") || !d.notice_on[0])
+        return ERR_NOT_FOUND;
+    struct arena *a = r->a;
+    const char *commune = commune_name(r, &v);
+    const struct dr_rules *rules = dm_rules_for(dm_env(r), &d);
+    struct dr_threshold t = rules->pass[d.matter];
+    struct date notice, meeting, deadline;
+    date_parse(d.notice_on, &notice);
+    struct buf b;
+    buf_init(&b, a);
+    buf_printf(&b,
+               "%s trân trọng thông báo và kính mời đại diện các hộ gia đình tham gia quyết định "
+               "nội dung sau (Điều 15 đến Điều 21 Luật Thực hiện dân chủ ở cơ sở):\n\n"
+               "# 1. Nội dung\n%s (loại M%d: %s).\n\n# 2. Câu hỏi biểu quyết\n%s\n\n",
+               v.name, d.title, (int)d.matter, dm_matter_label(d.matter), d.question);
+    buf_puts(&b, "# 3. Hình thức và thời gian\n");
+    if ((d.forms & (1u << DF_MEETING)) && d.meeting_on[0] &&
+        date_parse(d.meeting_on, &meeting) == 0)
+        buf_printf(&b, "- Cuộc họp cộng đồng dân cư ngày %s.\n", vn_date(a, meeting));
+    if ((d.forms & (1u << DF_BALLOT)) || d.ballot_deadline[0]) {
+        buf_puts(&b, "- Phát phiếu lấy ý kiến đến từng hộ gia đình");
+        if (d.ballot_deadline[0] && date_parse(d.ballot_deadline, &deadline) == 0)
+            buf_printf(&b, ", hạn nộp phiếu ngày %s", vn_date(a, deadline));
+        buf_puts(&b, ".\n");
+    }
+    if (d.forms & (1u << DF_ONLINE))
+        buf_printf(&b,
+                   "- Biểu quyết trực tuyến bằng mã in trên phiếu của hộ tại %s/phieu (khi "
+                   "quá 50%% số hộ đồng ý).\n",
+                   dm_env(r)->base_url);
+    buf_printf(&b,
+               "\n# 4. Điều kiện thông qua\nNội dung được thông qua khi có %s %d/%d tổng số hộ "
+               "gia đình của %s tán thành (%lld hộ theo danh sách chốt ngày %s), không chỉ số hộ "
+               "có mặt. Mỗi hộ gia đình biểu quyết một lần, qua một hình thức.\n",
+               t.strict ? "quá" : "ít nhất", t.p, t.q, v.name, (long long)d.households_total,
+               vn_date(a, notice));
+    if (d.body[0])
+        buf_printf(&b, "\n# 5. Tài liệu gửi kèm\n%s\n", d.body);
+    buf_puts(&b, "\nĐề nghị đại diện các hộ gia đình tham gia đầy đủ.");
+    struct export_notice n = {0};
+    n.head.parent_body = arena_printf(a, "UBND %s", commune);
+    n.head.issuer = v.name;
+    n.head.number = "";
+    n.head.place = commune;
+    n.head.date = notice;
+    n.head.doc_type = "THÔNG BÁO";
+    n.head.summary = (d.forms & (1u << DF_MEETING)) ? "Về việc tổ chức cuộc họp cộng đồng dân cư"
+                                                    : "Về việc lấy ý kiến hộ gia đình";
+    n.body = b.ptr;
+    n.signer_role = strcmp(v.kind, "village") == 0 ? "TRƯỞNG THÔN" : "TỔ TRƯỞNG TỔ DÂN PHỐ";
+    n.signer_name = "";
+    n.recipients = arena_printf(a,
+                                "- Các hộ gia đình;\n- Ban công tác Mặt trận;\n- UBND %s "
+                                "(để b/c);\n- Lưu.",
+                                commune);
+    n.qr_url = arena_printf(a, "%s/decisions/%lld", dm_env(r)->base_url, (long long)d.id);
+    n.qr_caption = "Quét mã để xem nội dung và kết quả";
+    buf_init(&res->body, a);
+    char err[256];
+    if ((rc = export_notice_pdf(&n, to_buf, &res->body, err, sizeof err)) != 0) {
+        log_error("decision notice %lld: %s", (long long)d.id, err);
+        return rc;
+    }
+    res->content_type = "application/pdf";
+    res->filename = arena_printf(a, "thong-bao-%lld.pdf", (long long)d.id);
+    return 0;
+}
+
 static int get_decision_docx(struct http_request *r, struct http_response *res)
 {
     struct decision_doc x = {0};
@@ -652,6 +732,8 @@ static int get_cards_pdf(struct http_request *r, struct http_response *res)
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
 const struct http_route dm_doc_routes[] = {
+    {"GET", "/decisions/{id}/thong-bao.pdf", get_notice_pdf, NULL, NULL, NULL, HTTP_RAW, NULL, 0,
+     0},
     {"GET", "/decisions/{id}/quyet-dinh.pdf", get_decision_pdf, NULL, NULL, NULL, HTTP_RAW, NULL, 0,
      0},
     {"GET", "/decisions/{id}/quyet-dinh.docx", get_decision_docx, NULL, NULL, NULL, HTTP_RAW, NULL,

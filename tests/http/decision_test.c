@@ -140,6 +140,22 @@ static void D4_notice_at_least_2_days_before_freezes_the_roll(void **state)
     assert_int_equal(
         db_count(h_fmt(c, "SELECT households_total FROM decisions WHERE id = %lld", id)),
         village_households());
+    /* The notice (Mẫu 01) is public from now on, with the threshold on all households. */
+    struct h_client *anon = h_client_new(&srv);
+    r = h_get(anon, h_fmt(anon, "/decisions/%lld/thong-bao.pdf", id));
+    assert_int_equal(r->status, 200);
+    assert_memory_equal(r->body, "%PDF", 4);
+    char path[700];
+    assert_int_equal(h_write_file(&srv, "thong-bao.pdf", r->body, r->len, path, sizeof path), 0);
+    FILE *p = popen(h_fmt(anon, "pdftotext '%s' -", path), "r");
+    assert_non_null(p);
+    char text[8192];
+    size_t len = fread(text, 1, sizeof text - 1, p);
+    text[len] = '\0';
+    pclose(p);
+    assert_non_null(strstr(text, "THÔNG BÁO"));
+    assert_non_null(strstr(text, "Trồng cây xanh"));
+    assert_non_null(strstr(text, "tổng số hộ"));
 }
 
 static void D1_meeting_of_40_percent_completed_by_ballots_counts_all_households(void **state)
