@@ -255,6 +255,16 @@ static int manage_page(struct http_request *r, struct http_response *res, const 
         json_boolean(open && ((d->forms & (1u << DF_BALLOT)) || dr_ballot_completes(d->matter))));
     json_object_set_new(m, "has_online", json_boolean(open && (d->forms & (1u << DF_ONLINE))));
     json_object_set_new(m, "clusters", json_boolean(dr_needs_clusters(rules, d->households_total)));
+    const char **names;
+    size_t nc;
+    if ((rc = dm_store_candidates(r->db, r->a, d->id, &names, &nc)) != 0)
+        return rc;
+    json_t *cands = json_array();
+    for (size_t i = 0; i < nc; i++)
+        json_array_append_new(cands,
+                              json_pack("{s:I,s:s}", "i", (json_int_t)(i + 1), "name", names[i]));
+    json_object_set_new(m, "candidates", cands);
+    json_object_set_new(m, "has_candidates", json_boolean(nc > 0));
     char latest[11] = "";
     struct date mt;
     if (d->meeting_on[0] && date_parse(d->meeting_on, &mt) == 0)
@@ -290,6 +300,9 @@ struct act_job {
     struct dm_tally_in tally;
     struct dr_result result;
     const struct dr_rules *rules; /* count: the version in force (read on the writer thread) */
+    const char **names;           /* an election's candidates (tally), or NULL */
+    int votes[DM_MAX_CANDIDATES]; /* their votes in this count */
+    size_t n_names;               /* how many */
     int (*run)(struct db *db, struct act_job *j);
 };
 
@@ -460,7 +473,12 @@ static int post_attend(struct http_request *r, struct http_response *res)
 
 static const struct http_param_spec tally_params[] = {
     {"nguon", HP_TEXT, 1, 1, 10},         {"cum", HP_TEXT, 0, 0, 100},
-    {"tan_thanh", HP_INT, 1, 0, 100000},  {"khong_tan_thanh", HP_INT, 1, 0, 100000},
+    {"tan_thanh", HP_INT, 0, 0, 100000},  {"khong_tan_thanh", HP_INT, 0, 0, 100000},
+    {"ung_vien_1", HP_INT, 0, 0, 100000}, {"ung_vien_2", HP_INT, 0, 0, 100000},
+    {"ung_vien_3", HP_INT, 0, 0, 100000}, {"ung_vien_4", HP_INT, 0, 0, 100000},
+    {"ung_vien_5", HP_INT, 0, 0, 100000}, {"ung_vien_6", HP_INT, 0, 0, 100000},
+    {"ung_vien_7", HP_INT, 0, 0, 100000}, {"ung_vien_8", HP_INT, 0, 0, 100000},
+    {"ung_vien_9", HP_INT, 0, 0, 100000}, {"ung_vien_10", HP_INT, 0, 0, 100000},
     {"khac", HP_INT, 0, 0, 100000},       {"khong_hop_le", HP_INT, 0, 0, 100000},
     {"cach", HP_TEXT, 0, 0, 10},          {"to_kiem_phieu", HP_LINES, 0, 0, 1000},
     {"nhan_chung", HP_LINES, 0, 0, 1000}, {"thu_ky", HP_TEXT, 0, 0, 200},
@@ -468,6 +486,8 @@ static const struct http_param_spec tally_params[] = {
 
 static int run_tally(struct db *db, struct act_job *j)
 {
+    if (j->n_names)
+        return dm_store_candidate_tally(db, &j->tally, j->names, j->votes, j->n_names);
     return dm_store_tally(db, &j->tally);
 }
 
@@ -524,6 +544,18 @@ static int post_tally(struct http_request *r, struct http_response *res)
     };
     if (strcmp(j->d.status, "notified") && strcmp(j->d.status, "voting"))
         return act_error(r, res, j, "kiem_phieu", "Chưa thông báo, hoặc đã có kết quả.");
+    /* An election with candidates: each candidate's votes; their sum is the count's approve. */
+    if ((rc = dm_store_candidates(r->db, r->a, j->d.id, &j->names, &j->n_names)) != 0)
+        return rc;
+    if (j->n_names) {
+        t->approve = t->reject = t->other = 0;
+        for (size_t i = 0; i < j->n_names; i++) {
+            char key[16];
+            snprintf(key, sizeof key, "ung_vien_%zu", i + 1);
+            j->votes[i] = (int)http_param_int(r, key, 0);
+            t->approve += j->votes[i];
+        }
+    }
     if (strcmp(t->source, "meeting") && strcmp(t->source, "ballot"))
         return act_error(r, res, j, "kiem_phieu", "Chọn kết quả của cuộc họp hay của phiếu.");
     if (strcmp(t->method, "hands") && strcmp(t->method, "secret") && strcmp(t->method, "paper"))
@@ -667,9 +699,35 @@ static int run_count(struct db *db, struct act_job *j)
     int rc = dm_store_sums(db, j->d.id, j->d.secret, &approve, &reject, &other, &voted);
     if (rc)
         return rc;
-    dr_judge(j->rules, j->d.matter, j->d.households_total, approve, reject, other, &j->result);
+    const char *text = j->s1;
+    struct arena *a = arena_new(0);
+    const char **names;
+    size_t n;
+    struct rows *t = NULL;
+    if ((rc = dm_store_candidates(db, a, j->d.id, &names, &n)) == 0 && n)
+        rc = dm_store_candidate_sums(db, a, j->d.id, &t);
+    if (rc == 0 && t && t->n_rows) {
+        /* The candidate with the most votes, against all households; a tie elects nobody. */
+        int64_t top = rows_at(t, 0, 1)->i, second = t->n_rows > 1 ? rows_at(t, 1, 1)->i : -1;
+        dr_judge(j->rules, j->d.matter, j->d.households_total, top, approve - top, other,
+                 &j->result);
+        if (second == top)
+            j->result.passed = 0;
+        if (!text[0])
+            text = j->result.passed
+                       ? arena_printf(a, "Người trúng cử: %s (%lld/%lld hộ gia đình).",
+                                      rows_text(rows_at(t, 0, 0)), (long long)top,
+                                      (long long)j->d.households_total)
+                       : "Không có người trúng cử: chưa ai được quá nửa tổng số hộ gia đình tán "
+                         "thành (hoặc số phiếu bằng nhau); tổ chức bầu lại.";
+    } else {
+        dr_judge(j->rules, j->d.matter, j->d.households_total, approve, reject, other, &j->result);
+    }
     j->result.households_voted = voted;
-    return dm_store_counted(db, j->actor, j->d.id, j->v.id, &j->result, j->s1);
+    if (rc == 0)
+        rc = dm_store_counted(db, j->actor, j->d.id, j->v.id, &j->result, text);
+    arena_free(a);
+    return rc;
 }
 
 static int after_count(struct http_request *r, struct http_response *res, int rc)

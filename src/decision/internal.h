@@ -134,6 +134,16 @@ int dm_store_recognise(struct db *db, int64_t actor, int64_t id, int64_t unit_id
                        const char *outcome, const char *on, const char *note);
 int dm_store_annul(struct db *db, int64_t actor, int64_t id, int64_t unit_id, const char *reason);
 
+/* Elections with two or more candidates (decision_elections.candidates, one a line) are counted
+ * per candidate. *names (arena) and *n (0 for a plain yes/no matter, at most DM_MAX_CANDIDATES). */
+#define DM_MAX_CANDIDATES 10
+int dm_store_candidates(struct db *db, struct arena *a, int64_t id, const char ***names, size_t *n);
+/* A count with each candidate's votes (the tally row's approve is their sum). */
+int dm_store_candidate_tally(struct db *db, const struct dm_tally_in *in, const char *const *names,
+                             const int *votes, size_t n);
+/* Votes per candidate, most first (candidate, votes). */
+int dm_store_candidate_sums(struct db *db, struct arena *a, int64_t id, struct rows **out);
+
 /* ---- handlers' shared helpers ---- */
 /* Household hid consents to initiative id (D2) on given_on ("yyyy-mm-dd"), online or on paper
  * (entered by actor); given again, the day is renewed. ERR_FORBIDDEN: not an active household

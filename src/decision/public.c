@@ -79,6 +79,21 @@ static int result_model(struct http_request *r, const struct dm_item *d, const s
         json_object_set_new(j, "households_voted", json_integer(meeting + ballot + online));
     json_object_set_new(j, "absent", json_integer(d->households_total - d->households_voted));
     json_object_set_new(m, "d", j);
+    /* An election: votes per candidate, the elected one marked. */
+    struct rows *cands;
+    if ((rc = dm_store_candidate_sums(r->db, r->a, d->id, &cands)) != 0)
+        return rc;
+    json_t *cj = json_array();
+    for (size_t i = 0; i < cands->n_rows; i++) {
+        int64_t votes = rows_at(cands, i, 1)->i;
+        int elected = i == 0 && d->passed && !strcmp(d->status, "counted") &&
+                      (cands->n_rows == 1 || rows_at(cands, 1, 1)->i < votes);
+        json_array_append_new(cj,
+                              json_pack("{s:s,s:I,s:b}", "name", rows_text(rows_at(cands, i, 0)),
+                                        "votes", (json_int_t)votes, "elected", elected));
+    }
+    json_object_set_new(m, "has_candidates", json_boolean(cands->n_rows > 0));
+    json_object_set_new(m, "candidates", cj);
     struct rows *changes;
     if ((rc = dm_store_roll_changes(r->db, r->a, d->id, &changes)) != 0)
         return rc;

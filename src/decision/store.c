@@ -804,3 +804,73 @@ int dm_store_household_village(struct db *db, int64_t hid, int64_t *village_id)
     db_reset(st);
     return rc;
 }
+
+/* ---- elections: votes per candidate (D10) ---- */
+
+static const char sql_candidates[] =
+    "SELECT candidates FROM decision_elections WHERE decision_id = $1";
+static const char sql_candidate_insert[] =
+    "INSERT INTO decision_candidate_votes (decision_id, source, cluster, candidate, votes) VALUES "
+    "($1, $2, $3, $4, $5)";
+static const char sql_candidate_sums[] =
+    "SELECT candidate, SUM(votes) AS votes FROM decision_candidate_votes WHERE decision_id = $1 "
+    "GROUP BY candidate ORDER BY SUM(votes) DESC, candidate";
+
+int dm_store_candidates(struct db *db, struct arena *a, int64_t id, const char ***names, size_t *n)
+{
+    struct db_stmt *st;
+    *names = NULL;
+    *n = 0;
+    int rc = db_prepare(db, sql_candidates, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
+        return rc < 0 ? rc : 0;
+    }
+    char *text = arena_strdup(a, db_col_text(st, 0));
+    db_reset(st);
+    const char **v = arena_alloc(a, (DM_MAX_CANDIDATES + 1) * sizeof *v);
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line && *n < DM_MAX_CANDIDATES;
+         line = strtok_r(NULL, "\n", &save)) {
+        struct str t = str_trim(str_c(line));
+        if (t.len)
+            v[(*n)++] = str_dup(a, t);
+    }
+    /* One candidate is a yes/no vote; counting per candidate needs two or more. */
+    if (*n < 2)
+        *n = 0;
+    *names = v;
+    return 0;
+}
+
+int dm_store_candidate_tally(struct db *db, const struct dm_tally_in *in, const char *const *names,
+                             const int *votes, size_t n)
+{
+    int rc = dm_store_tally(db, in);
+    struct db_stmt *st;
+    if (rc == 0)
+        rc = db_prepare(db, sql_candidate_insert, &st);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        db_bind_int(st, 1, in->id);
+        db_bind_cstr(st, 2, in->source);
+        db_bind_cstr(st, 3, in->cluster ? in->cluster : "");
+        db_bind_cstr(st, 4, names[i]);
+        db_bind_int(st, 5, votes[i]);
+        rc = db_run(st, NULL);
+    }
+    return rc;
+}
+
+int dm_store_candidate_sums(struct db *db, struct arena *a, int64_t id, struct rows **out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_candidate_sums, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    return db_rows(st, a, 2, out);
+}

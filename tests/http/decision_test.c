@@ -575,6 +575,59 @@ static void D4_village_of_200_households_meets_in_clusters_and_results_add_up(vo
                      0);
 }
 
+static void D10_D1_two_candidates_counted_each_elected_above_half_of_all_households(void **state)
+{
+    struct h_client *ch = signed_in("chutich");
+    const char *f[] = {"don_vi",   VILLAGE,        "loai",        "head",
+                       "ngay_bau", vn_day(ch, 30), "ung_cu_vien", "Nguyễn Văn An\nLê Thị Bình",
+                       NULL};
+    struct h_response *r = post(ch, "/quan-ly/bau-cu?don_vi=" VILLAGE, "/quan-ly/bau-cu", f);
+    assert_int_equal(r->status, 303);
+    long long id = strtoll(strrchr(h_header(r, "Location"), '/') + 1, NULL, 10);
+    struct h_client *c = signed_in("truongthon");
+    const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
+    const char *fn[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 30), NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/thong-bao", page), fn)->status, 303);
+    r = h_get(c, page);
+    assert_true(h_has(r, "Số phiếu bầu của từng người ứng cử"));
+    assert_true(h_has(r, "Lê Thị Bình"));
+    long long total = village_households();
+    const char *att[70];
+    size_t n = 0;
+    for (long long k = 0; k < total; k++) {
+        att[n++] = "ho";
+        att[n++] = h_fmt(c, "%lld", roll_id(id, (int)k));
+    }
+    att[n] = NULL;
+    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    /* One more than half of ALL households for the first: elected (exactly half would not be). */
+    long long half = total / 2;
+    const char *t[] = {"nguon",
+                       "meeting",
+                       "cach",
+                       "secret",
+                       "ung_vien_1",
+                       h_fmt(c, "%lld", half + 1),
+                       "ung_vien_2",
+                       h_fmt(c, "%lld", total - half - 1),
+                       "to_kiem_phieu",
+                       "Trần Văn Một\nLê Thị Hai\nPhạm Văn Ba",
+                       "nhan_chung",
+                       "Đỗ Văn Tư\nNgô Thị Năm",
+                       NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), t)->status, 303);
+    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    r = h_get(c, h_fmt(c, "/decisions/%lld?format=json", id));
+    json_t *m = h_json(r);
+    json_t *cands = json_object_get(m, "candidates");
+    assert_int_equal(json_array_size(cands), 2);
+    assert_string_equal(h_jstr(json_array_get(cands, 0), "name"), "Nguyễn Văn An");
+    assert_int_equal(h_jint(json_array_get(cands, 0), "votes"), half + 1);
+    assert_true(json_is_true(json_object_get(json_array_get(cands, 0), "elected")));
+    assert_true(json_is_true(json_object_get(h_jget(m, "d"), "passed")));
+    assert_true(h_has(h_get(c, h_fmt(c, "/decisions/%lld", id)), "Người trúng cử: Nguyễn Văn An"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -585,6 +638,7 @@ int main(void)
         cmocka_unit_test(D1_roll_frozen_household_added_later_or_moved_away),
         cmocka_unit_test(D8_D9_head_election_recognised_refused_with_reasons_and_annulled),
         cmocka_unit_test(D4_village_of_200_households_meets_in_clusters_and_results_add_up),
+        cmocka_unit_test(D10_D1_two_candidates_counted_each_elected_above_half_of_all_households),
         cmocka_unit_test(
             D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months),
     };
