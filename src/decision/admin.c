@@ -265,6 +265,8 @@ static int manage_page(struct http_request *r, struct http_response *res, const 
                               json_pack("{s:I,s:s}", "i", (json_int_t)(i + 1), "name", names[i]));
     json_object_set_new(m, "candidates", cands);
     json_object_set_new(m, "has_candidates", json_boolean(nc > 0));
+    if ((rc = dm_prepare_model(r, d, m)) != 0)
+        return rc;
     char latest[11] = "";
     struct date mt;
     if (d->meeting_on[0] && date_parse(d->meeting_on, &mt) == 0)
@@ -275,6 +277,12 @@ static int manage_page(struct http_request *r, struct http_response *res, const 
     res->template = "decision/manage";
     res->title = d->title;
     return 0;
+}
+
+int dm_manage_page(struct http_request *r, struct http_response *res, const struct dm_item *d,
+                   const struct unit *v)
+{
+    return manage_page(r, res, d, v);
 }
 
 static int page_manage(struct http_request *r, struct http_response *res)

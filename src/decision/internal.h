@@ -39,6 +39,9 @@ struct dm_item {
     const char *decision_text, *sent_on, *recognition, *recognition_on, *recognition_note;
     const char *annulled_reason;
     int64_t created_at;
+    /* preparation: documents to households (M1-M3), the ballot/online team (names one a line,
+     * the leader first; its IT member), the ballot plan issued and sent, distribution day */
+    const char *documents_on, *team, *team_it, *plan_issued_on, *plan_sent_on, *distribution_on;
 };
 
 /* A new matter (writer thread). */
@@ -144,7 +147,16 @@ int dm_store_candidate_tally(struct db *db, const struct dm_tally_in *in, const 
 /* Votes per candidate, most first (candidate, votes). */
 int dm_store_candidate_sums(struct db *db, struct arena *a, int64_t id, struct rows **out);
 
+/* Records d's preparation fields (documents_on ... distribution_on). */
+int dm_store_prepare(struct db *db, int64_t actor, const struct dm_item *d);
+
 /* ---- handlers' shared helpers ---- */
+/* The village head's page of d (admin.c); the preparation part of its model (prepare.c). */
+int dm_manage_page(struct http_request *r, struct http_response *res, const struct dm_item *d,
+                   const struct unit *v);
+int dm_prepare_model(struct http_request *r, const struct dm_item *d, json_t *m);
+extern const struct http_route dm_prepare_routes[];
+extern const size_t dm_prepare_n_routes;
 /* Household hid consents to initiative id (D2) on given_on ("yyyy-mm-dd"), online or on paper
  * (entered by actor); given again, the day is renewed. ERR_FORBIDDEN: not an active household
  * of the village. */

@@ -22,7 +22,8 @@ static const char sql_get[] =
     "tabled_on, notice_on, meeting_on, ballot_deadline, online_optin_agree, online_opens_at, "
     "online_closes_at, card_key, roll_frozen_at, households_total, counted_at, approve, reject, "
     "other, households_voted, passed, decision_text, sent_on, recognition, recognition_on, "
-    "recognition_note, annulled_reason, created_at FROM decisions WHERE id = $1";
+    "recognition_note, annulled_reason, created_at, documents_on, team, team_it, plan_issued_on, "
+    "plan_sent_on, distribution_on FROM decisions WHERE id = $1";
 static const char sql_list[] =
     "SELECT d.id, d.unit_id, u.name AS village, d.matter, d.title, d.status, d.tabled_on, "
     "d.meeting_on, d.households_total, d.households_voted, d.approve, d.reject, d.other, "
@@ -271,6 +272,12 @@ int dm_store_get(struct db *db, struct arena *a, int64_t id, struct dm_item *o)
     o->recognition_note = dup(a, st, 30);
     o->annulled_reason = dup(a, st, 31);
     o->created_at = db_col_int(st, 32);
+    o->documents_on = dup(a, st, 33);
+    o->team = dup(a, st, 34);
+    o->team_it = dup(a, st, 35);
+    o->plan_issued_on = dup(a, st, 36);
+    o->plan_sent_on = dup(a, st, 37);
+    o->distribution_on = dup(a, st, 38);
     db_reset(st);
     return 0;
 }
@@ -873,4 +880,33 @@ int dm_store_candidate_sums(struct db *db, struct arena *a, int64_t id, struct r
         return rc;
     db_bind_int(st, 1, id);
     return db_rows(st, a, 2, out);
+}
+
+/* ---- preparation (D4 documents, D5/D6 team and plan) ---- */
+
+static const char sql_prepare[] =
+    "UPDATE decisions SET documents_on = $2, team = $3, team_it = $4, plan_issued_on = $5, "
+    "plan_sent_on = $6, distribution_on = $7, updated_at = $8 WHERE id = $1 AND status IN "
+    "('notified', 'voting')";
+
+int dm_store_prepare(struct db *db, int64_t actor, const struct dm_item *d)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_prepare, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, d->id);
+    db_bind_cstr(st, 2, d->documents_on);
+    db_bind_cstr(st, 3, d->team);
+    db_bind_cstr(st, 4, d->team_it);
+    db_bind_cstr(st, 5, d->plan_issued_on);
+    db_bind_cstr(st, 6, d->plan_sent_on);
+    db_bind_cstr(st, 7, d->distribution_on);
+    db_bind_int(st, 8, now_s());
+    if ((rc = run_changed(st)) != 0)
+        return rc;
+    char detail[160];
+    snprintf(detail, sizeof detail, "documents %s, plan %s sent %s, distribution %s",
+             d->documents_on, d->plan_issued_on, d->plan_sent_on, d->distribution_on);
+    return audit(db, actor, d->unit_id, "decision.prepare", d->id, detail);
 }

@@ -628,6 +628,46 @@ static void D10_D1_two_candidates_counted_each_elected_above_half_of_all_househo
     assert_true(h_has(h_get(c, h_fmt(c, "/decisions/%lld", id)), "Người trúng cử: Nguyễn Văn An"));
 }
 
+static void D4_D5_documents_two_days_before_and_a_ballot_team_of_three_to_five(void **state)
+{
+    struct h_client *c = signed_in("truongthon");
+    const char *forms[] = {"hinh_thuc", "0", "hinh_thuc", "1", NULL};
+    long long id = table(c, "1", "Đóng góp sửa cổng làng", forms, 0);
+    const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
+    /* Meeting in 10 days: documents at least 2 days before, so by day 7. */
+    const char *fn[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 10), NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/thong-bao", page), fn)->status, 303);
+    struct h_response *r = h_get(c, page);
+    assert_true(h_has(r, h_fmt(c, "chậm nhất ngày %s", vn_day(c, 7))));
+    assert_true(h_has(r, "<strong>Chưa đủ:</strong> Tài liệu"));
+    /* Day 8 is too late; day 7 is in time. */
+    const char *late[] = {"tai_lieu", vn_day(c, 8), NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/chuan-bi", page), late)->status, 303);
+    assert_true(h_has(h_get(c, page), "<strong>Chưa đủ:</strong> Tài liệu"));
+    /* A team of two is refused; of three, recorded with the plan. */
+    const char *two[] = {"tai_lieu", vn_day(c, 7), "to", "Hoàng Thị Mặt trận\nLê Văn Nam", NULL};
+    r = post(c, page, h_fmt(c, "%s/chuan-bi", page), two);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Tổ gồm từ 3 đến 5 người"));
+    const char *three[] = {"tai_lieu",
+                           vn_day(c, 7),
+                           "to",
+                           "Hoàng Thị Mặt trận\nLê Văn Nam\nPhạm Thị Lan",
+                           "ke_hoach",
+                           vn_day(c, 0),
+                           "gui_ke_hoach",
+                           vn_day(c, 1),
+                           "phat_phieu",
+                           vn_day(c, 12),
+                           NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/chuan-bi", page), three)->status, 303);
+    r = h_get(c, page);
+    assert_true(h_has(r, "Đã đủ: Tài liệu"));
+    assert_true(h_has(r, "Đã đủ: Tổ phát phiếu"));
+    assert_true(h_has(r, "Đã đủ: Kế hoạch ban hành"));
+    assert_true(h_has(r, "Đã đủ: Thông báo trước ngày phát phiếu"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -639,6 +679,7 @@ int main(void)
         cmocka_unit_test(D8_D9_head_election_recognised_refused_with_reasons_and_annulled),
         cmocka_unit_test(D4_village_of_200_households_meets_in_clusters_and_results_add_up),
         cmocka_unit_test(D10_D1_two_candidates_counted_each_elected_above_half_of_all_households),
+        cmocka_unit_test(D4_D5_documents_two_days_before_and_a_ballot_team_of_three_to_five),
         cmocka_unit_test(
             D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months),
     };
