@@ -30,7 +30,6 @@
 /* D61 Art 12 (suspension within 3 working days of a report) and Art 14 (annulment within 5):
  * DOMAIN G, V. rules.h has no keys for them yet; named here until data/rules/decision.ini
  * carries them. */
-enum { CV_SUSPEND_WD = 3, CV_ANNUL_WD = 5 };
 
 /* A covenant as stored. Strings are arena memory; dates "yyyy-mm-dd" or "". */
 struct cv_item {
@@ -474,9 +473,9 @@ static void cv_dues(struct http_request *r, const struct cv_item *c, struct cv_d
            &o->recognise_due, &o->recognise_late);
     due_of(r->a, env->cal, c->recognised_on, rules->covenant_distribute_wd, c->distributed_on,
            &o->distribute_due, &o->distribute_late);
-    due_of(r->a, env->cal, c->reported_on, CV_SUSPEND_WD, c->suspended_on, &o->suspend_due,
-           &o->suspend_late);
-    due_of(r->a, env->cal, c->ground_on, CV_ANNUL_WD, c->annulled_on, &o->annul_due,
+    due_of(r->a, env->cal, c->reported_on, rules->covenant_suspend_wd, c->suspended_on,
+           &o->suspend_due, &o->suspend_late);
+    due_of(r->a, env->cal, c->ground_on, rules->covenant_annul_wd, c->annulled_on, &o->annul_due,
            &o->annul_late);
 }
 
@@ -789,8 +788,9 @@ static int manage_page(struct http_request *r, struct http_response *res, const 
                         json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:s}", "post_days",
                                   rules->covenant_post_days, "submit_wd", rules->covenant_submit_wd,
                                   "recognise_wd", rules->covenant_recognise_wd, "distribute_wd",
-                                  rules->covenant_distribute_wd, "suspend_wd", CV_SUSPEND_WD,
-                                  "annul_wd", CV_ANNUL_WD, "review_day",
+                                  rules->covenant_distribute_wd, "suspend_wd",
+                                  rules->covenant_suspend_wd, "annul_wd", rules->covenant_annul_wd,
+                                  "review_day",
                                   arena_printf(r->a, "%02d/%02d", rules->covenant_review_day,
                                                rules->covenant_review_month)));
     /* The documents that exist so far. */

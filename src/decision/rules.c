@@ -77,6 +77,8 @@ static const struct key_spec keys[] = {
     {"covenant_submit_wd", KIND_COUNT, OFF(covenant_submit_wd), 1, 60},
     {"covenant_recognise_wd", KIND_COUNT, OFF(covenant_recognise_wd), 1, 60},
     {"covenant_distribute_wd", KIND_COUNT, OFF(covenant_distribute_wd), 1, 60},
+    {"covenant_suspend_wd", KIND_COUNT, OFF(covenant_suspend_wd), 1, 60},
+    {"covenant_annul_wd", KIND_COUNT, OFF(covenant_annul_wd), 1, 60},
     {"covenant_review", KIND_DAY, 0, 0, 0},
     {"conference_invite_days", KIND_COUNT, OFF(conference_invite_days), 1, 365},
 };

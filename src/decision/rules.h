@@ -77,6 +77,8 @@ struct dr_rules {
     int covenant_submit_wd;              /* G: dossier within N working days of adoption */
     int covenant_recognise_wd;           /* G: recognition within N working days */
     int covenant_distribute_wd;          /* G: distribution within N working days */
+    int covenant_suspend_wd;             /* G: suspension within N working days of a report */
+    int covenant_annul_wd;               /* G: annulment within N working days of its ground */
     int covenant_review_month, covenant_review_day; /* G: yearly review day (18/11) */
     int conference_invite_days;                     /* D11: invitation at least N days before */
 };

@@ -54,6 +54,7 @@ static struct date D(int d, int m, int y) {
     "head_notice_days = 7\nhead_candidates_days = 15\nhead_dismissal = at least 1/2\n"             \
     "head_reelect_days = 60\ncovenant_post_days = 30\ncovenant_quorum = more than 1/2\n"           \
     "covenant_submit_wd = 5\ncovenant_recognise_wd = 5\ncovenant_distribute_wd = 2\n"              \
+    "covenant_suspend_wd = 3\ncovenant_annul_wd = 5\n"                                             \
     "covenant_review = 18/11\nconference_invite_days = 5\n"
 
 /* ---- D1: thresholds of all households ---- */
@@ -515,11 +516,11 @@ static void D_rule_file_errors(void **state)
     /* A key set twice, a key missing from the first version. */
     assert_refused("[2023-07-01]\nwitnesses = 2\nwitnesses = 3\n", "set twice");
     assert_refused("[2023-07-01]\npass_m1 = at least 2/3\n", "line 1: the first version must set");
-    /* A range turned upside down by a later version, reported at its header (line 38). */
+    /* A range turned upside down by a later version, reported at its header (line 40). */
     assert_refused(FIRST_VERSION "[2027-01-01]\nboard_min = 6\n",
-                   "line 38: board_min (6) is above board_max (5)");
+                   "line 40: board_min (6) is above board_max (5)");
     assert_refused(FIRST_VERSION "\n[2027-01-01]\nteam_max = 2\n",
-                   "line 39: team_min (3) is above team_max (2)");
+                   "line 41: team_min (3) is above team_max (2)");
     /* Versions out of order. */
     assert_refused(FIRST_VERSION "[2023-01-01]\nwitnesses = 3\n", "oldest first");
 }
