@@ -558,7 +558,7 @@ static int post_tally(struct http_request *r, struct http_response *res)
     if (j->n_names) {
         t->approve = t->reject = t->other = 0;
         for (size_t i = 0; i < j->n_names; i++) {
-            char key[16];
+            char key[32];
             snprintf(key, sizeof key, "ung_vien_%zu", i + 1);
             j->votes[i] = (int)http_param_int(r, key, 0);
             t->approve += j->votes[i];
