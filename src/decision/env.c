@@ -61,8 +61,8 @@ const char *dm_matter_label(enum dm_matter m)
         "Thu, chi, quản lý các khoản đóng góp, tài sản của cộng đồng",
         "Hương ước, quy ước",
         "Bầu, miễn nhiệm, bãi nhiệm Trưởng thôn, Tổ trưởng tổ dân phố",
-        "Bầu, miễn nhiệm, bãi nhiệm thành viên Ban Thanh tra nhân dân, Ban Giám sát đầu tư của "
-        "cộng đồng",
+        ("Bầu, miễn nhiệm, bãi nhiệm thành viên Ban Thanh tra nhân dân, Ban Giám sát đầu tư của "
+         "cộng đồng"),
         "Công việc tự quản khác của cộng đồng",
     };
     return m >= DM_M1 && m <= DM_M6 ? labels[m] : "";
