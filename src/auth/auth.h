@@ -110,6 +110,8 @@ int auth_role_parse(const char *s, enum auth_role *out);
  *                       and the synthesis in the back office)
  *   consultation.staff  officer unit_admin chairperson (read and comment on an agency's
  *                       internal drafts, DOMAIN H)
+ *   decision.view       decision.manage's roles plus inspection_board council front
+ *                       province_admin (the report of decided matters to the HĐND, D12)
  *   decision.recognise  chairperson unit_admin (the UBND recognises, refuses or annuls a
  *                       community decision, DOMAIN D8, D9)
  *   decision.recognise_front  front (the MTTQ recognises elections of board members, D8)

@@ -62,6 +62,9 @@ static const struct perm_row perms[] = {
                               R(COUNCIL) | R(FRONT) | R(PROVINCE_ADMIN)},
     {"consultation.staff", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
     {"decision.recognise", R(CHAIRPERSON) | R(UNIT_ADMIN)},
+    {"decision.view", R(VILLAGE_HEAD) | R(FRONT_BOARD) | R(OFFICER) | R(UNIT_ADMIN) |
+                          R(CHAIRPERSON) | R(INSPECTION_BOARD) | R(COUNCIL) | R(FRONT) |
+                          R(PROVINCE_ADMIN)},
     {"decision.recognise_front", R(FRONT)},
     {"decision.manage",
      R(VILLAGE_HEAD) | R(FRONT_BOARD) | R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},

@@ -40,12 +40,15 @@ struct decision_env *dm_env(struct http_request *r)
 
 void decision_add_routes(struct http_server *srv, struct decision_env *env)
 {
+    /* Literal paths first: /quan-ly/bieu-quyet/{id} would take "bao-cao", /decisions/{id}
+     * "de-xuat" (the first route that matches wins). */
+    http_add_routes_ctx(srv, dm_report_routes, dm_report_n_routes, env);
+    http_add_routes_ctx(srv, dm_initiative_routes, dm_initiative_n_routes, env);
     http_add_routes_ctx(srv, dm_public_routes, dm_public_n_routes, env);
     http_add_routes_ctx(srv, dm_admin_routes, dm_admin_n_routes, env);
     http_add_routes_ctx(srv, dm_doc_routes, dm_doc_n_routes, env);
     http_add_routes_ctx(srv, dm_recognise_routes, dm_recognise_n_routes, env);
     http_add_routes_ctx(srv, dm_prepare_routes, dm_prepare_n_routes, env);
-    http_add_routes_ctx(srv, dm_initiative_routes, dm_initiative_n_routes, env);
     http_add_routes_ctx(srv, dm_covenant_routes, dm_covenant_n_routes, env);
     http_add_routes_ctx(srv, dm_election_routes, dm_election_n_routes, env);
     http_add_routes_ctx(srv, dm_conference_routes, dm_conference_n_routes, env);

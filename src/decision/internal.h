@@ -150,6 +150,14 @@ int dm_store_candidate_sums(struct db *db, struct arena *a, int64_t id, struct r
 /* Records d's preparation fields (documents_on ... distribution_on). */
 int dm_store_prepare(struct db *db, int64_t actor, const struct dm_item *d);
 
+/* Matters of the commune's villages counted in [from, to) (unix times), oldest first: id,
+ * village, matter, title, forms, households_total, households_voted, approve, reject, other,
+ * passed, recognition, counted_at, status. */
+int dm_store_period(struct db *db, struct arena *a, int64_t unit_id, int64_t from, int64_t to,
+                    struct rows **out);
+extern const struct http_route dm_report_routes[];
+extern const size_t dm_report_n_routes;
+
 /* ---- handlers' shared helpers ---- */
 /* The village head's page of d (admin.c); the preparation part of its model (prepare.c). */
 int dm_manage_page(struct http_request *r, struct http_response *res, const struct dm_item *d,

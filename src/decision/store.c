@@ -910,3 +910,25 @@ int dm_store_prepare(struct db *db, int64_t actor, const struct dm_item *d)
              d->documents_on, d->plan_issued_on, d->plan_sent_on, d->distribution_on);
     return audit(db, actor, d->unit_id, "decision.prepare", d->id, detail);
 }
+
+/* ---- the report to the HĐND (D12) ---- */
+
+static const char sql_period[] =
+    "SELECT d.id, u.name AS village, d.matter, d.title, d.forms, d.households_total, "
+    "d.households_voted, d.approve, d.reject, d.other, d.passed, d.recognition, d.counted_at, "
+    "d.status FROM decisions d JOIN units u ON u.id = d.unit_id WHERE (u.parent_id = $1 OR "
+    "d.unit_id = $1) AND d.counted_at >= $2 AND d.counted_at < $3 AND d.status IN ('counted', "
+    "'annulled') ORDER BY d.counted_at, d.id";
+
+int dm_store_period(struct db *db, struct arena *a, int64_t unit_id, int64_t from, int64_t to,
+                    struct rows **out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_period, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    db_bind_int(st, 2, from);
+    db_bind_int(st, 3, to);
+    return db_rows(st, a, 4, out);
+}

@@ -466,6 +466,7 @@ D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months(vo
     long long total = village_households();
     long long needed = (total + 9) / 10;
     struct h_client *a = signed_in("nguoidan");
+    assert_true(h_has(h_get(a, "/decisions/de-xuat"), "Gửi đề xuất"));
     const char *f[] = {"loai",    "6",
                        "tieu_de", "Lắp camera an ninh đầu ngõ",
                        "cau_hoi", "Bà con có tán thành lắp camera không?",
@@ -668,6 +669,27 @@ static void D4_D5_documents_two_days_before_and_a_ballot_team_of_three_to_five(v
     assert_true(h_has(r, "Đã đủ: Thông báo trước ngày phát phiếu"));
 }
 
+static void D12_report_of_decided_matters_for_the_council(void **state)
+{
+    /* The demo's three finished votes (and any counted by the cases above) are in it. */
+    struct h_client *h = signed_in("hdnd");
+    struct h_response *r = h_get(h, "/quan-ly/bieu-quyet/bao-cao?don_vi=99001&format=json");
+    assert_int_equal(r->status, 200);
+    json_t *m = h_json(r);
+    assert_true(h_jint(m, "total") >= 3);
+    assert_true(h_jint(m, "passed") >= 3);
+    json_t *first = json_array_get(json_object_get(m, "lines"), 0);
+    assert_non_null(strstr(h_jstr(first, "households"), "/"));
+    r = h_get(h, "/quan-ly/bieu-quyet/bao-cao.pdf?don_vi=99001");
+    assert_int_equal(r->status, 200);
+    assert_memory_equal(r->body, "%PDF", 4);
+    /* An empty period, and a resident who may not read it. */
+    r = h_get(h, "/quan-ly/bieu-quyet/bao-cao?don_vi=99001&tu=01/01/2020&den=31/12/2020");
+    assert_true(h_has(r, "Không có nội dung nào"));
+    struct h_client *a = signed_in("nguoidan");
+    assert_int_equal(h_get(a, "/quan-ly/bieu-quyet/bao-cao?don_vi=99001")->status, 403);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -680,6 +702,7 @@ int main(void)
         cmocka_unit_test(D4_village_of_200_households_meets_in_clusters_and_results_add_up),
         cmocka_unit_test(D10_D1_two_candidates_counted_each_elected_above_half_of_all_households),
         cmocka_unit_test(D4_D5_documents_two_days_before_and_a_ballot_team_of_three_to_five),
+        cmocka_unit_test(D12_report_of_decided_matters_for_the_council),
         cmocka_unit_test(
             D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months),
     };
