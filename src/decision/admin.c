@@ -480,16 +480,28 @@ static int post_attend(struct http_request *r, struct http_response *res)
 /* ---- POST .../kiem-phieu: a count of hands or paper (meeting, cluster, household ballots) ---- */
 
 static const struct http_param_spec tally_params[] = {
-    {"nguon", HP_TEXT, 1, 1, 10},         {"cum", HP_TEXT, 0, 0, 100},
-    {"tan_thanh", HP_INT, 0, 0, 100000},  {"khong_tan_thanh", HP_INT, 0, 0, 100000},
-    {"ung_vien_1", HP_INT, 0, 0, 100000}, {"ung_vien_2", HP_INT, 0, 0, 100000},
-    {"ung_vien_3", HP_INT, 0, 0, 100000}, {"ung_vien_4", HP_INT, 0, 0, 100000},
-    {"ung_vien_5", HP_INT, 0, 0, 100000}, {"ung_vien_6", HP_INT, 0, 0, 100000},
-    {"ung_vien_7", HP_INT, 0, 0, 100000}, {"ung_vien_8", HP_INT, 0, 0, 100000},
-    {"ung_vien_9", HP_INT, 0, 0, 100000}, {"ung_vien_10", HP_INT, 0, 0, 100000},
-    {"khac", HP_INT, 0, 0, 100000},       {"khong_hop_le", HP_INT, 0, 0, 100000},
-    {"cach", HP_TEXT, 0, 0, 10},          {"to_kiem_phieu", HP_LINES, 0, 0, 1000},
-    {"nhan_chung", HP_LINES, 0, 0, 1000}, {"thu_ky", HP_TEXT, 0, 0, 200},
+    {"nguon", HP_TEXT, 1, 1, 10},
+    {"cum", HP_TEXT, 0, 0, 100},
+    {"tan_thanh", HP_INT, 0, 0, 100000},
+    {"khong_tan_thanh", HP_INT, 0, 0, 100000},
+    {"ung_vien_1", HP_INT, 0, 0, 100000},
+    {"ung_vien_2", HP_INT, 0, 0, 100000},
+    {"ung_vien_3", HP_INT, 0, 0, 100000},
+    {"ung_vien_4", HP_INT, 0, 0, 100000},
+    {"ung_vien_5", HP_INT, 0, 0, 100000},
+    {"ung_vien_6", HP_INT, 0, 0, 100000},
+    {"ung_vien_7", HP_INT, 0, 0, 100000},
+    {"ung_vien_8", HP_INT, 0, 0, 100000},
+    {"ung_vien_9", HP_INT, 0, 0, 100000},
+    {"ung_vien_10", HP_INT, 0, 0, 100000},
+    {"khac", HP_INT, 0, 0, 100000},
+    {"khong_hop_le", HP_INT, 0, 0, 100000},
+    {"cach", HP_TEXT, 0, 0, 10},
+    {"to_kiem_phieu", HP_LINES, 0, 0, 1000},
+    {"nhan_chung", HP_LINES, 0, 0, 1000},
+    {"thu_ky", HP_TEXT, 0, 0, 200},
+    {"thu_ky_phieu", HP_INT, 0, 0, 100000},
+    {"cach_phieu", HP_INT, 0, 0, 100000},
 };
 
 static int run_tally(struct db *db, struct act_job *j)
@@ -549,6 +561,8 @@ static int post_tally(struct http_request *r, struct http_response *res)
         .reject = (int)http_param_int(r, "khong_tan_thanh", 0),
         .other = (int)http_param_int(r, "khac", 0),
         .invalid = (int)http_param_int(r, "khong_hop_le", 0),
+        .secretary_votes = (int)http_param_int(r, "thu_ky_phieu", -1),
+        .method_votes = (int)http_param_int(r, "cach_phieu", -1),
     };
     if (strcmp(j->d.status, "notified") && strcmp(j->d.status, "voting"))
         return act_error(r, res, j, "kiem_phieu", "Chưa thông báo, hoặc đã có kết quả.");
@@ -585,6 +599,23 @@ static int post_tally(struct http_request *r, struct http_response *res)
                                       "Số biểu quyết (%lld) nhiều hơn số hộ dự họp đã điểm danh "
                                       "(%lld).",
                                       (long long)counted, (long long)meeting));
+    /* A meeting elects its secretary and chooses hands or a secret ballot, each by more than half
+     * of those attending: the meeting's attendance, or a cluster's count (D4). */
+    if (!strcmp(t->source, "meeting")) {
+        int64_t attending = t->cluster[0] ? counted : meeting;
+        if (t->secretary_votes >= 0 && !dr_meets(rules->secretary, t->secretary_votes, attending))
+            return act_error(r, res, j, "kiem_phieu",
+                             arena_printf(r->a,
+                                          "Thư ký cuộc họp phải được quá nửa số người dự họp "
+                                          "(%lld) biểu quyết tán thành (Điều 18).",
+                                          (long long)attending));
+        if (t->method_votes >= 0 && !dr_meets(rules->secretary, t->method_votes, attending))
+            return act_error(r, res, j, "kiem_phieu",
+                             arena_printf(r->a,
+                                          "Hình thức giơ tay hay bỏ phiếu kín phải được quá nửa "
+                                          "số người dự họp (%lld) tán thành (Điều 18).",
+                                          (long long)attending));
+    }
     if ((!strcmp(t->method, "secret") || !strcmp(t->source, "ballot")) &&
         count_names(t->witnesses) < rules->witnesses)
         return act_error(r, res, j, "kiem_phieu",

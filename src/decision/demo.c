@@ -77,7 +77,9 @@ static int meeting(struct demo *d, struct dm_item *it, int64_t present, int64_t 
                               (int)approve,
                               (int)(present - approve),
                               0,
-                              0};
+                              0,
+                              (int)present,
+                              (int)present};
     return rc ? rc : dm_store_tally(d->db, &tin);
 }
 
@@ -132,7 +134,8 @@ int decision_demo_build(struct db *db, const struct decision_env *env, const cha
                                   "",         "Lê Văn Nam\nPhạm Thị Lan",
                                   "",         (int)(collected - 1),
                                   1,          0,
-                                  0};
+                                  0,          -1,
+                                  -1};
         rc = dm_store_tally(db, &tin);
     }
     if (rc == 0)

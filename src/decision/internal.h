@@ -96,6 +96,8 @@ struct dm_tally_in {
     int64_t actor, id, unit_id;
     const char *source, *cluster, *method, *board, *witnesses, *secretary;
     int approve, reject, other, invalid;
+    int secretary_votes, method_votes; /* a meeting's votes electing its secretary and choosing
+                                          the method (D4), -1 when not recorded */
 };
 int dm_store_tally(struct db *db, const struct dm_tally_in *in);
 int dm_store_tallies(struct db *db, struct arena *a, int64_t id, struct rows **out);

@@ -60,8 +60,8 @@ static const char sql_ballot_insert[] =
     "INSERT INTO decision_ballots (decision_id, receipt, choice) VALUES ($1, $2, $3)";
 static const char sql_tally_insert[] =
     "INSERT INTO decision_tallies (decision_id, source, cluster, approve, reject, other, invalid, "
-    "method, board, witnesses, secretary, entered_by, created_at) VALUES ($1, $2, $3, $4, $5, "
-    "$6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+    "method, board, witnesses, secretary, entered_by, created_at, secretary_votes, method_votes) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
 static const char sql_tallies[] =
     "SELECT id, source, cluster, approve, reject, other, invalid, method, board, witnesses, "
     "secretary, created_at FROM decision_tallies WHERE decision_id = $1 ORDER BY id";
@@ -427,6 +427,8 @@ int dm_store_tally(struct db *db, const struct dm_tally_in *in)
     db_bind_cstr(st, 11, in->secretary ? in->secretary : "");
     bind_id_or_null(st, 12, in->actor);
     db_bind_int(st, 13, now_s());
+    db_bind_int(st, 14, in->secretary_votes);
+    db_bind_int(st, 15, in->method_votes);
     if ((rc = insert_id(st, &tid)) != 0)
         return rc;
     char d[160];

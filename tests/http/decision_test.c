@@ -690,6 +690,47 @@ static void D12_report_of_decided_matters_for_the_council(void **state)
     assert_int_equal(h_get(a, "/quan-ly/bieu-quyet/bao-cao?don_vi=99001")->status, 403);
 }
 
+static void D4_secretary_and_method_chosen_by_more_than_half_of_those_attending(void **state)
+{
+    struct h_client *c = signed_in("truongthon");
+    const char *forms[] = {"hinh_thuc", "0", NULL};
+    long long id = table(c, "6", "Chọn ngày tổng vệ sinh", forms, 0);
+    notify(c, id);
+    const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
+    const char *att[30];
+    size_t n = 0;
+    for (int k = 0; k < 10; k++) {
+        att[n++] = "ho";
+        att[n++] = h_fmt(c, "%lld", roll_id(id, k));
+    }
+    att[n] = NULL;
+    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    /* 10 attend: 5 for the secretary is half, not more than half. */
+    const char *half[] = {
+        "nguon",  "meeting",           "tan_thanh",    "8", "khong_tan_thanh", "2",
+        "thu_ky", "Nguyễn Thị Thư ký", "thu_ky_phieu", "5", "cach_phieu",      "10",
+        NULL};
+    struct h_response *r = post(c, page, h_fmt(c, "%s/kiem-phieu", page), half);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Thư ký cuộc họp phải được quá nửa"));
+    const char *method[] = {
+        "nguon",  "meeting",           "tan_thanh",    "8", "khong_tan_thanh", "2",
+        "thu_ky", "Nguyễn Thị Thư ký", "thu_ky_phieu", "6", "cach_phieu",      "5",
+        NULL};
+    r = post(c, page, h_fmt(c, "%s/kiem-phieu", page), method);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "Hình thức giơ tay hay bỏ phiếu kín"));
+    const char *ok[] = {"nguon",  "meeting",           "tan_thanh",    "8", "khong_tan_thanh", "2",
+                        "thu_ky", "Nguyễn Thị Thư ký", "thu_ky_phieu", "6", "cach_phieu",      "6",
+                        NULL};
+    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), ok)->status, 303);
+    assert_int_equal(db_count(h_fmt(c,
+                                    "SELECT secretary_votes FROM decision_tallies WHERE "
+                                    "decision_id = %lld",
+                                    id)),
+                     6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -703,6 +744,7 @@ int main(void)
         cmocka_unit_test(D10_D1_two_candidates_counted_each_elected_above_half_of_all_households),
         cmocka_unit_test(D4_D5_documents_two_days_before_and_a_ballot_team_of_three_to_five),
         cmocka_unit_test(D12_report_of_decided_matters_for_the_council),
+        cmocka_unit_test(D4_secretary_and_method_chosen_by_more_than_half_of_those_attending),
         cmocka_unit_test(
             D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months),
     };
