@@ -71,13 +71,6 @@ static const char sql_audit_walk[] =
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-static int bind_id_or_null(struct db_stmt *st, int idx, int64_t id)
-{
-    if (id == 0)
-        return db_bind_null(st, idx);
-    return db_bind_int(st, idx, id);
-}
-
 static struct str col_str(struct db_stmt *st, int col)
 {
     struct str s = {db_col_text(st, col), db_col_len(st, col)};
@@ -97,7 +90,7 @@ int auth_store_account_insert(struct db *db, const char *login, const char *disp
     if ((rc = db_bind_cstr(st, 1, login)) < 0 || (rc = db_bind_cstr(st, 2, display_name)) < 0 ||
         (rc = db_bind_cstr(st, 3, hash)) < 0 || (rc = db_bind_cstr(st, 4, phone)) < 0 ||
         (rc = db_bind_cstr(st, 5, auth_status_name(status))) < 0 ||
-        (rc = bind_id_or_null(st, 6, unit_id)) < 0 || (rc = db_bind_int(st, 7, now)) < 0)
+        (rc = db_bind_id(st, 6, unit_id)) < 0 || (rc = db_bind_int(st, 7, now)) < 0)
         goto out;
     rc = db_step(st);
     if (rc == DB_DONE) {
@@ -536,7 +529,7 @@ int auth_store_account_link(struct db *db, int64_t id, int64_t household_id, int
         return rc;
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, household_id);
-    bind_id_or_null(st, 3, member_id);
+    db_bind_id(st, 3, member_id);
     return db_run(st, NULL);
 }
 

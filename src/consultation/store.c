@@ -211,39 +211,6 @@ static int64_t now_s(void)
     return (int64_t)time(NULL);
 }
 
-static void bind_id_or_null(struct db_stmt *st, int idx, int64_t id)
-{
-    if (id)
-        db_bind_int(st, idx, id);
-    else
-        db_bind_null(st, idx);
-}
-
-static int insert_id(struct db_stmt *st, int64_t *id)
-{
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        *id = db_col_int(st, 0);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = ERR_INTERNAL;
-    }
-    db_reset(st);
-    return rc;
-}
-
-static int count_of(struct db_stmt *st, int64_t *out)
-{
-    int rc = db_step(st);
-    *out = 0;
-    if (rc == DB_ROW) {
-        *out = db_col_int(st, 0);
-        rc = 0;
-    }
-    db_reset(st);
-    return rc < 0 ? rc : 0;
-}
-
 /* The single row a bound statement returns, as a JSON object; ERR_NOT_FOUND for none. */
 static int one_row_json(struct db_stmt *st, json_t **out)
 {
@@ -312,9 +279,9 @@ static int insert_version(struct db *db, int64_t actor, int64_t id, int version,
     db_bind_cstr(st, 6, v->source_name ? v->source_name : "");
     db_bind_cstr(st, 7, v->source_text ? v->source_text : "");
     db_bind_cstr(st, 8, v->note ? v->note : "");
-    bind_id_or_null(st, 9, actor);
+    db_bind_id(st, 9, actor);
     db_bind_int(st, 10, now_s());
-    if ((rc = insert_id(st, &vid)) != 0)
+    if ((rc = db_insert_id(st, &vid)) != 0)
         return rc;
     return insert_sections(db, id, version, v);
 }
@@ -335,9 +302,9 @@ int cs_store_create(struct db *db, struct cs_new *in)
         db_bind_cstr(st, 6, in->summary ? in->summary : "");
         db_bind_cstr(st, 7, in->owner ? in->owner : "");
         db_bind_int(st, 8, in->forms);
-        bind_id_or_null(st, 9, in->actor);
+        db_bind_id(st, 9, in->actor);
         db_bind_int(st, 10, now_s());
-        rc = insert_id(st, &in->id);
+        rc = db_insert_id(st, &in->id);
     }
     arena_free(a);
     if (rc == 0)
@@ -448,7 +415,7 @@ int cs_store_resection(struct db *db, int64_t actor, int64_t id, const struct cs
         rc = ERR_CONFLICT;
     if (rc == 0 && (rc = db_prepare(db, sql_draft_comments, &st)) == 0) {
         db_bind_int(st, 1, id);
-        if ((rc = count_of(st, &n)) == 0 && n > 0)
+        if ((rc = db_ints(st, &n, 1)) == 0 && n > 0)
             rc = ERR_CONFLICT;
     }
     if (rc == 0 && (rc = db_prepare(db, sql_sections_drop, &st)) == 0) {
@@ -589,19 +556,19 @@ int cs_store_comment_add(struct db *db, struct cs_comment_in *in)
     struct arena *a = arena_new(0);
     if ((rc = db_prepare(db, sql_comment_insert, &st)) == 0) {
         db_bind_int(st, 1, in->consultation_id);
-        bind_id_or_null(st, 2, in->section_id);
+        db_bind_id(st, 2, in->section_id);
         db_bind_int(st, 3, in->version);
         db_bind_cstr(st, 4, in->body);
         db_bind_cstr(st, 5, fold_words(a, in->body));
         db_bind_cstr(st, 6, in->source);
         db_bind_cstr(st, 7, in->source_note ? in->source_note : "");
         db_bind_cstr(st, 8, in->author_name ? in->author_name : "");
-        bind_id_or_null(st, 9, in->village_id);
-        bind_id_or_null(st, 10, in->online ? in->actor : 0);
-        bind_id_or_null(st, 11, in->online ? 0 : in->actor);
+        db_bind_id(st, 9, in->village_id);
+        db_bind_id(st, 10, in->online ? in->actor : 0);
+        db_bind_id(st, 11, in->online ? 0 : in->actor);
         db_bind_cstr(st, 12, in->submit_key && in->submit_key[0] ? in->submit_key : NULL);
         db_bind_int(st, 13, now_s());
-        rc = insert_id(st, &in->id);
+        rc = db_insert_id(st, &in->id);
     }
     if (rc == 0 && (rc = db_prepare(db, sql_count_up, &st)) == 0) {
         db_bind_int(st, 1, in->consultation_id);
@@ -633,7 +600,7 @@ int cs_store_comments(struct db *db, struct arena *a, int64_t id, int64_t sectio
         db_bind_int(st, 1, id);
         db_bind_int(st, 2, section_id);
         db_bind_int(st, 3, with_hidden ? 1 : 0);
-        if ((rc = count_of(st, total)) != 0)
+        if ((rc = db_ints(st, total, 1)) != 0)
             return rc;
     }
     if ((rc = db_prepare(db, by_agree ? sql_comments_agree : sql_comments_new, &st)) != 0)
@@ -709,7 +676,7 @@ int cs_store_agree(struct db *db, int64_t actor, int64_t unit_id, int64_t cid,
         return rc;
     db_bind_int(st, 1, cid);
     db_bind_int(st, 2, actor);
-    if ((rc = count_of(st, &n)) != 0)
+    if ((rc = db_ints(st, &n, 1)) != 0)
         return rc;
     if (n)
         return ERR_CONFLICT;
@@ -771,14 +738,7 @@ static int sums3(struct db *db, const char *sql, int64_t id, int64_t v[3])
     if (rc)
         return rc;
     db_bind_int(st, 1, id);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        for (int i = 0; i < 3; i++)
-            v[i] = db_col_int(st, i);
-        rc = 0;
-    }
-    db_reset(st);
-    return rc < 0 ? rc : 0;
+    return db_ints(st, v, 3);
 }
 
 int cs_store_stances(struct db *db, int64_t id, int64_t *agree, int64_t *disagree, int64_t *other)
@@ -807,9 +767,9 @@ int cs_store_tally_add(struct db *db, int64_t actor, int64_t id, int64_t unit_id
     db_bind_int(st, 4, agree);
     db_bind_int(st, 5, disagree);
     db_bind_int(st, 6, other);
-    bind_id_or_null(st, 7, actor);
+    db_bind_id(st, 7, actor);
     db_bind_int(st, 8, now_s());
-    if ((rc = insert_id(st, &tid)) != 0)
+    if ((rc = db_insert_id(st, &tid)) != 0)
         return rc;
     char d[96];
     snprintf(d, sizeof d, "%s: %d/%d/%d", source, agree, disagree, other);
@@ -837,13 +797,13 @@ int cs_store_group_add(struct db *db, int64_t actor, int64_t id, int64_t unit_id
     if (rc)
         return rc;
     db_bind_int(st, 1, id);
-    bind_id_or_null(st, 2, section_id);
+    db_bind_id(st, 2, section_id);
     db_bind_cstr(st, 3, summary);
     db_bind_cstr(st, 4, outcome);
     db_bind_cstr(st, 5, answer);
-    bind_id_or_null(st, 6, actor);
+    db_bind_id(st, 6, actor);
     db_bind_int(st, 7, now_s());
-    if ((rc = insert_id(st, gid)) != 0)
+    if ((rc = db_insert_id(st, gid)) != 0)
         return rc;
     if ((rc = db_prepare(db, sql_group_join, &st)) != 0)
         return rc;
@@ -871,7 +831,7 @@ int cs_store_group_drop(struct db *db, int64_t actor, int64_t id, int64_t unit_i
         return rc;
     db_bind_int(st, 1, gid);
     db_bind_int(st, 2, id);
-    if ((rc = count_of(st, &n)) != 0)
+    if ((rc = db_ints(st, &n, 1)) != 0)
         return rc;
     if (!n)
         return ERR_NOT_FOUND;
@@ -990,7 +950,7 @@ int cs_store_version_add(struct db *db, int64_t actor, int64_t id, int64_t unit_
     if (rc)
         return rc;
     db_bind_int(st, 1, id);
-    if ((rc = count_of(st, &next)) != 0)
+    if ((rc = db_ints(st, &next, 1)) != 0)
         return rc;
     *version = (int)next;
     if ((rc = insert_version(db, actor, id, *version, v)) != 0)
@@ -1034,7 +994,7 @@ int cs_store_conference_add(struct db *db, struct cs_conference_in *in)
     if (rc)
         return rc;
     db_bind_int(st, 1, in->unit_id);
-    bind_id_or_null(st, 2, in->consultation_id);
+    db_bind_id(st, 2, in->consultation_id);
     db_bind_int(st, 3, in->year);
     db_bind_cstr(st, 4, in->kind);
     db_bind_cstr(st, 5, in->held_on);
@@ -1045,9 +1005,9 @@ int cs_store_conference_add(struct db *db, struct cs_conference_in *in)
     db_bind_int(st, 10, in->present);
     db_bind_int(st, 11, in->valid ? 1 : 0);
     db_bind_cstr(st, 12, in->notes ? in->notes : "");
-    bind_id_or_null(st, 13, in->actor);
+    db_bind_id(st, 13, in->actor);
     db_bind_int(st, 14, now_s());
-    if ((rc = insert_id(st, &in->id)) != 0)
+    if ((rc = db_insert_id(st, &in->id)) != 0)
         return rc;
     char obj[48], d[96];
     snprintf(obj, sizeof obj, "staff_conference:%lld", (long long)in->id);
@@ -1093,7 +1053,7 @@ int cs_store_resolution_add(struct db *db, int64_t actor, int64_t unit_id, int64
     db_bind_int(st, 5, abstain);
     db_bind_int(st, 6, passed ? 1 : 0);
     db_bind_int(st, 7, now_s());
-    if ((rc = insert_id(st, &rid)) != 0)
+    if ((rc = db_insert_id(st, &rid)) != 0)
         return rc;
     char obj[48], d[300];
     snprintf(obj, sizeof obj, "staff_conference:%lld", (long long)conference_id);

@@ -135,14 +135,6 @@ static int64_t now_s(void)
     return (int64_t)time(NULL);
 }
 
-static void bind_id_or_null(struct db_stmt *st, int idx, int64_t id)
-{
-    if (id)
-        db_bind_int(st, idx, id);
-    else
-        db_bind_null(st, idx);
-}
-
 static const char *col(struct arena *a, struct db_stmt *st, int i)
 {
     return arena_strdup(a, db_col_text(st, i));
@@ -909,7 +901,7 @@ static int run_step(struct db *db, void *arg)
     switch (j->step) {
     case ST_POST:
         db_bind_cstr(st, k++, j->s[0]);
-        bind_id_or_null(st, k++, j->n);
+        db_bind_id(st, k++, j->n);
         break;
     case ST_VOTE:
         db_bind_int(st, k++, j->vote.id);
@@ -918,7 +910,7 @@ static int run_step(struct db *db, void *arg)
         db_bind_int(st, k++, j->n);
         db_bind_cstr(st, k++, j->s[0]);
         db_bind_cstr(st, k++, j->s[1]);
-        bind_id_or_null(st, k++, j->actor);
+        db_bind_id(st, k++, j->actor);
         break;
     default:
         for (size_t i = 0; i < sizeof j->s / sizeof j->s[0] && j->s[i]; i++)
@@ -1525,14 +1517,14 @@ static int run_new(struct db *db, void *arg)
     if (rc)
         return rc;
     db_bind_int(st, 1, j->unit_id);
-    bind_id_or_null(st, 2, j->amends_id);
+    db_bind_id(st, 2, j->amends_id);
     db_bind_cstr(st, 3, j->title);
     db_bind_cstr(st, 4, j->summary);
     db_bind_cstr(st, 5, j->proposer);
-    bind_id_or_null(st, 6, j->initiative_id);
+    db_bind_id(st, 6, j->initiative_id);
     db_bind_int(st, 7, j->consents);
     db_bind_cstr(st, 8, j->proposed_on);
-    bind_id_or_null(st, 9, j->actor);
+    db_bind_id(st, 9, j->actor);
     db_bind_int(st, 10, now_s());
     rc = db_step(st);
     if (rc == DB_ROW) {

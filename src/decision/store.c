@@ -139,39 +139,6 @@ static int64_t now_s(void)
     return (int64_t)time(NULL);
 }
 
-static void bind_id_or_null(struct db_stmt *st, int idx, int64_t id)
-{
-    if (id)
-        db_bind_int(st, idx, id);
-    else
-        db_bind_null(st, idx);
-}
-
-static int insert_id(struct db_stmt *st, int64_t *id)
-{
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        *id = db_col_int(st, 0);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = ERR_INTERNAL;
-    }
-    db_reset(st);
-    return rc;
-}
-
-static int count_of(struct db_stmt *st, int64_t *out)
-{
-    int rc = db_step(st);
-    *out = 0;
-    if (rc == DB_ROW) {
-        *out = db_col_int(st, 0);
-        rc = 0;
-    }
-    db_reset(st);
-    return rc < 0 ? rc : 0;
-}
-
 static int sums3(struct db *db, const char *sql, int64_t id, int64_t v[3])
 {
     struct db_stmt *st;
@@ -179,14 +146,7 @@ static int sums3(struct db *db, const char *sql, int64_t id, int64_t v[3])
     if (rc)
         return rc;
     db_bind_int(st, 1, id);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        for (int i = 0; i < 3; i++)
-            v[i] = db_col_int(st, i);
-        rc = 0;
-    }
-    db_reset(st);
-    return rc < 0 ? rc : 0;
+    return db_ints(st, v, 3);
 }
 
 static int audit(struct db *db, int64_t actor, int64_t unit_id, const char *action, int64_t id,
@@ -212,9 +172,9 @@ int dm_store_create(struct db *db, struct dm_new *in)
     db_bind_int(st, 7, in->forms);
     db_bind_int(st, 8, in->secret ? 1 : 0);
     db_bind_cstr(st, 9, in->tabled_on);
-    bind_id_or_null(st, 10, in->actor);
+    db_bind_id(st, 10, in->actor);
     db_bind_int(st, 11, now_s());
-    if ((rc = insert_id(st, &in->id)) != 0)
+    if ((rc = db_insert_id(st, &in->id)) != 0)
         return rc;
     char d[320];
     snprintf(d, sizeof d, "M%d: %.280s", (int)in->matter, in->title);
@@ -375,7 +335,7 @@ int dm_store_take_part(struct db *db, int64_t id, int64_t hid, const char *chann
         return rc;
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, hid);
-    if ((rc = count_of(st, &n)) != 0)
+    if ((rc = db_ints(st, &n, 1)) != 0)
         return rc;
     if (n)
         return ERR_CONFLICT;
@@ -425,11 +385,11 @@ int dm_store_tally(struct db *db, const struct dm_tally_in *in)
     db_bind_cstr(st, 9, in->board ? in->board : "");
     db_bind_cstr(st, 10, in->witnesses ? in->witnesses : "");
     db_bind_cstr(st, 11, in->secretary ? in->secretary : "");
-    bind_id_or_null(st, 12, in->actor);
+    db_bind_id(st, 12, in->actor);
     db_bind_int(st, 13, now_s());
     db_bind_int(st, 14, in->secretary_votes);
     db_bind_int(st, 15, in->method_votes);
-    if ((rc = insert_id(st, &tid)) != 0)
+    if ((rc = db_insert_id(st, &tid)) != 0)
         return rc;
     char d[160];
     snprintf(d, sizeof d, "%s %s: %d/%d/%d (%d invalid)", in->source,
@@ -574,7 +534,7 @@ int dm_store_sums(struct db *db, int64_t id, int secret, int64_t *approve, int64
         rc = sums3(db, secret ? sql_ballot_sums : sql_open_sums, id, o);
     if (rc == 0 && (rc = db_prepare(db, sql_voted_count, &st)) == 0) {
         db_bind_int(st, 1, id);
-        rc = count_of(st, voted);
+        rc = db_ints(st, voted, 1);
     }
     *approve = t[0] + o[0];
     *reject = t[1] + o[1];
@@ -643,7 +603,7 @@ int dm_store_account_household(struct db *db, int64_t account_id, int64_t *hid)
     if (rc)
         return rc;
     db_bind_int(st, 1, account_id);
-    return count_of(st, hid);
+    return db_ints(st, hid, 1);
 }
 
 int dm_store_roll_changes(struct db *db, struct arena *a, int64_t id, struct rows **out)
@@ -761,7 +721,7 @@ int dm_store_consent(struct db *db, int64_t actor, int64_t id, int64_t village_i
         return rc;
     db_bind_int(st, 1, id);
     db_bind_int(st, 2, hid);
-    if ((rc = count_of(st, &n)) != 0)
+    if ((rc = db_ints(st, &n, 1)) != 0)
         return rc;
     /* Given again (an expired consent renewed): the new day replaces the old one. */
     if ((rc = db_prepare(db, n ? sql_consent_update : sql_consent_insert, &st)) != 0)
@@ -770,7 +730,7 @@ int dm_store_consent(struct db *db, int64_t actor, int64_t id, int64_t village_i
     db_bind_int(st, 2, hid);
     db_bind_cstr(st, 3, given_on);
     db_bind_cstr(st, 4, paper ? "paper" : "online");
-    bind_id_or_null(st, 5, actor);
+    db_bind_id(st, 5, actor);
     if ((rc = db_run(st, NULL)) != 0)
         return rc;
     char d[64];
@@ -788,12 +748,12 @@ int dm_store_consents(struct db *db, int64_t id, int64_t village_id, const char 
         return rc;
     db_bind_int(st, 1, id);
     db_bind_cstr(st, 2, valid_from);
-    if ((rc = count_of(st, valid)) != 0)
+    if ((rc = db_ints(st, valid, 1)) != 0)
         return rc;
     if ((rc = db_prepare(db, sql_active_households, &st)) != 0)
         return rc;
     db_bind_int(st, 1, village_id);
-    return count_of(st, households);
+    return db_ints(st, households, 1);
 }
 
 int dm_store_household_village(struct db *db, int64_t hid, int64_t *village_id)

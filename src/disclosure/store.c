@@ -132,14 +132,6 @@ static int run_id(struct db_stmt *st, int64_t *id)
     return rc;
 }
 
-static void bind_id_or_null(struct db_stmt *st, int idx, int64_t id)
-{
-    if (id)
-        db_bind_int(st, idx, id);
-    else
-        db_bind_null(st, idx);
-}
-
 static const char *object_of(char *buf, size_t n, int64_t id)
 {
     snprintf(buf, n, "disclosure:%lld", (long long)id);
@@ -164,7 +156,7 @@ int dc_store_file_add(struct db *db, int64_t actor, int64_t id, const struct dc_
     db_bind_cstr(st, 5, hex);
     db_bind_blob(st, 6, f->data, f->len);
     db_bind_cstr(st, 7, purpose);
-    bind_id_or_null(st, 8, actor);
+    db_bind_id(st, 8, actor);
     db_bind_int(st, 9, now_s());
     if ((rc = run_id(st, file_id)) != 0)
         return rc;
@@ -187,7 +179,7 @@ static int version_insert(struct db *db, int64_t id, int64_t n, const char *titl
     db_bind_cstr(st, 4, body_md);
     db_bind_cstr(st, 5, body_html);
     db_bind_cstr(st, 6, reason);
-    bind_id_or_null(st, 7, actor);
+    db_bind_id(st, 7, actor);
     db_bind_int(st, 8, now);
     return db_run(st, NULL);
 }
@@ -200,7 +192,7 @@ int dc_store_create(struct db *db, struct dc_new *in)
     if (rc)
         return rc;
     db_bind_int(st, 1, in->unit_id);
-    bind_id_or_null(st, 2, in->village_id);
+    db_bind_id(st, 2, in->village_id);
     db_bind_int(st, 3, in->category);
     db_bind_cstr(st, 4, in->title);
     db_bind_cstr(st, 5, in->body_md);
@@ -210,10 +202,10 @@ int dc_store_create(struct db *db, struct dc_new *in)
     db_bind_int(st, 9, in->channels);
     db_bind_int(st, 10, in->secret ? 1 : 0);
     db_bind_cstr(st, 11, in->publish_at ? "published" : "draft");
-    bind_id_or_null(st, 12, in->publish_at);
+    db_bind_id(st, 12, in->publish_at);
     db_bind_cstr(st, 13, in->signer_title);
     db_bind_cstr(st, 14, in->signer_name);
-    bind_id_or_null(st, 15, in->actor);
+    db_bind_id(st, 15, in->actor);
     db_bind_int(st, 16, now);
     db_bind_cstr(st, 17, in->owner ? in->owner : "");
     if ((rc = run_id(st, &in->id)) != 0)
@@ -452,8 +444,8 @@ int dc_store_posting_add(struct db *db, const struct dc_posting_in *in, int64_t 
     db_bind_cstr(st, 4, in->posted_on);
     db_bind_cstr(st, 5, in->removed_on);
     db_bind_cstr(st, 6, in->note ? in->note : "");
-    bind_id_or_null(st, 7, photo);
-    bind_id_or_null(st, 8, in->actor);
+    db_bind_id(st, 7, photo);
+    db_bind_id(st, 8, in->actor);
     db_bind_int(st, 9, now_s());
     if ((rc = run_id(st, posting_id)) != 0)
         return rc;

@@ -95,14 +95,6 @@ static int64_t now_s(void)
     return (int64_t)time(NULL);
 }
 
-static void bind_id_or_null(struct db_stmt *st, int idx, int64_t id)
-{
-    if (id)
-        db_bind_int(st, idx, id);
-    else
-        db_bind_null(st, idx);
-}
-
 /* "yyyy-mm-dd" of d, or "" for an unset date. */
 static const char *iso_or_empty(struct date d, char out[11])
 {
@@ -247,7 +239,7 @@ static int event(struct db *db, int64_t case_id, const char *kind, struct date d
     db_bind_cstr(st, 3, iso_or_empty(day, d));
     db_bind_cstr(st, 4, detail ? detail : "");
     db_bind_int(st, 5, is_public ? 1 : 0);
-    bind_id_or_null(st, 6, actor);
+    db_bind_id(st, 6, actor);
     db_bind_int(st, 7, now_s());
     return db_run(st, NULL);
 }
@@ -265,7 +257,7 @@ static int file_insert(struct db *db, int64_t case_id, const char *purpose,
     db_bind_cstr(st, 4, f->mime);
     db_bind_int(st, 5, (int64_t)f->len);
     db_bind_blob(st, 6, f->data, f->len);
-    bind_id_or_null(st, 7, actor);
+    db_bind_id(st, 7, actor);
     db_bind_int(st, 8, now_s());
     rc = db_step(st);
     db_reset(st);
@@ -299,7 +291,7 @@ static int insert_case(struct db *db, const struct feedback_env *env, int64_t ac
     for (int attempt = 0; attempt < 4; attempt++) {
         fb_code_new(code);
         db_bind_int(st, 1, c->unit_id);
-        bind_id_or_null(st, 2, c->village_id);
+        db_bind_id(st, 2, c->village_id);
         db_bind_cstr(st, 3, code);
         db_bind_int(st, 4, c->kind);
         db_bind_int(st, 5, c->channel);
@@ -312,13 +304,13 @@ static int insert_case(struct db *db, const struct feedback_env *env, int64_t ac
         db_bind_cstr(st, 12, c->email ? c->email : "");
         db_bind_cstr(st, 13, c->address ? c->address : "");
         db_bind_int(st, 14, c->anonymous ? 1 : 0);
-        bind_id_or_null(st, 15, account_id);
+        db_bind_id(st, 15, account_id);
         db_bind_int(st, 16, c->received_at);
         db_bind_cstr(st, 17, iso_or_empty(c->received_on, received));
         db_bind_int(st, 18, c->complexity);
-        bind_id_or_null(st, 19, c->parent_id);
+        db_bind_id(st, 19, c->parent_id);
         db_bind_cstr(st, 20, due);
-        bind_id_or_null(st, 21, actor);
+        db_bind_id(st, 21, actor);
         db_bind_int(st, 22, now);
         if (c->has_position) {
             db_bind_double(st, 23, c->lat);
@@ -422,7 +414,7 @@ static int update_case(struct db *db, const struct fb_case *c, const char *due)
     db_bind_cstr(st, 18, iso_or_empty(c->published_on, d[6]));
     db_bind_cstr(st, 19, iso_or_empty(c->closed_on, d[7]));
     db_bind_cstr(st, 20, c->reason);
-    bind_id_or_null(st, 21, c->assignee_id);
+    db_bind_id(st, 21, c->assignee_id);
     db_bind_cstr(st, 22, c->section);
     db_bind_int(st, 23, c->confirmed);
     db_bind_cstr(st, 24, due);
@@ -910,8 +902,8 @@ int fb_store_case_key_put(struct db *db, int64_t case_id, int64_t account_id, in
     if (rc)
         return rc;
     db_bind_int(st, 1, case_id);
-    bind_id_or_null(st, 2, account_id);
-    bind_id_or_null(st, 3, escrow_id);
+    db_bind_id(st, 2, account_id);
+    db_bind_id(st, 3, escrow_id);
     db_bind_blob(st, 4, sealed, len);
     db_bind_int(st, 5, now_s());
     return db_run(st, NULL);
@@ -962,7 +954,7 @@ int fb_store_sealed_file_put(struct db *db, int64_t case_id, const char *name, c
     db_bind_cstr(st, 3, mime);
     db_bind_int(st, 4, (int64_t)plain_len);
     db_bind_blob(st, 5, blob, len);
-    bind_id_or_null(st, 6, actor);
+    db_bind_id(st, 6, actor);
     db_bind_int(st, 7, now_s());
     return db_run(st, NULL);
 }

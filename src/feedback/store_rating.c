@@ -83,41 +83,6 @@ static const char *via_key(enum fb_via v)
     return v == FB_VIA_RECEIPT ? "receipt" : "poster";
 }
 
-static void bind_id_or_null(struct db_stmt *st, int idx, int64_t id)
-{
-    if (id)
-        db_bind_int(st, idx, id);
-    else
-        db_bind_null(st, idx);
-}
-
-/* The single integer a counting statement returns. */
-static int count_of(struct db_stmt *st, int64_t *out)
-{
-    int rc = db_step(st);
-    *out = 0;
-    if (rc == DB_ROW) {
-        *out = db_col_int(st, 0);
-        rc = 0;
-    }
-    db_reset(st);
-    return rc < 0 ? rc : 0;
-}
-
-/* Runs an INSERT ... RETURNING id. */
-static int insert_id(struct db_stmt *st, int64_t *id)
-{
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        *id = db_col_int(st, 0);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = ERR_INTERNAL;
-    }
-    db_reset(st);
-    return rc;
-}
-
 /* Another active desk of unit_id called name (other than desk_id)? ERR_CONFLICT when so. */
 static int name_free(struct db *db, int64_t unit_id, const char *name, int64_t desk_id)
 {
@@ -129,7 +94,7 @@ static int name_free(struct db *db, int64_t unit_id, const char *name, int64_t d
     db_bind_int(st, 1, unit_id);
     db_bind_cstr(st, 2, name);
     db_bind_int(st, 3, desk_id);
-    if ((rc = count_of(st, &n)) != 0)
+    if ((rc = db_ints(st, &n, 1)) != 0)
         return rc;
     return n ? ERR_CONFLICT : 0;
 }
@@ -145,9 +110,9 @@ int fb_rating_desk_add(struct db *db, struct fb_desk_new *in)
     db_bind_int(st, 1, in->unit_id);
     db_bind_cstr(st, 2, in->name);
     db_bind_cstr(st, 3, in->section);
-    bind_id_or_null(st, 4, in->actor);
+    db_bind_id(st, 4, in->actor);
     db_bind_int(st, 5, in->now);
-    if ((rc = insert_id(st, &in->id)) != 0)
+    if ((rc = db_insert_id(st, &in->id)) != 0)
         return rc;
     char obj[40];
     snprintf(obj, sizeof obj, "desk:%lld", (long long)in->id);
@@ -288,16 +253,16 @@ int fb_rating_token_add(struct db *db, struct fb_rtoken_new *in)
     db_bind_cstr(st, 1, in->hash);
     db_bind_int(st, 2, in->unit_id);
     db_bind_int(st, 3, in->desk_id);
-    bind_id_or_null(st, 4, in->officer_id);
+    db_bind_id(st, 4, in->officer_id);
     db_bind_cstr(st, 5, via_key(in->via));
     db_bind_cstr(st, 6, in->reference ? in->reference : "");
     if (in->via == FB_VIA_RECEIPT)
         db_bind_int(st, 7, in->expires_at);
     else
         db_bind_null(st, 7);
-    bind_id_or_null(st, 8, in->actor);
+    db_bind_id(st, 8, in->actor);
     db_bind_int(st, 9, in->now);
-    if ((rc = insert_id(st, &in->id)) != 0)
+    if ((rc = db_insert_id(st, &in->id)) != 0)
         return rc;
     char obj[40], detail[80];
     snprintf(obj, sizeof obj, "rating_code:%lld", (long long)in->id);
@@ -345,7 +310,7 @@ int fb_rating_visited(struct db *db, int64_t token_id, const char *visitor, cons
     db_bind_int(st, 1, token_id);
     db_bind_cstr(st, 2, visitor);
     db_bind_cstr(st, 3, day);
-    rc = count_of(st, &n);
+    rc = db_ints(st, &n, 1);
     *out = n > 0;
     return rc;
 }
@@ -387,7 +352,7 @@ static int receipt_use(struct db *db, int64_t token_id, int64_t now)
     if ((rc = db_prepare(db, sql_token_used, &st)) != 0)
         return rc;
     db_bind_int(st, 1, token_id);
-    if ((rc = count_of(st, &used)) != 0)
+    if ((rc = db_ints(st, &used, 1)) != 0)
         return rc;
     return used ? ERR_CONFLICT : ERR_NOT_FOUND;
 }
@@ -401,7 +366,7 @@ static int rating_insert(struct db *db, struct fb_rating_new *in, const char *se
         return rc;
     db_bind_int(st, 1, in->unit_id);
     db_bind_int(st, 2, in->desk_id);
-    bind_id_or_null(st, 3, in->officer_id);
+    db_bind_id(st, 3, in->officer_id);
     db_bind_cstr(st, 4, section);
     db_bind_int(st, 5, in->score);
     db_bind_cstr(st, 6, in->comment ? in->comment : "");
@@ -410,7 +375,7 @@ static int rating_insert(struct db *db, struct fb_rating_new *in, const char *se
     db_bind_cstr(st, 9, in->via == FB_VIA_POSTER ? in->visitor : NULL);
     db_bind_cstr(st, 10, in->day);
     db_bind_int(st, 11, in->now);
-    return insert_id(st, &in->id);
+    return db_insert_id(st, &in->id);
 }
 
 int fb_rating_add(struct db *db, struct fb_rating_new *in)

@@ -92,14 +92,6 @@ static int64_t now_s(void)
     return (int64_t)time(NULL);
 }
 
-static void bind_id_or_null(struct db_stmt *st, int idx, int64_t id)
-{
-    if (id)
-        db_bind_int(st, idx, id);
-    else
-        db_bind_null(st, idx);
-}
-
 /* "HH:MM" of minutes after midnight. */
 static const char *hhmm(int minutes, char out[6])
 {
@@ -186,7 +178,7 @@ static int session_insert(struct db *db, const struct rc_session *s, struct date
     db_bind_int(st, 7, s->slot_minutes);
     db_bind_cstr(st, 8, s->regular ? "regular" : "adhoc");
     db_bind_cstr(st, 9, s->note ? s->note : "");
-    bind_id_or_null(st, 10, actor);
+    db_bind_id(st, 10, actor);
     db_bind_int(st, 11, now_s());
     rc = db_step(st);
     if (rc == DB_ROW)
@@ -331,7 +323,7 @@ int rc_store_book(struct db *db, struct rc_booking *b)
     db_bind_cstr(st, 3, hhmm(b->slot_min, slot));
     db_bind_cstr(st, 4, b->name);
     db_bind_cstr(st, 5, b->phone);
-    bind_id_or_null(st, 6, b->village_id);
+    db_bind_id(st, 6, b->village_id);
     db_bind_cstr(st, 7, b->subject);
     db_bind_int(st, 8, now_s());
     rc = db_step(st);
@@ -462,8 +454,8 @@ int rc_store_entry_add(struct db *db, struct rc_entry *e, int64_t actor)
     db_bind_cstr(st, 11, e->handling);
     db_bind_cstr(st, 12, e->action ? e->action : "");
     db_bind_cstr(st, 13, e->officer);
-    bind_id_or_null(st, 14, e->officer_id);
-    bind_id_or_null(st, 15, e->booking_id);
+    db_bind_id(st, 14, e->officer_id);
+    db_bind_id(st, 15, e->booking_id);
     db_bind_cstr(st, 16, iso_or_empty(e->due_on, due));
     db_bind_int(st, 17, now_s());
     rc = db_step(st);

@@ -524,6 +524,33 @@ int db_run(struct db_stmt *st, int64_t *changes)
     return rc;
 }
 
+int db_bind_id(struct db_stmt *st, int idx, int64_t id)
+{
+    return id ? db_bind_int(st, idx, id) : db_bind_null(st, idx);
+}
+
+int db_insert_id(struct db_stmt *st, int64_t *id)
+{
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *id = db_col_int(st, 0);
+        rc = 0;
+    } else if (rc == DB_DONE) {
+        rc = ERR_INTERNAL;
+    }
+    db_reset(st);
+    return rc;
+}
+
+int db_ints(struct db_stmt *st, int64_t *out, size_t n)
+{
+    int rc = db_step(st);
+    for (size_t i = 0; i < n; i++)
+        out[i] = rc == DB_ROW ? db_col_int(st, (int)i) : 0;
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
 /* An empty table with st's columns (known once it has run) and room for extra ones. */
 static struct rows *rows_for(struct db_stmt *st, struct arena *a, size_t extra_cols)
 {

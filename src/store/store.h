@@ -122,6 +122,15 @@ int64_t db_changes(struct db_stmt *st);
 /* Runs a bound statement that returns no rows, then resets it: 0 (with *changes, may be NULL,
  * the rows it changed), ERR_INTERNAL if it returned a row, or the engine's error. */
 int db_run(struct db_stmt *st, int64_t *changes);
+/* Binds id, or NULL when id is 0 (an optional reference to another row). Returns db_bind_int's
+ * or db_bind_null's result. */
+int db_bind_id(struct db_stmt *st, int idx, int64_t id);
+/* Runs a bound INSERT ... RETURNING id, then resets it: 0 with *id, ERR_INTERNAL when it
+ * returned no row, or the engine's error. */
+int db_insert_id(struct db_stmt *st, int64_t *id);
+/* Runs a bound statement that returns at most one row of n integers (a COUNT, some SUMs), then
+ * resets it: 0 with out[0..n) (zeros when it returned no row), or the engine's error. */
+int db_ints(struct db_stmt *st, int64_t *out, size_t n);
 /* Runs a bound statement and returns all rows as a table in arena a (core/rows.h), with room
  * for extra_cols computed columns after the statement's own; then resets the statement. The
  * fast way to a long list: no JSON object per row. Cells are typed as db_rows_json says. */
