@@ -13,24 +13,6 @@
 
 #include "decision/internal.h"
 
-static const char *param_or(struct http_request *r, const char *name, const char *def)
-{
-    const char *v = http_param(r, name);
-    return v ? v : def;
-}
-
-static const char *trimmed(struct http_request *r, const char *name)
-{
-    return str_dup(r->a, str_trim(str_c(param_or(r, name, ""))));
-}
-
-static const char *iso_of(struct arena *a, struct date d)
-{
-    char *s = arena_alloc(a, 11);
-    date_format_iso(d, s);
-    return s;
-}
-
 /* ---- GET /quan-ly/bieu-quyet?don_vi=CODE: matters of a village or commune, and a new one ---- */
 
 static const struct http_param_spec index_params[] = {
@@ -126,16 +108,15 @@ static int after_new(struct http_request *r, struct http_response *res, int rc)
 static int post_new(struct http_request *r, struct http_response *res)
 {
     struct unit v;
-    int rc = units_get(r->db, trimmed(r, "don_vi"), &v);
+    int rc = units_get(r->db, dm_trimmed(r, "don_vi"), &v);
     if (rc)
         return rc;
     if ((rc = http_authorize(r, "decision.manage", v.code)) != 0)
         return rc;
     res->model = json_object();
     json_object_set_new(res->model, "form",
-                        json_pack("{s:s,s:s,s:s}", "tieu_de", param_or(r, "tieu_de", ""), "cau_hoi",
-                                  param_or(r, "cau_hoi", ""), "noi_dung",
-                                  param_or(r, "noi_dung", "")));
+                        json_pack("{s:s,s:s,s:s}", "tieu_de", dm_param(r, "tieu_de"), "cau_hoi",
+                                  dm_param(r, "cau_hoi"), "noi_dung", dm_param(r, "noi_dung")));
     if (strcmp(v.kind, "village") != 0 && strcmp(v.kind, "residential_group") != 0) {
         http_form_error(res, "don_vi", "Chọn thôn, tổ dân phố biểu quyết.");
         return index_page(r, res, &v);
@@ -151,9 +132,9 @@ static int post_new(struct http_request *r, struct http_response *res)
     }
     unsigned allowed = dr_forms_allowed(j->in.matter);
     const char *error = NULL;
-    if (!trimmed(r, "tieu_de")[0])
+    if (!dm_trimmed(r, "tieu_de")[0])
         error = "Vui lòng nhập nội dung cần quyết định.";
-    else if (!trimmed(r, "cau_hoi")[0])
+    else if (!dm_trimmed(r, "cau_hoi")[0])
         error = "Vui lòng nhập câu hỏi đưa ra biểu quyết.";
     else if (!forms)
         error = "Vui lòng chọn hình thức biểu quyết.";
@@ -168,16 +149,16 @@ static int post_new(struct http_request *r, struct http_response *res)
     }
     j->in.actor = r->user->id;
     j->in.unit_id = v.id;
-    j->in.title = trimmed(r, "tieu_de");
-    j->in.question = trimmed(r, "cau_hoi");
-    j->in.body = trimmed(r, "noi_dung");
-    j->in.proposer = trimmed(r, "de_xuat")[0] ? trimmed(r, "de_xuat") : "head";
+    j->in.title = dm_trimmed(r, "tieu_de");
+    j->in.question = dm_trimmed(r, "cau_hoi");
+    j->in.body = dm_trimmed(r, "noi_dung");
+    j->in.proposer = dm_trimmed(r, "de_xuat")[0] ? dm_trimmed(r, "de_xuat") : "head";
     if (strcmp(j->in.proposer, "head") && strcmp(j->in.proposer, "chairperson") &&
         strcmp(j->in.proposer, "initiative") && strcmp(j->in.proposer, "front"))
         j->in.proposer = "head";
     j->in.forms = forms;
-    j->in.secret = trimmed(r, "bo_phieu_kin")[0] != '\0';
-    j->in.tabled_on = iso_of(r->a, date_vn_from_time(time(NULL)));
+    j->in.secret = dm_trimmed(r, "bo_phieu_kin")[0] != '\0';
+    j->in.tabled_on = dm_iso(r->a, date_vn_from_time(time(NULL)));
     r->state = j;
     http_defer_write(r, run_new, j);
     return HTTP_DEFERRED;
@@ -384,13 +365,13 @@ static int post_notice(struct http_request *r, struct http_response *res)
     if (!j)
         return rc;
     struct date notice, meeting, deadline;
-    if (date_parse(trimmed(r, "ngay_thong_bao"), &notice) != 0)
+    if (date_parse(dm_trimmed(r, "ngay_thong_bao"), &notice) != 0)
         return act_error(r, res, j, "thong_bao", "Ngày phải viết dạng ngày/tháng/năm.");
-    j->s1 = iso_of(r->a, notice);
+    j->s1 = dm_iso(r->a, notice);
     j->s2 = j->s3 = "";
     const struct dr_rules *rules = dm_rules_for(dm_env(r), &j->d);
     if (j->d.forms & (1u << DF_MEETING)) {
-        if (date_parse(trimmed(r, "ngay_hop"), &meeting) != 0)
+        if (date_parse(dm_trimmed(r, "ngay_hop"), &meeting) != 0)
             return act_error(r, res, j, "thong_bao", "Vui lòng nhập ngày họp (ngày/tháng/năm).");
         struct date latest = dr_notice_latest(rules, meeting);
         if (date_cmp(notice, latest) > 0) {
@@ -402,13 +383,13 @@ static int post_notice(struct http_request *r, struct http_response *res)
                                           "(Điều 18): với ngày họp này, chậm nhất ngày %s.",
                                           rules->notice_days, l));
         }
-        j->s2 = iso_of(r->a, meeting);
+        j->s2 = dm_iso(r->a, meeting);
     }
-    const char *dl = trimmed(r, "han_phieu");
+    const char *dl = dm_trimmed(r, "han_phieu");
     if (dl[0]) {
         if (date_parse(dl, &deadline) != 0)
             return act_error(r, res, j, "thong_bao", "Ngày phải viết dạng ngày/tháng/năm.");
-        j->s3 = iso_of(r->a, deadline);
+        j->s3 = dm_iso(r->a, deadline);
     }
     if (strcmp(j->d.status, "draft") != 0)
         return act_error(r, res, j, "thong_bao", "Đã thông báo và chốt danh sách hộ.");
@@ -551,12 +532,12 @@ static int post_tally(struct http_request *r, struct http_response *res)
         .actor = j->actor,
         .id = j->d.id,
         .unit_id = j->v.id,
-        .source = trimmed(r, "nguon"),
-        .cluster = trimmed(r, "cum"),
-        .method = trimmed(r, "cach")[0] ? trimmed(r, "cach") : "hands",
-        .board = trimmed(r, "to_kiem_phieu"),
-        .witnesses = trimmed(r, "nhan_chung"),
-        .secretary = trimmed(r, "thu_ky"),
+        .source = dm_trimmed(r, "nguon"),
+        .cluster = dm_trimmed(r, "cum"),
+        .method = dm_trimmed(r, "cach")[0] ? dm_trimmed(r, "cach") : "hands",
+        .board = dm_trimmed(r, "to_kiem_phieu"),
+        .witnesses = dm_trimmed(r, "nhan_chung"),
+        .secretary = dm_trimmed(r, "thu_ky"),
         .approve = (int)http_param_int(r, "tan_thanh", 0),
         .reject = (int)http_param_int(r, "khong_tan_thanh", 0),
         .other = (int)http_param_int(r, "khac", 0),
@@ -683,7 +664,7 @@ static int post_card(struct http_request *r, struct http_response *res)
     if (!j)
         return rc;
     j->n1 = http_param_int(r, "ho", 0);
-    j->n2 = trimmed(r, "thu")[0] != '\0';
+    j->n2 = dm_trimmed(r, "thu")[0] != '\0';
     j->run = run_card;
     http_defer_write(r, run_act, j);
     return HTTP_DEFERRED;
@@ -790,7 +771,7 @@ static int post_count(struct http_request *r, struct http_response *res)
         return act_error(r, res, j, "ket_qua", "Chưa thông báo, hoặc đã có kết quả.");
     if ((j->d.forms & (1u << DF_ONLINE)) && j->d.online_closes_at > (int64_t)time(NULL))
         return act_error(r, res, j, "ket_qua", "Biểu quyết trực tuyến chưa kết thúc.");
-    j->s1 = trimmed(r, "noi_dung");
+    j->s1 = dm_trimmed(r, "noi_dung");
     j->rules = dm_rules_for(dm_env(r), &j->d);
     j->run = run_count;
     http_defer_write(r, run_act, j);

@@ -122,44 +122,6 @@ static int count_of(struct db *db, const char *sql, int64_t a1, int64_t a2, int6
 
 /* ---- small helpers ---- */
 
-static const char *param_or(struct http_request *r, const char *name)
-{
-    const char *v = http_param(r, name);
-    return v ? v : "";
-}
-
-static const char *trimmed(struct http_request *r, const char *name)
-{
-    return str_dup(r->a, str_trim(str_c(param_or(r, name))));
-}
-
-static const char *iso_of(struct arena *a, struct date d)
-{
-    char *s = arena_alloc(a, 11);
-    date_format_iso(d, s);
-    return s;
-}
-
-static const char *vn_of(struct arena *a, struct date d)
-{
-    char *s = arena_alloc(a, 11);
-    date_format_vn(d, s);
-    return s;
-}
-
-static const char *vn_iso(struct arena *a, const char *iso)
-{
-    struct date d;
-    if (!iso || !iso[0] || date_parse(iso, &d) != 0)
-        return "";
-    return vn_of(a, d);
-}
-
-static const char *head_title(const struct unit *v)
-{
-    return !strcmp(v->kind, "residential_group") ? "Tổ trưởng tổ dân phố" : "Trưởng thôn";
-}
-
 /* The agenda D11 sets, one item a line (arena). */
 static const char *default_agenda(struct arena *a, const struct unit *v)
 {
@@ -171,7 +133,7 @@ static const char *default_agenda(struct arena *a, const struct unit *v)
                         "4. Thảo luận, giải đáp ý kiến của Nhân dân\n"
                         "5. Thông qua kết quả hội nghị\n"
                         "6. Khen thưởng (nếu có)",
-                        head_title(v), v->name);
+                        dm_head_title(v), v->name);
 }
 
 /* The minutes' skeleton: a heading for each item of the agenda. */
@@ -259,7 +221,7 @@ static int index_page(struct http_request *r, struct http_response *res, const s
     for (size_t i = 0; i < t->n_rows; i++) {
         rows_set_text(rows_at(t, i, url), arena_printf(r->a, "/quan-ly/hoi-nghi-thon/%lld",
                                                        (long long)rows_at(t, i, 0)->i));
-        rows_set_text(rows_at(t, i, held), vn_iso(r->a, rows_text(rows_at(t, i, 3))));
+        rows_set_text(rows_at(t, i, held), dm_vn_iso(r->a, rows_text(rows_at(t, i, 3))));
         rows_set_bool(rows_at(t, i, inv), rows_text(rows_at(t, i, 4))[0] != '\0');
         rows_set_bool(rows_at(t, i, plan), rows_text(rows_at(t, i, 5))[0] != '\0');
         rows_set_bool(rows_at(t, i, rep), rows_text(rows_at(t, i, 6))[0] != '\0');
@@ -272,7 +234,7 @@ static int index_page(struct http_request *r, struct http_response *res, const s
     json_object_set_new(m, "has_items", json_boolean(t->n_rows > 0));
     json_object_set_new(m, "unit", json_pack("{s:s,s:s}", "code", u->code, "name", u->name));
     json_t *villages = json_array();
-    const char *chosen = param_or(r, "don_vi");
+    const char *chosen = dm_param(r, "don_vi");
     if (units_kind_is_commune(u->kind)) {
         struct unit *vs;
         size_t n;
@@ -290,9 +252,9 @@ static int index_page(struct http_request *r, struct http_response *res, const s
     if (!json_object_get(m, "form")) {
         const char *agenda = http_param(r, "chuong_trinh");
         json_object_set_new(m, "form",
-                            json_pack("{s:s,s:s,s:s,s:s,s:s}", "ngay_hop", param_or(r, "ngay_hop"),
-                                      "gio", param_or(r, "gio"), "dia_diem",
-                                      param_or(r, "dia_diem"), "nam", param_or(r, "nam"),
+                            json_pack("{s:s,s:s,s:s,s:s,s:s}", "ngay_hop", dm_param(r, "ngay_hop"),
+                                      "gio", dm_param(r, "gio"), "dia_diem",
+                                      dm_param(r, "dia_diem"), "nam", dm_param(r, "nam"),
                                       "chuong_trinh", agenda ? agenda : default_agenda(r->a, u)));
     }
     const struct dr_ruleset *rs = dm_env(r)->rules;
@@ -375,7 +337,7 @@ static int after_new(struct http_request *r, struct http_response *res, int rc)
 static int post_new(struct http_request *r, struct http_response *res)
 {
     struct unit v;
-    int rc = units_get(r->db, trimmed(r, "don_vi"), &v);
+    int rc = units_get(r->db, dm_trimmed(r, "don_vi"), &v);
     if (rc)
         return rc;
     if ((rc = http_authorize(r, "decision.manage", v.code)) != 0)
@@ -385,11 +347,11 @@ static int post_new(struct http_request *r, struct http_response *res)
     int year = 0;
     if (strcmp(v.kind, "village") != 0 && strcmp(v.kind, "residential_group") != 0)
         why = "Chọn thôn, tổ dân phố tổ chức hội nghị.";
-    else if (date_parse(trimmed(r, "ngay_hop"), &held) != 0)
+    else if (date_parse(dm_trimmed(r, "ngay_hop"), &held) != 0)
         why = "Vui lòng nhập ngày hội nghị (ngày/tháng/năm).";
     else {
         year = held.y;
-        const char *nam = trimmed(r, "nam");
+        const char *nam = dm_trimmed(r, "nam");
         if (nam[0] && (parse_int(nam, held.y - 1, held.y, &year) != 0))
             why = "Năm của hội nghị là năm tổ chức, hoặc năm trước nếu hội nghị họp đầu năm sau.";
     }
@@ -406,12 +368,12 @@ static int post_new(struct http_request *r, struct http_response *res)
     j->actor = r->user->id;
     j->c.unit_id = v.id;
     j->c.year = year;
-    j->c.held_on = iso_of(r->a, held);
-    j->c.starts_at = trimmed(r, "gio");
-    j->c.place = trimmed(r, "dia_diem")[0] ? trimmed(r, "dia_diem")
-                                           : arena_printf(r->a, "Nhà văn hóa %s", v.name);
+    j->c.held_on = dm_iso(r->a, held);
+    j->c.starts_at = dm_trimmed(r, "gio");
+    j->c.place = dm_trimmed(r, "dia_diem")[0] ? dm_trimmed(r, "dia_diem")
+                                              : arena_printf(r->a, "Nhà văn hóa %s", v.name);
     j->c.agenda =
-        trimmed(r, "chuong_trinh")[0] ? trimmed(r, "chuong_trinh") : default_agenda(r->a, &v);
+        dm_trimmed(r, "chuong_trinh")[0] ? dm_trimmed(r, "chuong_trinh") : default_agenda(r->a, &v);
     r->state = j;
     http_defer_write(r, run_new, j);
     return HTTP_DEFERRED;
@@ -498,17 +460,17 @@ static json_t *csteps_json(struct http_request *r, const struct cf_row *c, int p
             in_time   ? "Đúng hạn"
             : has     ? "Không đúng thời hạn"
             : missing ? "Chưa thực hiện, đã quá hạn"
-            : to.y    ? arena_printf(r->a, "Chưa thực hiện (hạn chót %s)", vn_of(r->a, to))
+            : to.y    ? arena_printf(r->a, "Chưa thực hiện (hạn chót %s)", dm_vn(r->a, to))
                       : "Chưa thực hiện";
         json_t *s = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:b}", "key", cstep_keys[i],
-                              "label", label, "rule", rule, "recorded", has ? vn_of(r->a, rec) : "",
+                              "label", label, "rule", rule, "recorded", has ? dm_vn(r->a, rec) : "",
                               "state", state, "on_time", in_time, "late", has && !in_time,
                               "missing", missing, "pending", !has && !missing);
-        json_object_set_new(s, "latest", json_string(to.y ? vn_of(r->a, to) : ""));
+        json_object_set_new(s, "latest", json_string(to.y ? dm_vn(r->a, to) : ""));
         json_object_set_new(s, "has_latest", json_boolean(to.y != 0));
         json_object_set_new(s, "value",
-                            json_string(posted == i ? param_or(r, "ngay")
-                                        : has       ? vn_of(r->a, rec)
+                            json_string(posted == i ? dm_param(r, "ngay")
+                                        : has       ? dm_vn(r->a, rec)
                                                     : ""));
         json_array_append_new(arr, s);
     }
@@ -531,11 +493,11 @@ static int conference_page(struct http_request *r, struct http_response *res,
     const char *url = arena_printf(r->a, "/quan-ly/hoi-nghi-thon/%lld", (long long)c->id);
     json_t *cj = json_pack("{s:I,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b,s:b,s:b,s:s,s:s}", "id",
                            (json_int_t)c->id, "year", c->year, "url", url, "held_on",
-                           vn_of(r->a, held), "starts_at", c->starts_at, "place", c->place,
+                           dm_vn(r->a, held), "starts_at", c->starts_at, "place", c->place,
                            "agenda", c->agenda, "chair", c->chair, "secretary", c->secretary,
                            "households", (json_int_t)households, "has_attendance",
                            c->attendance >= 0, "held", date_cmp(today, held) >= 0, "has_minutes",
-                           c->minutes[0] != '\0', "minutes", c->minutes, "role", head_title(v));
+                           c->minutes[0] != '\0', "minutes", c->minutes, "role", dm_head_title(v));
     json_object_set_new(cj, "has_starts_at", json_boolean(c->starts_at[0] != '\0'));
     json_object_set_new(cj, "attendance", json_integer(c->attendance < 0 ? 0 : c->attendance));
     /* D11: at the year's end - November, December, or early January for the year before. */
@@ -547,14 +509,14 @@ static int conference_page(struct http_request *r, struct http_response *res,
     int mp = posted == N_CSTEPS;
     json_object_set_new(m, "minutes_form",
                         json_pack("{s:s,s:s,s:s,s:s,s:s}", "chuong_trinh",
-                                  mp ? param_or(r, "chuong_trinh") : c->agenda, "chu_tri",
-                                  mp ? param_or(r, "chu_tri") : c->chair, "thu_ky",
-                                  mp ? param_or(r, "thu_ky") : c->secretary, "bien_ban",
-                                  mp              ? param_or(r, "bien_ban")
+                                  mp ? dm_param(r, "chuong_trinh") : c->agenda, "chu_tri",
+                                  mp ? dm_param(r, "chu_tri") : c->chair, "thu_ky",
+                                  mp ? dm_param(r, "thu_ky") : c->secretary, "bien_ban",
+                                  mp              ? dm_param(r, "bien_ban")
                                   : c->minutes[0] ? c->minutes
                                                   : minutes_skeleton(r->a, c->agenda),
                                   "so_ho",
-                                  mp ? param_or(r, "so_ho")
+                                  mp ? dm_param(r, "so_ho")
                                   : c->attendance >= 0
                                       ? arena_printf(r->a, "%lld", (long long)c->attendance)
                                       : ""));
@@ -640,13 +602,13 @@ static int post_step(struct http_request *r, struct http_response *res)
     int rc = cf_access(r, &c, &v);
     if (rc)
         return rc;
-    int step = cstep_parse(trimmed(r, "buoc"));
+    int step = cstep_parse(dm_trimmed(r, "buoc"));
     const struct dr_rules *rules = cf_rules(r, &c);
     struct date day = {0, 0, 0}, held;
     const char *why = NULL;
     if (step < 0)
         why = "Chọn bước cần ghi.";
-    else if (date_parse(trimmed(r, "ngay"), &day) != 0)
+    else if (date_parse(dm_trimmed(r, "ngay"), &day) != 0)
         why = "Ngày phải viết dạng ngày/tháng/năm.";
     else if (date_cmp(day, date_vn_from_time(time(NULL))) > 0)
         why = "Ngày này chưa đến: chỉ ghi việc đã làm.";
@@ -661,17 +623,17 @@ static int post_step(struct http_request *r, struct http_response *res)
                                "Giấy mời phải gửi trước ngày hội nghị ít nhất %d ngày (Điều 11 "
                                "Nghị định số 59/2023/NĐ-CP): với hội nghị ngày %s, chậm nhất là "
                                "ngày %s.",
-                               rules->conference_invite_days, vn_of(r->a, held), vn_of(r->a, to));
+                               rules->conference_invite_days, dm_vn(r->a, held), dm_vn(r->a, to));
         else if (step == CS_PLAN && date_cmp(day, to) > 0)
             why = arena_printf(r->a,
                                "Kế hoạch tổ chức phải gửi trước ngày hội nghị (%s): chậm nhất "
                                "ngày %s.",
-                               vn_of(r->a, held), vn_of(r->a, to));
+                               dm_vn(r->a, held), dm_vn(r->a, to));
         else if (step == CS_REPORT && date_cmp(day, from) < 0)
             why = arena_printf(r->a,
                                "Báo cáo kết quả gửi sau hội nghị: ngày gửi không được trước "
                                "ngày hội nghị (%s).",
-                               vn_of(r->a, held));
+                               dm_vn(r->a, held));
     }
     if (why) {
         http_form_error(res, "buoc", why);
@@ -681,7 +643,7 @@ static int post_step(struct http_request *r, struct http_response *res)
     j->actor = r->user->id;
     j->id = c.id;
     j->unit_id = v.id;
-    j->day = iso_of(r->a, day);
+    j->day = dm_iso(r->a, day);
     switch (step) {
     case CS_PLAN:
         j->sql = sql_cf_plan;
@@ -720,15 +682,15 @@ static int post_minutes(struct http_request *r, struct http_response *res)
     if (rc)
         return rc;
     struct step_job *j = arena_zalloc(r->a, sizeof *j);
-    j->agenda = trimmed(r, "chuong_trinh");
-    j->chair = trimmed(r, "chu_tri");
-    j->secretary = trimmed(r, "thu_ky");
-    j->minutes = trimmed(r, "bien_ban");
+    j->agenda = dm_trimmed(r, "chuong_trinh");
+    j->chair = dm_trimmed(r, "chu_tri");
+    j->secretary = dm_trimmed(r, "thu_ky");
+    j->minutes = dm_trimmed(r, "bien_ban");
     /* The skeleton of headings alone is no minutes. */
     if (only_headings(j->minutes))
         j->minutes = "";
     j->attendance = -1;
-    const char *so_ho = trimmed(r, "so_ho");
+    const char *so_ho = dm_trimmed(r, "so_ho");
     int64_t households = 0;
     if ((rc = count_of(r->db, sql_cf_households, v.id, -1, &households)) != 0)
         return rc;
@@ -822,7 +784,7 @@ static int get_invitation_pdf(struct http_request *r, struct http_response *res)
                "- Địa điểm: %s.\n\n"
                "# Nội dung hội nghị\n",
                v.name, v.name, cm.name, cm.name, cm.name, c.year, c.starts_at,
-               c.starts_at[0] ? ", " : "", vn_of(a, held), c.place);
+               c.starts_at[0] ? ", " : "", dm_vn(a, held), c.place);
     put_lines(&b, c.agenda);
     buf_puts(&b, "Rất mong đại biểu và đại diện các hộ gia đình đến dự đầy đủ, đúng giờ.\n");
     struct export_notice n = {0};
@@ -831,7 +793,7 @@ static int get_invitation_pdf(struct http_request *r, struct http_response *res)
     n.head.doc_type = "GIẤY MỜI";
     n.head.summary = arena_printf(a, "Dự Hội nghị định kỳ của cộng đồng dân cư năm %d", c.year);
     n.body = b.ptr;
-    n.signer_role = head_title(&v);
+    n.signer_role = dm_head_title(&v);
     n.signer_name = "";
     n.recipients = "- Như trên;\n- Lưu.";
     return send_pdf(r, res, &n, arena_printf(a, "giay-moi-hoi-nghi-%lld.pdf", (long long)c.id),
@@ -864,7 +826,7 @@ static int get_minutes_pdf(struct http_request *r, struct http_response *res)
                "59/2023/NĐ-CP).\n\n"
                "# I. Thành phần tham dự\n",
                c.starts_at[0] ? "Vào hồi " : "Vào ", c.starts_at[0] ? c.starts_at : "",
-               c.starts_at[0] ? ", " : "", vn_of(a, held), c.place, v.name, c.year);
+               c.starts_at[0] ? ", " : "", dm_vn(a, held), c.place, v.name, c.year);
     if (c.attendance >= 0)
         buf_printf(&b, "- Đại diện %lld trên tổng số %lld hộ gia đình của %s.\n",
                    (long long)c.attendance, (long long)households, v.name);
@@ -888,7 +850,7 @@ static int get_minutes_pdf(struct http_request *r, struct http_response *res)
                "Hội nghị kết thúc vào hồi ...... cùng ngày. Sau hội nghị, %s báo cáo bằng văn "
                "bản kết quả hội nghị gửi Ủy ban nhân dân và Ủy ban Mặt trận Tổ quốc Việt Nam "
                "%s.\n",
-               head_title(&v), cm.name);
+               dm_head_title(&v), cm.name);
     const struct export_signer cosigners[] = {{"Thư ký", c.secretary}};
     struct export_notice n = {0};
     doc_head(r, &v, cm.name, &n.head);

@@ -294,29 +294,6 @@ static const char *channels_text(struct arena *a, const char *codes)
     return b.ptr;
 }
 
-static const char *vn_of(struct arena *a, struct date d)
-{
-    char *s = arena_alloc(a, 11);
-    date_format_vn(d, s);
-    return s;
-}
-
-static const char *iso_of(struct arena *a, struct date d)
-{
-    char *s = arena_alloc(a, 11);
-    date_format_iso(d, s);
-    return s;
-}
-
-/* "dd/mm/yyyy" of a stored "yyyy-mm-dd", "" for none. */
-static const char *vn(struct arena *a, const char *iso)
-{
-    struct date d;
-    if (!iso || !iso[0] || date_parse(iso, &d) != 0)
-        return "";
-    return vn_of(a, d);
-}
-
 static struct date today(void)
 {
     return date_vn_from_time(time(NULL));
@@ -328,15 +305,10 @@ static const char *param_or(struct http_request *r, const char *name, const char
     return v ? v : def;
 }
 
-static const char *trimmed(struct http_request *r, const char *name)
-{
-    return str_dup(r->a, str_trim(str_c(param_or(r, name, ""))));
-}
-
 /* A typed date: *out, 0; empty: def (0); else ERR_INVALID. */
 static int typed_date(struct http_request *r, const char *name, struct date def, struct date *out)
 {
-    const char *s = trimmed(r, name);
+    const char *s = dm_trimmed(r, name);
     if (!s[0]) {
         *out = def;
         return 0;
@@ -352,12 +324,6 @@ static const struct dr_rules *cv_rules(const struct decision_env *env, const str
     if (date_parse(c->proposed_on, &t) == 0)
         r = dr_rules_at(env->rules, t);
     return r ? r : &env->rules->versions[0];
-}
-
-/* The village head's title: a tổ dân phố has a Tổ trưởng, a thôn a Trưởng thôn. */
-static const char *head_title(const struct unit *v)
-{
-    return !strcmp(v->kind, "residential_group") ? "Tổ trưởng tổ dân phố" : "Trưởng thôn";
 }
 
 /* s in capitals, Vietnamese letters included (arena). */
@@ -439,7 +405,7 @@ static void due_of(struct arena *a, const struct calendar *cal, const char *even
     *late = 0;
     if (!event[0] || date_parse(event, &e) != 0 || deadline_add(cal, e, n, DAY_WORKING, &d) != 0)
         return;
-    *due = vn_of(a, d);
+    *due = dm_vn(a, d);
     if (done[0] && date_parse(done, &dn) == 0)
         *late = date_cmp(dn, d) > 0;
     else
@@ -455,7 +421,7 @@ static void cv_dues(struct http_request *r, const struct cv_item *c, struct cv_d
     struct date p;
     if (c->posted_on[0] && date_parse(c->posted_on, &p) == 0) {
         struct date from = dr_covenant_adopt_from(rules, p);
-        o->adopt_from = vn_of(r->a, from);
+        o->adopt_from = dm_vn(r->a, from);
         o->adopt_ready = date_cmp(today(), from) >= 0;
     }
     due_of(r->a, env->cal, c->adopted_on, rules->covenant_submit_wd, c->submitted_on,
@@ -529,11 +495,11 @@ static json_t *cv_json(struct http_request *r, const struct cv_ctx *x, const str
           !strcmp(c->proposer, "initiative")
               ? arena_printf(a, "Sáng kiến của Nhân dân (%lld hộ gia đình đồng thuận)",
                              (long long)c->consents)
-              : arena_printf(a, "%s thống nhất với Ban công tác Mặt trận", head_title(&x->v)));
+              : arena_printf(a, "%s thống nhất với Ban công tác Mặt trận", dm_head_title(&x->v)));
     set_opt(j, "initiative_url",
             c->initiative_id ? arena_printf(a, "/decisions/%lld", (long long)c->initiative_id)
                              : "");
-    set_s(j, "proposed_on", vn(a, c->proposed_on));
+    set_s(j, "proposed_on", dm_vn_iso(a, c->proposed_on));
     set_opt(j, "amends_url",
             c->amends_id ? arena_printf(a, "/quan-ly/huong-uoc/%lld", (long long)c->amends_id)
                          : "");
@@ -549,38 +515,38 @@ static json_t *cv_json(struct http_request *r, const struct cv_ctx *x, const str
             c->consultation_id
                 ? arena_printf(a, "/gop-y/du-thao/%lld", (long long)c->consultation_id)
                 : "");
-    set_opt(j, "posted_on", vn(a, c->posted_on));
+    set_opt(j, "posted_on", dm_vn_iso(a, c->posted_on));
     set_s(j, "adopt_from", du->adopt_from);
     set_b(j, "adopt_ready", du->adopt_ready);
     set_opt(j, "decision_url",
             c->decision_id ? arena_printf(a, "/decisions/%lld", (long long)c->decision_id) : "");
-    set_opt(j, "adopted_on", vn(a, c->adopted_on));
-    set_opt(j, "submitted_on", vn(a, c->submitted_on));
+    set_opt(j, "adopted_on", dm_vn_iso(a, c->adopted_on));
+    set_opt(j, "submitted_on", dm_vn_iso(a, c->submitted_on));
     set_opt(j, "submit_due", du->submit_due);
     set_b(j, "submit_late", du->submit_late);
-    set_opt(j, "recognised_on", vn(a, c->recognised_on));
-    set_opt(j, "refused_on", vn(a, c->refused_on));
+    set_opt(j, "recognised_on", dm_vn_iso(a, c->recognised_on));
+    set_opt(j, "refused_on", dm_vn_iso(a, c->refused_on));
     set_s(j, "refused_reasons", c->refused_reasons);
     set_opt(j, "recognise_due", du->recognise_due);
     set_b(j, "recognise_late", du->recognise_late);
-    set_opt(j, "distributed_on", vn(a, c->distributed_on));
+    set_opt(j, "distributed_on", dm_vn_iso(a, c->distributed_on));
     set_s(j, "channels", channels_text(a, c->channels));
     set_opt(j, "distribute_due", du->distribute_due);
     set_b(j, "distribute_late", du->distribute_late);
-    set_s(j, "reported_on", vn(a, c->reported_on));
-    set_opt(j, "suspended_on", vn(a, c->suspended_on));
+    set_s(j, "reported_on", dm_vn_iso(a, c->reported_on));
+    set_opt(j, "suspended_on", dm_vn_iso(a, c->suspended_on));
     set_s(j, "scope_label",
           !strcmp(c->scope, "partial") ? "Tạm ngừng thi hành một phần"
           : c->scope[0]                ? "Tạm ngừng thi hành toàn bộ"
                                        : "");
     set_opt(j, "suspension_parts", c->parts);
     set_s(j, "suspension_reason", c->suspension_reason);
-    set_s(j, "fix_by", vn(a, c->fix_by));
+    set_s(j, "fix_by", dm_vn_iso(a, c->fix_by));
     set_s(j, "suspend_due", du->suspend_due);
     set_b(j, "suspend_late", du->suspend_late);
-    set_opt(j, "annulled_on", vn(a, c->annulled_on));
+    set_opt(j, "annulled_on", dm_vn_iso(a, c->annulled_on));
     set_s(j, "annul_ground", ground_label(c->ground));
-    set_s(j, "annul_ground_on", vn(a, c->ground_on));
+    set_s(j, "annul_ground_on", dm_vn_iso(a, c->ground_on));
     set_s(j, "annul_reason", c->annul_reason);
     set_s(j, "annul_due", du->annul_due);
     set_b(j, "annul_late", du->annul_late);
@@ -605,8 +571,8 @@ static int reviews_model(struct http_request *r, const struct cv_item *c, json_t
         int64_t y = rows_at(t, i, 0)->i;
         *reviewed_this_year |= y == now.y;
         json_array_append_new(list, json_pack("{s:I,s:s,s:s}", "year", (json_int_t)y, "reviewed_on",
-                                              vn(r->a, rows_text(rows_at(t, i, 1))), "report",
-                                              rows_text(rows_at(t, i, 2))));
+                                              dm_vn_iso(r->a, rows_text(rows_at(t, i, 1))),
+                                              "report", rows_text(rows_at(t, i, 2))));
     }
     json_object_set_new(m, "reviews", list);
     set_b(m, "has_reviews", t->n_rows > 0);
@@ -618,7 +584,7 @@ static int reviews_model(struct http_request *r, const struct cv_item *c, json_t
             (date_parse(c->recognised_on, &rec) == 0 && date_cmp(rec, next) > 0))
             next = dr_covenant_review(rules, now.y + 1);
         json_object_set_new(m, "next_review",
-                            json_pack("{s:s,s:i,s:b}", "day", vn_of(r->a, next), "year", next.y,
+                            json_pack("{s:s,s:i,s:b}", "day", dm_vn(r->a, next), "year", next.y,
                                       "late", date_cmp(now, next) > 0));
     }
     return 0;
@@ -640,7 +606,7 @@ static int amendments_model(struct http_request *r, const struct cv_item *c, jso
                       arena_printf(r->a, public ? "/huong-uoc/%lld" : "/quan-ly/huong-uoc/%lld",
                                    (long long)rows_at(t, i, 0)->i),
                       "status_label", status_label_of(st));
-        set_opt(e, "recognised_on", vn(r->a, rows_text(rows_at(t, i, 3))));
+        set_opt(e, "recognised_on", dm_vn_iso(r->a, rows_text(rows_at(t, i, 3))));
         json_array_append_new(list, e);
     }
     set_b(m, "has_amendments", json_array_size(list) > 0);
@@ -658,7 +624,7 @@ static json_t *form_json(struct http_request *r, const struct cv_item *c)
         {"to_soan_thao", c->drafting_team},
         {"ma_gop_y",
          c->consultation_id ? arena_printf(a, "%lld", (long long)c->consultation_id) : ""},
-        {"ngay_niem_yet", vn(a, c->posted_on)},
+        {"ngay_niem_yet", dm_vn_iso(a, c->posted_on)},
         {"ngay_ho_so", ""},
         {"ngay_cong_nhan", ""},
         {"ly_do_tu_choi", ""},
@@ -1009,7 +975,7 @@ static const char *day_check(struct http_request *r, struct date d, const char *
     if (date_cmp(d, today()) > 0)
         return "Ngày ghi nhận không được sau hôm nay.";
     if (after && after[0] && date_parse(after, &a) == 0 && date_cmp(d, a) < 0)
-        return arena_printf(r->a, "Ngày này không được trước %s (%s).", after_what, vn_of(r->a, a));
+        return arena_printf(r->a, "Ngày này không được trước %s (%s).", after_what, dm_vn(r->a, a));
     return NULL;
 }
 
@@ -1031,7 +997,7 @@ static int post_team(struct http_request *r, struct http_response *res)
         (strcmp(s, "proposed") && strcmp(s, "drafting") && strcmp(s, "consulting")))
         return step_error(r, res, x, "soan_thao",
                           "Đã bắt đầu biểu quyết thông qua: không thay đổi tổ soạn thảo.");
-    j->s[0] = trimmed(r, "to_soan_thao");
+    j->s[0] = dm_trimmed(r, "to_soan_thao");
     if (!j->s[0][0])
         return step_error(r, res, x, "soan_thao",
                           "Vui lòng ghi các thành viên tổ soạn thảo, mỗi người một dòng (Điều 8).");
@@ -1059,7 +1025,7 @@ static int post_post(struct http_request *r, struct http_response *res)
     if (x->c.decision_id || (strcmp(s, "drafting") && strcmp(s, "consulting")))
         return step_error(r, res, x, "niem_yet", "Đã bắt đầu biểu quyết thông qua.");
     struct date d;
-    const char *typed = trimmed(r, "ngay_niem_yet");
+    const char *typed = dm_trimmed(r, "ngay_niem_yet");
     if (!typed[0])
         return step_error(r, res, x, "niem_yet", "Vui lòng nhập ngày niêm yết dự thảo.");
     if (date_parse(typed, &d) != 0)
@@ -1067,11 +1033,11 @@ static int post_post(struct http_request *r, struct http_response *res)
     const char *why = day_check(r, d, x->c.proposed_on, "ngày đề xuất");
     if (why)
         return step_error(r, res, x, "niem_yet", why);
-    const char *id = trimmed(r, "ma_gop_y");
+    const char *id = dm_trimmed(r, "ma_gop_y");
     if (id[0] && parse_int64(str_c(id), 1, INT64_MAX, &j->n) != 0)
         return step_error(r, res, x, "niem_yet",
                           "Mã cuộc lấy ý kiến là một số (xem trong mục Lấy ý kiến dự thảo).");
-    j->s[0] = iso_of(r->a, d);
+    j->s[0] = dm_iso(r->a, d);
     return step_defer(r, j, ST_POST, "Đã ghi ngày niêm yết dự thảo và cuộc lấy ý kiến.");
 }
 
@@ -1100,13 +1066,13 @@ static int post_vote(struct http_request *r, struct http_response *res)
                          "Dự thảo phải niêm yết ít nhất %d ngày trước khi biểu quyết thông qua "
                          "(Điều 9 Nghị định 61/2023/NĐ-CP): niêm yết ngày %s, sớm nhất được "
                          "biểu quyết từ ngày %s.",
-                         rules->covenant_post_days, vn_of(r->a, posted), vn_of(r->a, from)));
+                         rules->covenant_post_days, dm_vn(r->a, posted), dm_vn(r->a, from)));
     struct buf body;
     buf_init(&body, r->a);
     if (c->summary[0])
         buf_printf(&body, "%s\n\n", c->summary);
     buf_printf(&body, "Dự thảo hương ước niêm yết lấy ý kiến Nhân dân từ ngày %s.",
-               vn_of(r->a, posted));
+               dm_vn(r->a, posted));
     if (c->consultation_id)
         buf_printf(&body, " Xem dự thảo và các ý kiến tại /gop-y/du-thao/%lld.",
                    (long long)c->consultation_id);
@@ -1123,7 +1089,7 @@ static int post_vote(struct http_request *r, struct http_response *res)
          * attendance (dr_ballot_completes), without being a form of their own. */
         .forms = 1u << DF_MEETING,
         .secret = 0,
-        .tabled_on = iso_of(r->a, today()),
+        .tabled_on = dm_iso(r->a, today()),
     };
     return step_defer(r, j, ST_VOTE,
                       "Đã lập nội dung biểu quyết thông qua hương ước (M3): thông báo và tổ "
@@ -1151,7 +1117,7 @@ static int post_adopt(struct http_request *r, struct http_response *res)
                               : "Biểu quyết chưa kiểm xong kết quả (trang biểu quyết: Kiểm kết "
                                 "quả).");
     j->s[0] = d.passed ? "adopted" : "not_adopted";
-    j->s[1] = d.passed ? iso_of(r->a, date_vn_from_time((time_t)d.counted_at)) : "";
+    j->s[1] = d.passed ? dm_iso(r->a, date_vn_from_time((time_t)d.counted_at)) : "";
     return step_defer(r, j, ST_ADOPT,
                       d.passed ? "Hương ước đã được quá nửa tổng số hộ gia đình tán thành: đã ghi "
                                  "ngày thông qua. Gửi hồ sơ đề nghị công nhận trước hạn ghi trên "
@@ -1181,7 +1147,7 @@ static int post_submit(struct http_request *r, struct http_response *res)
     const char *why = day_check(r, d, x->c.adopted_on, "ngày thông qua");
     if (why)
         return step_error(r, res, x, "ho_so", why);
-    j->s[0] = iso_of(r->a, d);
+    j->s[0] = dm_iso(r->a, d);
     return step_defer(r, j, ST_SUBMIT,
                       "Đã ghi ngày gửi hồ sơ đề nghị Ủy ban nhân dân công nhận hương ước.");
 }
@@ -1209,13 +1175,13 @@ static int post_recognise(struct http_request *r, struct http_response *res)
     const char *why = day_check(r, d, x->c.submitted_on, "ngày nhận hồ sơ");
     if (why)
         return step_error(r, res, x, "cong_nhan", why);
-    int refuse = !strcmp(trimmed(r, "ket_qua"), "refused");
-    j->s[0] = iso_of(r->a, d);
+    int refuse = !strcmp(dm_trimmed(r, "ket_qua"), "refused");
+    j->s[0] = dm_iso(r->a, d);
     if (!refuse)
         return step_defer(r, j, ST_RECOGNISE,
                           "Đã công nhận hương ước: có hiệu lực từ ngày công nhận. Gửi văn bản và "
                           "phổ biến trước hạn ghi trên trang.");
-    j->s[1] = trimmed(r, "ly_do_tu_choi");
+    j->s[1] = dm_trimmed(r, "ly_do_tu_choi");
     if (!j->s[1][0])
         return step_error(r, res, x, "cong_nhan",
                           "Từ chối công nhận phải trả lời bằng văn bản, nêu rõ lý do (Điều 11 "
@@ -1258,7 +1224,7 @@ static int post_distribute(struct http_request *r, struct http_response *res)
         return step_error(r, res, x, "phan_phat",
                           "Hương ước phải được niêm yết tại nhà văn hóa và phổ biến bằng ít nhất "
                           "một hình thức khác (Điều 15, Điều 18 Nghị định 61/2023/NĐ-CP).");
-    j->s[0] = iso_of(r->a, d);
+    j->s[0] = dm_iso(r->a, d);
     j->s[1] = codes.ptr;
     return step_defer(r, j, ST_DISTRIBUTE,
                       "Đã ghi việc gửi và phổ biến hương ước đến Trưởng thôn, Ủy ban Mặt trận "
@@ -1285,7 +1251,7 @@ static int post_review(struct http_request *r, struct http_response *res)
         return step_error(r, res, x, "ra_soat", "Chỉ rà soát hương ước đang có hiệu lực.");
     struct date now = today(), rec, d;
     int first = date_parse(c->recognised_on, &rec) == 0 ? rec.y : now.y;
-    const char *y = trimmed(r, "nam");
+    const char *y = dm_trimmed(r, "nam");
     if (y[0] && parse_int64(str_c(y), first, now.y, &j->n) != 0)
         return step_error(r, res, x, "ra_soat",
                           arena_printf(r->a, "Năm rà soát từ %d đến %d.", first, now.y));
@@ -1296,8 +1262,8 @@ static int post_review(struct http_request *r, struct http_response *res)
     const char *why = day_check(r, d, c->recognised_on, "ngày công nhận");
     if (why)
         return step_error(r, res, x, "ra_soat", why);
-    j->s[0] = iso_of(r->a, d);
-    j->s[1] = trimmed(r, "bao_cao");
+    j->s[0] = dm_iso(r->a, d);
+    j->s[1] = dm_trimmed(r, "bao_cao");
     if (!j->s[1][0])
         return step_error(r, res, x, "ra_soat",
                           "Vui lòng ghi kết quả rà soát (báo cáo của Trưởng thôn).");
@@ -1332,7 +1298,7 @@ static int post_suspend(struct http_request *r, struct http_response *res)
     if (strcmp(x->c.status, "recognised") != 0)
         return step_error(r, res, x, "tam_ngung", "Chỉ tạm ngừng hương ước đang có hiệu lực.");
     struct date reported, on, fix;
-    const char *rep = trimmed(r, "ngay_bao_cao"), *fx = trimmed(r, "han_khac_phuc");
+    const char *rep = dm_trimmed(r, "ngay_bao_cao"), *fx = dm_trimmed(r, "han_khac_phuc");
     if (!rep[0])
         return step_error(r, res, x, "tam_ngung",
                           "Vui lòng nhập ngày nhận báo cáo về hương ước (Điều 12).");
@@ -1340,11 +1306,12 @@ static int post_suspend(struct http_request *r, struct http_response *res)
         return step_error(r, res, x, "tam_ngung", bad_date);
     const char *why = day_check(r, reported, x->c.recognised_on, "ngày công nhận");
     if (!why)
-        why = day_check(r, on, iso_of(r->a, reported), "ngày nhận báo cáo");
+        why = day_check(r, on, dm_iso(r->a, reported), "ngày nhận báo cáo");
     if (why)
         return step_error(r, res, x, "tam_ngung", why);
-    int partial = !strcmp(trimmed(r, "pham_vi"), "partial");
-    const char *parts = trimmed(r, "noi_dung_tam_ngung"), *reason = trimmed(r, "ly_do_tam_ngung");
+    int partial = !strcmp(dm_trimmed(r, "pham_vi"), "partial");
+    const char *parts = dm_trimmed(r, "noi_dung_tam_ngung"),
+               *reason = dm_trimmed(r, "ly_do_tam_ngung");
     if (partial && !parts[0])
         return step_error(r, res, x, "tam_ngung",
                           "Tạm ngừng một phần: ghi rõ các điều, khoản tạm ngừng thi hành.");
@@ -1353,12 +1320,12 @@ static int post_suspend(struct http_request *r, struct http_response *res)
     if (!fx[0] || date_parse(fx, &fix) != 0 || date_cmp(fix, on) <= 0)
         return step_error(r, res, x, "tam_ngung",
                           "Vui lòng nhập thời hạn khắc phục (ngày/tháng/năm), sau ngày tạm ngừng.");
-    j->s[0] = iso_of(r->a, reported);
-    j->s[1] = iso_of(r->a, on);
+    j->s[0] = dm_iso(r->a, reported);
+    j->s[1] = dm_iso(r->a, on);
     j->s[2] = partial ? "partial" : "whole";
     j->s[3] = partial ? parts : "";
     j->s[4] = reason;
-    j->s[5] = iso_of(r->a, fix);
+    j->s[5] = dm_iso(r->a, fix);
     return step_defer(r, j, ST_SUSPEND, "Đã tạm ngừng thi hành hương ước.");
 }
 
@@ -1381,7 +1348,7 @@ static int post_annul(struct http_request *r, struct http_response *res)
     const struct cv_item *c = &x->c;
     if (strcmp(c->status, "recognised") && strcmp(c->status, "suspended"))
         return step_error(r, res, x, "bai_bo", "Chỉ bãi bỏ hương ước đã được công nhận.");
-    const char *ground = trimmed(r, "can_cu");
+    const char *ground = dm_trimmed(r, "can_cu");
     if (!ground_label(ground)[0])
         return step_error(r, res, x, "bai_bo", "Vui lòng chọn căn cứ bãi bỏ (Điều 14).");
     struct date on, basis, fix = today();
@@ -1395,7 +1362,7 @@ static int post_annul(struct http_request *r, struct http_response *res)
             arena_printf(r->a,
                          "Chỉ bãi bỏ vì không khắc phục khi hương ước đang tạm ngừng thi hành "
                          "và đã quá thời hạn khắc phục%s%s.",
-                         c->fix_by[0] ? " " : "", vn(r->a, c->fix_by)));
+                         c->fix_by[0] ? " " : "", dm_vn_iso(r->a, c->fix_by)));
     /* The ground arose: a suspension not fixed, on the day its deadline passed; otherwise the
      * day the UBND found it (typed), or the annulment's day. */
     struct date def = not_fixed ? fix : on;
@@ -1406,10 +1373,10 @@ static int post_annul(struct http_request *r, struct http_response *res)
         why = "Ngày phát sinh căn cứ không được sau ngày bãi bỏ.";
     if (why)
         return step_error(r, res, x, "bai_bo", why);
-    j->s[0] = iso_of(r->a, on);
+    j->s[0] = dm_iso(r->a, on);
     j->s[1] = ground;
-    j->s[2] = iso_of(r->a, basis);
-    j->s[3] = trimmed(r, "ly_do_bai_bo");
+    j->s[2] = dm_iso(r->a, basis);
+    j->s[3] = dm_trimmed(r, "ly_do_bai_bo");
     if (!j->s[3][0])
         return step_error(r, res, x, "bai_bo", "Vui lòng ghi lý do bãi bỏ.");
     return step_defer(r, j, ST_ANNUL, "Đã bãi bỏ hương ước.");
@@ -1435,7 +1402,7 @@ static int list_rows(struct http_request *r, const char *sql, int64_t unit, int 
         rows_set_text(rows_at(t, i, url),
                       arena_printf(r->a, public ? "/huong-uoc/%lld" : "/quan-ly/huong-uoc/%lld",
                                    (long long)rows_at(t, i, 0)->i));
-        rows_set_text(rows_at(t, i, rec), vn(r->a, rows_text(rows_at(t, i, 7))));
+        rows_set_text(rows_at(t, i, rec), dm_vn_iso(r->a, rows_text(rows_at(t, i, 7))));
     }
     return 0;
 }
@@ -1576,7 +1543,7 @@ static int new_error(struct http_request *r, struct http_response *res, const st
 static int post_new(struct http_request *r, struct http_response *res)
 {
     struct unit v;
-    int rc = units_get(r->db, trimmed(r, "don_vi"), &v);
+    int rc = units_get(r->db, dm_trimmed(r, "don_vi"), &v);
     if (rc)
         return rc;
     if ((rc = http_authorize(r, "decision.manage", v.code)) != 0)
@@ -1595,13 +1562,13 @@ static int post_new(struct http_request *r, struct http_response *res)
         rules = &env->rules->versions[0];
     j->actor = r->user->id;
     j->unit_id = v.id;
-    j->title = trimmed(r, "tieu_de");
-    j->summary = trimmed(r, "tom_tat");
-    j->proposed_on = iso_of(r->a, on);
-    j->proposer = !strcmp(trimmed(r, "de_xuat"), "initiative") ? "initiative" : "head";
+    j->title = dm_trimmed(r, "tieu_de");
+    j->summary = dm_trimmed(r, "tom_tat");
+    j->proposed_on = dm_iso(r->a, on);
+    j->proposer = !strcmp(dm_trimmed(r, "de_xuat"), "initiative") ? "initiative" : "head";
     if (!j->title[0])
         return new_error(r, res, &v, "Vui lòng nhập tên hương ước, quy ước.");
-    const char *amends = trimmed(r, "sua_doi");
+    const char *amends = dm_trimmed(r, "sua_doi");
     if (amends[0]) {
         struct cv_item old;
         if (parse_int64(str_c(amends), 1, INT64_MAX, &j->amends_id) != 0 ||
@@ -1611,7 +1578,7 @@ static int post_new(struct http_request *r, struct http_response *res)
                              "Chỉ sửa đổi, bổ sung hương ước đã được công nhận của thôn này.");
     }
     if (!strcmp(j->proposer, "head")) {
-        if (!trimmed(r, "ban_ctmt")[0])
+        if (!dm_trimmed(r, "ban_ctmt")[0])
             return new_error(r, res, &v,
                              "Trưởng thôn đề xuất sau khi thống nhất với Ban công tác Mặt trận "
                              "(Điều 7 Nghị định 61/2023/NĐ-CP): đánh dấu đã thống nhất.");
@@ -1620,7 +1587,7 @@ static int post_new(struct http_request *r, struct http_response *res)
          * count of paper consents typed; either must reach 10% of households (D2). */
         char from[11];
         date_format_iso(consent_valid_from(rules, today()), from);
-        const char *link = trimmed(r, "sang_kien"), *typed = trimmed(r, "so_ho_dong_thuan");
+        const char *link = dm_trimmed(r, "sang_kien"), *typed = dm_trimmed(r, "so_ho_dong_thuan");
         int64_t valid = 0, households = 0;
         if (link[0]) {
             struct dm_item d;
@@ -1735,22 +1702,23 @@ static int get_doc(struct http_request *r, struct http_response *res)
             !strcmp(c->proposer, "initiative")
                 ? arena_printf(a, "sáng kiến của Nhân dân, %lld hộ gia đình đồng thuận",
                                (long long)c->consents)
-                : arena_printf(a, "%s thống nhất với Ban công tác Mặt trận", head_title(&x.v)),
-            vn(a, c->proposed_on));
+                : arena_printf(a, "%s thống nhất với Ban công tác Mặt trận", dm_head_title(&x.v)),
+            dm_vn_iso(a, c->proposed_on));
         buf_puts(&b, c->drafting_team[0] ? "- Tổ soạn thảo gồm:\n" : "- Tổ soạn thảo: chưa ghi.\n");
         json_t *team = lines_json(a, c->drafting_team);
         for (size_t i = 0; i < json_array_size(team); i++)
             buf_printf(&b, "+ %s;\n", json_string_value(json_array_get(team, i)));
         json_decref(team);
-        buf_printf(
-            &b, "- Dự thảo niêm yết lấy ý kiến Nhân dân từ ngày %s%s.\n", vn(a, c->posted_on),
-            c->consultation_id ? arena_printf(a, " và trên trang điện tử (%s/gop-y/du-thao/%lld)",
-                                              env->base_url, (long long)c->consultation_id)
-                               : "");
+        buf_printf(&b, "- Dự thảo niêm yết lấy ý kiến Nhân dân từ ngày %s%s.\n",
+                   dm_vn_iso(a, c->posted_on),
+                   c->consultation_id
+                       ? arena_printf(a, " và trên trang điện tử (%s/gop-y/du-thao/%lld)",
+                                      env->base_url, (long long)c->consultation_id)
+                       : "");
         buf_printf(&b,
                    "- Thông qua ngày %s: %lld trên tổng số %lld hộ gia đình tán thành (%lld hộ dự "
                    "họp, %lld hộ biểu quyết bằng phiếu lấy ý kiến).\n\n",
-                   vn(a, c->adopted_on), (long long)v.approve, (long long)v.households_total,
+                   dm_vn_iso(a, c->adopted_on), (long long)v.approve, (long long)v.households_total,
                    (long long)meeting, (long long)ballot);
         buf_puts(&b, "# 2. Hồ sơ kèm theo\n- Tờ trình này (Mẫu 01);\n- Biên bản hoặc nghị quyết "
                      "của cuộc họp cộng đồng dân cư (Mẫu 02);\n- Văn bản hương ước.\n\n");
@@ -1762,7 +1730,7 @@ static int get_doc(struct http_request *r, struct http_response *res)
         static const struct export_signer cos[] = {{"Trưởng Ban công tác Mặt trận", ""}};
         n.cosigners = cos;
         n.n_cosigners = 1;
-        n.signer_role = head_title(&x.v);
+        n.signer_role = dm_head_title(&x.v);
         n.recipients = arena_printf(a, "- Như trên;\n- Ủy ban MTTQ %s;\n- Lưu.", cname);
         n.qr_url = NULL;
     } else if (!strcmp(kind, "mau-03")) {
@@ -1774,7 +1742,7 @@ static int get_doc(struct http_request *r, struct http_response *res)
         buf_printf(&b,
                    "Xét hồ sơ đề nghị công nhận hương ước của %s nhận ngày %s và đề nghị của công "
                    "chức Văn hóa - Xã hội, công chức Tư pháp - Hộ tịch.\n\n# QUYẾT ĐỊNH:\n\n",
-                   village, vn(a, c->submitted_on));
+                   village, dm_vn_iso(a, c->submitted_on));
         buf_printf(
             &b,
             "Điều 1. Công nhận %s, được cộng đồng dân cư thông qua ngày %s%s.\n\n"
@@ -1784,9 +1752,9 @@ static int get_doc(struct http_request *r, struct http_response *res)
             "nhất một hình thức khác. Hương ước được rà soát hằng năm vào ngày %02d/%02d.\n\n"
             "Điều 3. Công chức Văn hóa - Xã hội, công chức Tư pháp - Hộ tịch, %s và các hộ "
             "gia đình có liên quan chịu trách nhiệm thi hành Quyết định này.\n",
-            self, vn(a, c->adopted_on),
+            self, dm_vn_iso(a, c->adopted_on),
             c->amends_id ? " (sửa đổi, bổ sung hương ước đã được công nhận)" : "",
-            vn(a, c->recognised_on), head_title(&x.v), cname, du.distribute_due,
+            dm_vn_iso(a, c->recognised_on), dm_head_title(&x.v), cname, du.distribute_due,
             rules->covenant_distribute_wd, rules->covenant_review_day, rules->covenant_review_month,
             village);
         n.recipients = arena_printf(a, "- Như Điều 3;\n- Ủy ban MTTQ %s;\n- Lưu: VT.", cname);
@@ -1799,7 +1767,7 @@ static int get_doc(struct http_request *r, struct http_response *res)
         buf_printf(&b, "# CHỦ TỊCH ỦY BAN NHÂN DÂN %s\n\n%s", upper(a, cname), legal_basis);
         buf_printf(
             &b, "Xét báo cáo nhận ngày %s về việc thực hiện hương ước của %s.\n\n# QUYẾT ĐỊNH:\n\n",
-            vn(a, c->reported_on), village);
+            dm_vn_iso(a, c->reported_on), village);
         if (partial)
             buf_printf(&b,
                        "Điều 1. Tạm ngừng thi hành một phần %s, gồm các nội dung sau:\n\n%s\n\n",
@@ -1815,7 +1783,7 @@ static int get_doc(struct http_request *r, struct http_response *res)
             "Điều 3. Quyết định có hiệu lực kể từ ngày ký. Công chức Văn hóa - Xã hội, công "
             "chức Tư pháp - Hộ tịch, %s và các hộ gia đình có liên quan chịu trách nhiệm thi "
             "hành Quyết định này.\n",
-            village, vn(a, c->fix_by), village);
+            village, dm_vn_iso(a, c->fix_by), village);
         n.recipients = arena_printf(a, "- Như Điều 3;\n- Ủy ban MTTQ %s;\n- Lưu: VT.", cname);
     } else if (!strcmp(kind, "mau-05")) {
         if (!c->annulled_on[0])
@@ -1827,9 +1795,9 @@ static int get_doc(struct http_request *r, struct http_response *res)
             buf_printf(&b,
                        "Xét việc %s không khắc phục trong thời hạn (đến ngày %s) theo Quyết định "
                        "tạm ngừng thi hành hương ước ngày %s.\n\n",
-                       village, vn(a, c->fix_by), vn(a, c->suspended_on));
+                       village, dm_vn_iso(a, c->fix_by), dm_vn_iso(a, c->suspended_on));
         else
-            buf_printf(&b, "Xét căn cứ phát sinh ngày %s: %s.\n\n", vn(a, c->ground_on),
+            buf_printf(&b, "Xét căn cứ phát sinh ngày %s: %s.\n\n", dm_vn_iso(a, c->ground_on),
                        ground_label(c->ground));
         buf_printf(&b,
                    "# QUYẾT ĐỊNH:\n\nĐiều 1. Bãi bỏ %s, đã được công nhận ngày %s.\n\n"
@@ -1838,8 +1806,8 @@ static int get_doc(struct http_request *r, struct http_response *res)
                    "và niêm yết tại nhà văn hóa.\n\n"
                    "Điều 3. Công chức Văn hóa - Xã hội, công chức Tư pháp - Hộ tịch, %s và các hộ "
                    "gia đình có liên quan chịu trách nhiệm thi hành Quyết định này.\n",
-                   self, vn(a, c->recognised_on), ground_label(c->ground), c->annul_reason, village,
-                   village);
+                   self, dm_vn_iso(a, c->recognised_on), ground_label(c->ground), c->annul_reason,
+                   village, village);
         n.recipients = arena_printf(a, "- Như Điều 3;\n- Ủy ban MTTQ %s;\n- Lưu: VT.", cname);
     } else {
         return ERR_NOT_FOUND;
@@ -1948,7 +1916,7 @@ static int page_stats(struct http_request *r, struct http_response *res)
         rows_set_text(rows_at(t, i, url),
                       arena_printf(r->a, "/huong-uoc/%lld", (long long)rows_at(t, i, 0)->i));
         for (size_t k = 5; k <= 8; k++)
-            rows_set_text(rows_at(t, i, k), vn(r->a, rows_text(rows_at(t, i, k))));
+            rows_set_text(rows_at(t, i, k), dm_vn_iso(r->a, rows_text(rows_at(t, i, k))));
     }
     res->model = json_object();
     http_model_rows(res, "items", t);

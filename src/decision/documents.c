@@ -33,13 +33,6 @@ static const char *cell_text(const struct rows *t, size_t row, size_t col)
     return s ? s : "";
 }
 
-static const char *vn_date(struct arena *a, struct date d)
-{
-    char *s = arena_alloc(a, 11);
-    date_format_vn(d, s);
-    return s;
-}
-
 /* s in capitals, Vietnamese letters included (arena). */
 static const char *upper(struct arena *a, const char *s)
 {
@@ -68,12 +61,6 @@ static const char *commune_name(struct http_request *r, const struct unit *v)
     if (v->parent_id && units_get_id(r->db, v->parent_id, &c) == 0)
         return arena_strdup(r->a, c.name);
     return "xã";
-}
-
-/* The village head's title: a tổ dân phố has a Tổ trưởng, a thôn a Trưởng thôn. */
-static const char *head_title(const struct unit *v)
-{
-    return !strcmp(v->kind, "residential_group") ? "Tổ trưởng tổ dân phố" : "Trưởng thôn";
 }
 
 /* The matter's forms: "Cuộc họp cộng đồng dân cư; Phát phiếu lấy ý kiến hộ gia đình". */
@@ -175,8 +162,8 @@ static int decision_load(struct http_request *r, struct decision_doc *x)
         "- Hình thức: %s.\n"
         "- Câu hỏi biểu quyết: %s\n\n"
         "# 2. Số hộ gia đình (danh sách hộ chốt ngày %s)\n",
-        vn_date(a, counted), x->v.name, x->commune, (int)d->matter, dm_matter_label(d->matter),
-        d->title, forms_text(a, d), d->question, vn_date(a, frozen));
+        dm_vn(a, counted), x->v.name, x->commune, (int)d->matter, dm_matter_label(d->matter),
+        d->title, forms_text(a, d), d->question, dm_vn(a, frozen));
 
     add_count(x, "Tổng số hộ gia đình", d->households_total, 0, a);
     add_count(x, "Số hộ gia đình tham gia biểu quyết", d->households_voted, 0, a);
@@ -243,7 +230,7 @@ static int decision_load(struct http_request *r, struct decision_doc *x)
         buf_printf(&b,
                    "\nNghị quyết này gửi UBND %s và Ủy ban Mặt trận Tổ quốc Việt Nam %s chậm "
                    "nhất ngày %s (%d ngày làm việc, Điều 20).\n",
-                   x->commune, x->commune, vn_date(a, due), rules->send_working_days);
+                   x->commune, x->commune, dm_vn(a, due), rules->send_working_days);
     x->rest = b.ptr;
     x->recipients =
         arena_printf(a, "- UBND %s;\n- Ủy ban MTTQ %s;\n- Lưu.", x->commune, x->commune);
@@ -268,7 +255,7 @@ static int get_decision_pdf(struct http_request *r, struct http_response *res)
                    next_channel ? (x.counts[i].channel ? ";" : ", trong đó:") : ".");
     }
     buf_printf(&body, "\n%s", x.rest);
-    const char *head = head_title(&x.v);
+    const char *head = dm_head_title(&x.v);
     const struct export_signer cosigners[] = {
         {"Trưởng Ban công tác Mặt trận", ""},
         {"Đại diện hộ gia đình", ""},
@@ -332,11 +319,11 @@ static int get_notice_pdf(struct http_request *r, struct http_response *res)
     buf_puts(&b, "# 3. Hình thức và thời gian\n");
     if ((d.forms & (1u << DF_MEETING)) && d.meeting_on[0] &&
         date_parse(d.meeting_on, &meeting) == 0)
-        buf_printf(&b, "- Cuộc họp cộng đồng dân cư ngày %s.\n", vn_date(a, meeting));
+        buf_printf(&b, "- Cuộc họp cộng đồng dân cư ngày %s.\n", dm_vn(a, meeting));
     if ((d.forms & (1u << DF_BALLOT)) || d.ballot_deadline[0]) {
         buf_puts(&b, "- Phát phiếu lấy ý kiến đến từng hộ gia đình");
         if (d.ballot_deadline[0] && date_parse(d.ballot_deadline, &deadline) == 0)
-            buf_printf(&b, ", hạn nộp phiếu ngày %s", vn_date(a, deadline));
+            buf_printf(&b, ", hạn nộp phiếu ngày %s", dm_vn(a, deadline));
         buf_puts(&b, ".\n");
     }
     if (d.forms & (1u << DF_ONLINE))
@@ -349,7 +336,7 @@ static int get_notice_pdf(struct http_request *r, struct http_response *res)
                "gia đình của %s tán thành (%lld hộ theo danh sách chốt ngày %s), không chỉ số hộ "
                "có mặt. Mỗi hộ gia đình biểu quyết một lần, qua một hình thức.\n",
                t.strict ? "quá" : "ít nhất", t.p, t.q, v.name, (long long)d.households_total,
-               vn_date(a, notice));
+               dm_vn(a, notice));
     if (d.body[0])
         buf_printf(&b, "\n# 5. Tài liệu gửi kèm\n%s\n", d.body);
     buf_puts(&b, "\nĐề nghị đại diện các hộ gia đình tham gia đầy đủ.");
@@ -415,7 +402,7 @@ static int get_decision_docx(struct http_request *r, struct http_response *res)
     if (rc)
         export_docx_table_end(t, NULL, NULL, NULL, NULL, 0);
     else
-        rc = export_docx_table_end(t, signatures, head_title(&x.v), "", err, sizeof err);
+        rc = export_docx_table_end(t, signatures, dm_head_title(&x.v), "", err, sizeof err);
     if (rc) {
         log_error("decision %lld docx: %s", (long long)x.d.id, err);
         return rc;
@@ -659,7 +646,7 @@ static int get_cards_pdf(struct http_request *r, struct http_response *res)
     double qsize = strlen(d.question) > 400 ? 10 : 12;
     struct date dl;
     const char *deadline = d.ballot_deadline[0] && date_parse(d.ballot_deadline, &dl) == 0
-                               ? arena_printf(a, "Hạn nộp phiếu: ngày %s", vn_date(a, dl))
+                               ? arena_printf(a, "Hạn nộp phiếu: ngày %s", dm_vn(a, dl))
                                : "";
     const char *type_url = arena_printf(a, "hoặc nhập mã tại %s/phieu", env->base_url);
     struct export_qr_page *pages = arena_alloc(a, cards->n_rows * sizeof *pages);
@@ -715,7 +702,7 @@ static int get_cards_pdf(struct http_request *r, struct http_response *res)
     buf_init(&sh->pdf, NULL);
     buf_reserve(&sh->pdf, cards->n_rows * 5000 + 65536); /* ~4.6 KB a card: no regrowth */
     char err[256];
-    const char *sign = arena_printf(a, "Chữ ký %s", head_title(&v));
+    const char *sign = arena_printf(a, "Chữ ký %s", dm_head_title(&v));
     rc = export_qr_pages_pdf(pages, cards->n_rows, sign, to_buf, &sh->pdf, err, sizeof err);
     if (rc) {
         log_error("decision %lld cards: %s", (long long)d.id, err);

@@ -232,46 +232,6 @@ static int el_update(struct db *db, const char *sql, int64_t id, const char *day
 
 /* ---- small helpers ---- */
 
-static const char *param_or(struct http_request *r, const char *name)
-{
-    const char *v = http_param(r, name);
-    return v ? v : "";
-}
-
-static const char *trimmed(struct http_request *r, const char *name)
-{
-    return str_dup(r->a, str_trim(str_c(param_or(r, name))));
-}
-
-static const char *iso_of(struct arena *a, struct date d)
-{
-    char *s = arena_alloc(a, 11);
-    date_format_iso(d, s);
-    return s;
-}
-
-static const char *vn_of(struct arena *a, struct date d)
-{
-    char *s = arena_alloc(a, 11);
-    date_format_vn(d, s);
-    return s;
-}
-
-/* "dd/mm/yyyy" of a stored day, "" for none. */
-static const char *vn_iso(struct arena *a, const char *iso)
-{
-    struct date d;
-    if (!iso || !iso[0] || date_parse(iso, &d) != 0)
-        return "";
-    return vn_of(a, d);
-}
-
-/* A village has a Trưởng thôn, a tổ dân phố a Tổ trưởng. */
-static const char *head_title(const struct unit *v)
-{
-    return !strcmp(v->kind, "residential_group") ? "Tổ trưởng tổ dân phố" : "Trưởng thôn";
-}
-
 /* "5 năm", "2,5 năm", "18 tháng". */
 static const char *term_label(struct arena *a, int months)
 {
@@ -484,7 +444,7 @@ static int index_page(struct http_request *r, struct http_response *res, const s
                                          : !strcmp(rec, "refused")
                                              ? "Bị từ chối công nhận"
                                              : dm_status_label(rows_text(rows_at(t, i, 5))));
-        rows_set_text(rows_at(t, i, day), vn_iso(r->a, rows_text(rows_at(t, i, 3))));
+        rows_set_text(rows_at(t, i, day), dm_vn_iso(r->a, rows_text(rows_at(t, i, 3))));
     }
     if (!res->model)
         res->model = json_object();
@@ -493,7 +453,7 @@ static int index_page(struct http_request *r, struct http_response *res, const s
     json_object_set_new(m, "has_items", json_boolean(t->n_rows > 0));
     json_object_set_new(m, "unit", json_pack("{s:s,s:s}", "code", u->code, "name", u->name));
     json_t *villages = json_array();
-    const char *chosen = param_or(r, "don_vi");
+    const char *chosen = dm_param(r, "don_vi");
     if (units_kind_is_commune(u->kind)) {
         struct unit *vs;
         size_t n;
@@ -508,14 +468,14 @@ static int index_page(struct http_request *r, struct http_response *res, const s
             villages, json_pack("{s:s,s:s,s:b}", "code", u->code, "name", u->name, "selected", 1));
     }
     json_object_set_new(m, "villages", villages);
-    const char *kind = param_or(r, "loai");
+    const char *kind = dm_param(r, "loai");
     json_t *ks = json_array();
     for (size_t i = 0; i < N_KINDS; i++)
         json_array_append_new(ks,
                               json_pack("{s:s,s:s,s:b}", "id", kinds[i].id, "label", kinds[i].label,
                                         "selected", !strcmp(kind, kinds[i].id)));
     json_object_set_new(m, "kinds", ks);
-    const char *trigger = param_or(r, "ly_do");
+    const char *trigger = dm_param(r, "ly_do");
     json_t *ts = json_array();
     for (size_t i = 0; i < N_TRIGGERS; i++)
         json_array_append_new(ts, json_pack("{s:s,s:s,s:b}", "id", triggers[i].id, "label",
@@ -530,12 +490,12 @@ static int index_page(struct http_request *r, struct http_response *res, const s
     if (!json_object_get(m, "form"))
         json_object_set_new(m, "form",
                             json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "ngay_bau",
-                                      param_or(r, "ngay_bau"), "ung_cu_vien",
-                                      param_or(r, "ung_cu_vien"), "du_an", param_or(r, "du_an"),
-                                      "nguoi_bi_mien", param_or(r, "nguoi_bi_mien"), "ghi_chu",
-                                      param_or(r, "ghi_chu"), "du_dieu_kien",
-                                      param_or(r, "du_dieu_kien")[0] != '\0', "bo_phieu_kin",
-                                      !http_param(r, "loai") || param_or(r, "bo_phieu_kin")[0]));
+                                      dm_param(r, "ngay_bau"), "ung_cu_vien",
+                                      dm_param(r, "ung_cu_vien"), "du_an", dm_param(r, "du_an"),
+                                      "nguoi_bi_mien", dm_param(r, "nguoi_bi_mien"), "ghi_chu",
+                                      dm_param(r, "ghi_chu"), "du_dieu_kien",
+                                      dm_param(r, "du_dieu_kien")[0] != '\0', "bo_phieu_kin",
+                                      !http_param(r, "loai") || dm_param(r, "bo_phieu_kin")[0]));
     if ((rc = board_guidance(r, u, m)) != 0)
         return rc;
     res->template = "decision/election_list";
@@ -605,7 +565,7 @@ static int after_new(struct http_request *r, struct http_response *res, int rc)
 static void matter_texts(struct arena *a, const struct el_row *e, const struct unit *v,
                          const char *commune, const char *const *names, size_t n, struct dm_new *in)
 {
-    const char *role = head_title(v);
+    const char *role = dm_head_title(v);
     const char *list = names_joined(a, names, n, ", ");
     struct buf body;
     buf_init(&body, a);
@@ -668,7 +628,7 @@ static int new_error(struct http_request *r, struct http_response *res, const st
 static int post_new(struct http_request *r, struct http_response *res)
 {
     struct unit v, c;
-    int rc = units_get(r->db, trimmed(r, "don_vi"), &v);
+    int rc = units_get(r->db, dm_trimmed(r, "don_vi"), &v);
     if (rc)
         return rc;
     if ((rc = http_authorize(r, "decision.manage", v.code)) != 0)
@@ -679,44 +639,44 @@ static int post_new(struct http_request *r, struct http_response *res)
         return rc;
     struct new_job *j = arena_zalloc(r->a, sizeof *j);
     struct el_row *e = &j->e;
-    int k = kind_parse(trimmed(r, "loai"));
+    int k = kind_parse(dm_trimmed(r, "loai"));
     if (k < 0)
         return new_error(r, res, &v, "Chọn loại bầu cử.");
     e->kind = (enum el_kind)k;
     struct date day;
-    if (date_parse(trimmed(r, "ngay_bau"), &day) != 0)
+    if (date_parse(dm_trimmed(r, "ngay_bau"), &day) != 0)
         return new_error(
             r, res, &v,
             e->kind == EL_DISMISSAL
                 ? "Vui lòng nhập ngày họp xem xét miễn nhiệm, bãi nhiệm (ngày/tháng/năm)."
                 : "Vui lòng nhập ngày bầu cử (ngày/tháng/năm).");
-    e->election_on = iso_of(r->a, day);
+    e->election_on = dm_iso(r->a, day);
     e->term_months = (int)http_param_int(r, "nhiem_ky", 60);
-    e->project = trimmed(r, "du_an");
+    e->project = dm_trimmed(r, "du_an");
     e->trigger = "";
     e->dismissed_name = "";
     e->dismissal_note = "";
-    e->eligible = trimmed(r, "du_dieu_kien")[0] != '\0';
+    e->eligible = dm_trimmed(r, "du_dieu_kien")[0] != '\0';
     const char *names[64];
-    size_t n = names_of(r->a, trimmed(r, "ung_cu_vien"), names, 64);
+    size_t n = names_of(r->a, dm_trimmed(r, "ung_cu_vien"), names, 64);
     e->candidates = names_joined(r->a, names, n, "\n");
     const char *proposer = e->kind == EL_HEAD ? "election_team" : "front";
     if (e->kind == EL_DISMISSAL) {
-        int t = trigger_parse(trimmed(r, "ly_do"));
+        int t = trigger_parse(dm_trimmed(r, "ly_do"));
         if (t < 0)
             return new_error(r, res, &v,
                              "Chọn căn cứ miễn nhiệm, bãi nhiệm: xin thôi, đề nghị của Ban công "
                              "tác Mặt trận hoặc kiến nghị của các hộ gia đình.");
         e->trigger = triggers[t].id;
         proposer = triggers[t].proposer;
-        e->dismissed_name = trimmed(r, "nguoi_bi_mien");
-        e->dismissal_note = trimmed(r, "ghi_chu");
+        e->dismissed_name = dm_trimmed(r, "nguoi_bi_mien");
+        e->dismissal_note = dm_trimmed(r, "ghi_chu");
         e->candidates = "";
         n = 0;
         if (!e->dismissed_name[0])
             return new_error(r, res, &v,
                              arena_printf(r->a, "Vui lòng nhập họ tên %s bị miễn nhiệm, bãi nhiệm.",
-                                          head_title(&v)));
+                                          dm_head_title(&v)));
     } else if (!n) {
         return new_error(r, res, &v, "Danh sách người ứng cử phải có ít nhất 1 người.");
     } else if (e->kind == EL_INVESTMENT && !e->project[0]) {
@@ -735,8 +695,8 @@ static int post_new(struct http_request *r, struct http_response *res)
     j->in.matter = e->kind == EL_INSPECTION || e->kind == EL_INVESTMENT ? DM_M5 : DM_M4;
     j->in.proposer = proposer;
     j->in.forms = 1u << DF_MEETING;
-    j->in.secret = trimmed(r, "bo_phieu_kin")[0] != '\0';
-    j->in.tabled_on = iso_of(r->a, date_vn_from_time(time(NULL)));
+    j->in.secret = dm_trimmed(r, "bo_phieu_kin")[0] != '\0';
+    j->in.tabled_on = dm_iso(r->a, date_vn_from_time(time(NULL)));
     matter_texts(r->a, e, &v, c.name, names, n, &j->in);
     r->state = j;
     http_defer_write(r, run_new, j);
@@ -818,16 +778,16 @@ static json_t *steps_json(struct http_request *r, const struct dr_rules *rules,
             on_time   ? "Đúng hạn"
             : late    ? "Trễ hạn"
             : missing ? "Chưa thực hiện, đã quá hạn"
-                      : arena_printf(r->a, "Chưa thực hiện (hạn chót %s)", vn_of(r->a, latest));
+                      : arena_printf(r->a, "Chưa thực hiện (hạn chót %s)", dm_vn(r->a, latest));
         json_t *s = json_pack(
             "{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:b}", "key", step_keys[i], "label",
             label, "rule", arena_printf(r->a, "ít nhất %d ngày trước ngày bầu cử", days), "latest",
-            vn_of(r->a, latest), "recorded", has ? vn_of(r->a, rec) : "", "state", state, "on_time",
+            dm_vn(r->a, latest), "recorded", has ? dm_vn(r->a, rec) : "", "state", state, "on_time",
             on_time, "late", late, "missing", missing, "pending", !has && !missing, "is_team",
             i == ST_TEAM, "is_candidates", i == ST_CANDIDATES);
         json_object_set_new(s, "value",
-                            json_string(posted == i ? param_or(r, "ngay")
-                                        : has       ? vn_of(r->a, rec)
+                            json_string(posted == i ? dm_param(r, "ngay")
+                                        : has       ? dm_vn(r->a, rec)
                                                     : ""));
         json_array_append_new(arr, s);
     }
@@ -899,15 +859,15 @@ static int reelect_model(struct http_request *r, struct http_response *res,
         return rc;
     int late = next ? date_cmp(next_on, due) > 0 : date_cmp(today, due) > 0;
     json_t *j = json_pack("{s:s,s:s,s:i,s:b,s:b,s:s,s:s,s:b,s:s,s:s,s:b}", "recognised_on",
-                          vn_of(r->a, rec), "due", vn_of(r->a, due), "days",
+                          dm_vn(r->a, rec), "due", dm_vn(r->a, due), "days",
                           rules->head_reelect_days, "late", late, "has_next", next != 0, "next_url",
                           next ? arena_printf(r->a, "/quan-ly/bau-cu/%lld", (long long)next) : "",
-                          "next_on", next ? vn_of(r->a, next_on) : "", "has_interim",
+                          "next_on", next ? dm_vn(r->a, next_on) : "", "has_interim",
                           e->interim_head[0] != '\0', "interim_head", e->interim_head, "interim_on",
-                          vn_iso(r->a, e->interim_on), "can_interim", manage);
-    json_object_set_new(j, "form_ten", json_string(posted ? param_or(r, "ten") : e->interim_head));
+                          dm_vn_iso(r->a, e->interim_on), "can_interim", manage);
+    json_object_set_new(j, "form_ten", json_string(posted ? dm_param(r, "ten") : e->interim_head));
     json_object_set_new(j, "form_ngay",
-                        json_string(posted ? param_or(r, "ngay") : vn_iso(r->a, e->interim_on)));
+                        json_string(posted ? dm_param(r, "ngay") : dm_vn_iso(r->a, e->interim_on)));
     json_object_set_new(res->model, "reelect", j);
     return 0;
 }
@@ -927,7 +887,7 @@ static int election_page(struct http_request *r, struct http_response *res, cons
     json_t *ej = json_pack(
         "{s:I,s:s,s:s,s:s,s:s,s:b,s:b,s:b,s:b,s:b,s:s,s:o,s:s,s:s,s:o,s:b}", "id",
         (json_int_t)e->decision_id, "kind", kinds[e->kind].id, "kind_label", kinds[e->kind].label,
-        "election_on", vn_iso(r->a, e->election_on), "role", head_title(v), "is_head",
+        "election_on", dm_vn_iso(r->a, e->election_on), "role", dm_head_title(v), "is_head",
         e->kind == EL_HEAD, "is_board", board, "is_inspection", e->kind == EL_INSPECTION,
         "is_investment", e->kind == EL_INVESTMENT, "is_dismissal", e->kind == EL_DISMISSAL, "term",
         term_label(r->a, e->term_months), "candidates", names_json(r->a, e->candidates), "project",
@@ -953,7 +913,7 @@ static int election_page(struct http_request *r, struct http_response *res, cons
                                   !strcmp(d->recognition, "pending"), "recognised",
                                   !strcmp(d->recognition, "recognised"), "refused",
                                   !strcmp(d->recognition, "refused"), "on",
-                                  vn_iso(r->a, d->recognition_on), "note", d->recognition_note));
+                                  dm_vn_iso(r->a, d->recognition_on), "note", d->recognition_note));
     json_object_set_new(m, "can_manage", json_boolean(manage));
     json_object_set_new(m, "reelect_days", json_integer(rules->head_reelect_days));
     if (e->kind == EL_HEAD) {
@@ -962,9 +922,9 @@ static int election_page(struct http_request *r, struct http_response *res, cons
         json_object_set_new(
             m, "step_form",
             json_pack("{s:s,s:s,s:s}", "to_truong",
-                      team_posted ? param_or(r, "to_truong") : e->team_leader, "thanh_vien",
-                      team_posted ? param_or(r, "thanh_vien") : e->team_members, "ung_cu_vien",
-                      cand_posted ? param_or(r, "ung_cu_vien") : e->candidates));
+                      team_posted ? dm_param(r, "to_truong") : e->team_leader, "thanh_vien",
+                      team_posted ? dm_param(r, "thanh_vien") : e->team_members, "ung_cu_vien",
+                      cand_posted ? dm_param(r, "ung_cu_vien") : e->candidates));
     }
     int rc = 0;
     if (board)
@@ -1080,7 +1040,7 @@ static const char *step_refusal(struct http_request *r, const struct dr_rules *r
         return arena_printf(r->a,
                             "%s phải có trước ngày bầu cử ít nhất %d ngày (Nghị định số "
                             "59/2023/NĐ-CP): với ngày bầu cử %s, chậm nhất là ngày %s.",
-                            label, days, vn_of(r->a, election), vn_of(r->a, latest));
+                            label, days, dm_vn(r->a, election), dm_vn(r->a, latest));
     return NULL;
 }
 
@@ -1095,7 +1055,7 @@ static int post_step(struct http_request *r, struct http_response *res)
         return rc;
     if (!manage)
         return ERR_FORBIDDEN;
-    int step = step_parse(trimmed(r, "buoc"));
+    int step = step_parse(dm_trimmed(r, "buoc"));
     const struct dr_rules *rules = dm_rules_for(dm_env(r), &d);
     const char *why = NULL;
     struct date day = {0, 0, 0};
@@ -1104,11 +1064,11 @@ static int post_step(struct http_request *r, struct http_response *res)
     else if (step < 0)
         why = "Chọn bước cần ghi.";
     else
-        why = step_refusal(r, rules, &e, step, trimmed(r, "ngay"), &day);
-    const char *leader = trimmed(r, "to_truong"), *members = "", *candidates = "";
+        why = step_refusal(r, rules, &e, step, dm_trimmed(r, "ngay"), &day);
+    const char *leader = dm_trimmed(r, "to_truong"), *members = "", *candidates = "";
     if (!why && step == ST_TEAM) {
         const char *names[64];
-        size_t n = names_of(r->a, trimmed(r, "thanh_vien"), names, 64);
+        size_t n = names_of(r->a, dm_trimmed(r, "thanh_vien"), names, 64);
         members = names_joined(r->a, names, n, "\n");
         const char *both = candidate_on_team(r->a, e.candidates, leader, members);
         if (!leader[0])
@@ -1120,7 +1080,7 @@ static int post_step(struct http_request *r, struct http_response *res)
                                both);
     } else if (!why && step == ST_CANDIDATES) {
         const char *names[64];
-        const char *typed = trimmed(r, "ung_cu_vien");
+        const char *typed = dm_trimmed(r, "ung_cu_vien");
         size_t n = names_of(r->a, typed[0] ? typed : e.candidates, names, 64);
         candidates = names_joined(r->a, names, n, "\n");
         const char *both = candidate_on_team(r->a, candidates, e.team_leader, e.team_members);
@@ -1137,7 +1097,7 @@ static int post_step(struct http_request *r, struct http_response *res)
         return election_page(r, res, &e, &d, &v, manage, step);
     }
     struct step_job *j = step_job_new(r, &e, &v);
-    j->day = iso_of(r->a, day);
+    j->day = dm_iso(r->a, day);
     switch (step) {
     case ST_PLAN:
         j->sql = sql_el_plan;
@@ -1187,7 +1147,7 @@ static int post_petition(struct http_request *r, struct http_response *res)
     if (!manage)
         return ERR_FORBIDDEN;
     struct date day = date_vn_from_time(time(NULL));
-    const char *typed = trimmed(r, "ngay");
+    const char *typed = dm_trimmed(r, "ngay");
     const char *why = NULL;
     if (e.kind != EL_DISMISSAL || strcmp(e.trigger, "petition") != 0)
         why = "Việc này không bắt đầu từ kiến nghị của các hộ gia đình.";
@@ -1207,7 +1167,7 @@ static int post_petition(struct http_request *r, struct http_response *res)
             parse_int64(str_trim(r->params.items[i].value), 1, INT64_MAX, &h) == 0)
             j->hids[j->n_hids++] = h;
     }
-    j->day = iso_of(r->a, day);
+    j->day = dm_iso(r->a, day);
     http_defer_write(r, run_step, j);
     return HTTP_DEFERRED;
 }
@@ -1231,13 +1191,13 @@ static int post_interim(struct http_request *r, struct http_response *res)
     if (!manage)
         return ERR_FORBIDDEN;
     struct date day = {0, 0, 0};
-    const char *name = trimmed(r, "ten");
+    const char *name = dm_trimmed(r, "ten");
     const char *why = NULL;
     if (e.kind != EL_DISMISSAL || strcmp(d.recognition, "recognised") != 0)
         why = "Chỉ ghi người tạm thời đảm nhiệm sau khi việc miễn nhiệm, bãi nhiệm được công nhận.";
     else if (!name[0])
         why = "Vui lòng nhập họ tên người được Chủ tịch Ủy ban nhân dân giao tạm thời đảm nhiệm.";
-    else if (date_parse(trimmed(r, "ngay"), &day) != 0)
+    else if (date_parse(dm_trimmed(r, "ngay"), &day) != 0)
         why = "Ngày phải viết dạng ngày/tháng/năm.";
     if (why) {
         http_form_error(res, "tam_thoi", why);
@@ -1246,7 +1206,7 @@ static int post_interim(struct http_request *r, struct http_response *res)
     struct step_job *j = step_job_new(r, &e, &v);
     j->sql = sql_el_interim;
     j->action = "election.interim";
-    j->day = iso_of(r->a, day);
+    j->day = dm_iso(r->a, day);
     j->s4 = name;
     j->flash = "Đã ghi người tạm thời đảm nhiệm.";
     http_defer_write(r, run_step, j);

@@ -157,6 +157,46 @@ void dm_receipt_new(char *out)
     out[DM_RECEIPT_LEN] = '\0';
 }
 
+/* ---- small helpers the handlers share ---- */
+
+const char *dm_param(struct http_request *r, const char *name)
+{
+    const char *v = http_param(r, name);
+    return v ? v : "";
+}
+
+const char *dm_trimmed(struct http_request *r, const char *name)
+{
+    return str_dup(r->a, str_trim(str_c(dm_param(r, name))));
+}
+
+const char *dm_iso(struct arena *a, struct date d)
+{
+    char *s = arena_alloc(a, 11);
+    date_format_iso(d, s);
+    return s;
+}
+
+const char *dm_vn(struct arena *a, struct date d)
+{
+    char *s = arena_alloc(a, 11);
+    date_format_vn(d, s);
+    return s;
+}
+
+const char *dm_vn_iso(struct arena *a, const char *iso)
+{
+    struct date d;
+    if (!iso || !iso[0] || date_parse(iso, &d) != 0)
+        return "";
+    return dm_vn(a, d);
+}
+
+const char *dm_head_title(const struct unit *v)
+{
+    return !strcmp(v->kind, "residential_group") ? "Tổ trưởng tổ dân phố" : "Trưởng thôn";
+}
+
 /* ---- access and view-model ---- */
 
 const struct dr_rules *dm_rules_for(const struct decision_env *env, const struct dm_item *d)
@@ -188,16 +228,6 @@ int dm_access(struct http_request *r, struct dm_item *d, struct unit *village, i
     return 0;
 }
 
-static const char *vn_date(struct arena *a, const char *iso)
-{
-    struct date d;
-    if (!iso || !iso[0] || date_parse(iso, &d) != 0)
-        return "";
-    char *s = arena_alloc(a, 11);
-    date_format_vn(d, s);
-    return s;
-}
-
 json_t *dm_item_json(struct http_request *r, const struct dm_item *d, const struct unit *v)
 {
     json_t *forms = json_array();
@@ -216,8 +246,8 @@ json_t *dm_item_json(struct http_request *r, const struct dm_item *d, const stru
                   arena_printf(r->a, "%s %d/%d tổng số hộ gia đình của %s",
                                t.strict ? "quá" : "ít nhất", t.p, t.q, v ? v->name : "thôn"),
                   "forms", forms, "secret", d->secret, "status", d->status, "status_label",
-                  dm_status_label(d->status), "notice_on", vn_date(r->a, d->notice_on),
-                  "meeting_on", vn_date(r->a, d->meeting_on));
+                  dm_status_label(d->status), "notice_on", dm_vn_iso(r->a, d->notice_on),
+                  "meeting_on", dm_vn_iso(r->a, d->meeting_on));
     json_object_set_new(j, "households_total", json_integer(d->households_total));
     json_object_set_new(j, "households_voted", json_integer(d->households_voted));
     json_object_set_new(j, "approve", json_integer(d->approve));
@@ -225,7 +255,7 @@ json_t *dm_item_json(struct http_request *r, const struct dm_item *d, const stru
     json_object_set_new(j, "other", json_integer(d->other));
     json_object_set_new(j, "passed", json_boolean(d->passed));
     json_object_set_new(j, "counted", json_boolean(!strcmp(d->status, "counted")));
-    json_object_set_new(j, "ballot_deadline", json_string(vn_date(r->a, d->ballot_deadline)));
+    json_object_set_new(j, "ballot_deadline", json_string(dm_vn_iso(r->a, d->ballot_deadline)));
     json_object_set_new(j, "decision_text", json_string(d->decision_text));
     json_object_set_new(
         j, "admin_url",

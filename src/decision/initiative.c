@@ -63,19 +63,13 @@ static const struct http_param_spec propose_params[] = {
     {"noi_dung", HP_LINES, 0, 0, 20000},
 };
 
-static const char *param_or(struct http_request *r, const char *name)
-{
-    const char *v = http_param(r, name);
-    return v ? v : "";
-}
-
 static int propose_form(struct http_request *r, struct http_response *res, const char *why)
 {
     if (!res->model)
         res->model = json_object();
     json_object_set_new(res->model, "form",
-                        json_pack("{s:s,s:s,s:s}", "tieu_de", param_or(r, "tieu_de"), "cau_hoi",
-                                  param_or(r, "cau_hoi"), "noi_dung", param_or(r, "noi_dung")));
+                        json_pack("{s:s,s:s,s:s}", "tieu_de", dm_param(r, "tieu_de"), "cau_hoi",
+                                  dm_param(r, "cau_hoi"), "noi_dung", dm_param(r, "noi_dung")));
     json_t *matters = json_array();
     static const int allowed[] = {DM_M1, DM_M2, DM_M3, DM_M6};
     for (size_t i = 0; i < 4; i++)
@@ -136,8 +130,8 @@ static int post_propose(struct http_request *r, struct http_response *res)
         res->status = 409;
         return page_propose(r, res);
     }
-    const char *title = str_dup(r->a, str_trim(str_c(param_or(r, "tieu_de"))));
-    const char *question = str_dup(r->a, str_trim(str_c(param_or(r, "cau_hoi"))));
+    const char *title = str_dup(r->a, str_trim(str_c(dm_param(r, "tieu_de"))));
+    const char *question = str_dup(r->a, str_trim(str_c(dm_param(r, "cau_hoi"))));
     int matter = (int)http_param_int(r, "loai", DM_M6);
     if (!title[0] || !question[0] || matter == DM_M4 || matter == DM_M5) {
         res->model = json_object();
@@ -153,7 +147,7 @@ static int post_propose(struct http_request *r, struct http_response *res)
                             (enum dm_matter)matter,
                             title,
                             question,
-                            str_dup(r->a, str_trim(str_c(param_or(r, "noi_dung")))),
+                            str_dup(r->a, str_trim(str_c(dm_param(r, "noi_dung")))),
                             "initiative",
                             1u << DF_MEETING,
                             0,

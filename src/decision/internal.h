@@ -161,6 +161,16 @@ extern const struct http_route dm_report_routes[];
 extern const size_t dm_report_n_routes;
 
 /* ---- handlers' shared helpers ---- */
+/* A parameter, "" when absent; trimmed and copied into the request's arena. */
+const char *dm_param(struct http_request *r, const char *name);
+const char *dm_trimmed(struct http_request *r, const char *name);
+/* A day as "yyyy-mm-dd" / "dd/mm/yyyy" in arena a; a stored "yyyy-mm-dd" as "dd/mm/yyyy" ("" for
+ * none). */
+const char *dm_iso(struct arena *a, struct date d);
+const char *dm_vn(struct arena *a, struct date d);
+const char *dm_vn_iso(struct arena *a, const char *iso);
+/* "Trưởng thôn", or "Tổ trưởng tổ dân phố" for a residential group. */
+const char *dm_head_title(const struct unit *v);
 /* The village head's page of d (admin.c); the preparation part of its model (prepare.c). */
 int dm_manage_page(struct http_request *r, struct http_response *res, const struct dm_item *d,
                    const struct unit *v);

@@ -26,16 +26,6 @@ static int names_in(const char *lines)
     return n;
 }
 
-static const char *vn(struct arena *a, const char *iso)
-{
-    struct date d;
-    if (!iso || !iso[0] || date_parse(iso, &d) != 0)
-        return "";
-    char *s = arena_alloc(a, 11);
-    date_format_vn(d, s);
-    return s;
-}
-
 /* One requirement for the page: its text and whether it is met. */
 static void need(json_t *list, const char *text, int met, int applies)
 {
@@ -62,7 +52,7 @@ int dm_prepare_model(struct http_request *r, const struct dm_item *d, json_t *m)
         need(list,
              arena_printf(a, "Tài liệu gửi đến từng hộ gia đình chậm nhất ngày %s%s", l,
                           d->documents_on[0]
-                              ? arena_printf(a, " (đã gửi ngày %s)", vn(a, d->documents_on))
+                              ? arena_printf(a, " (đã gửi ngày %s)", dm_vn_iso(a, d->documents_on))
                               : ""),
              ok, 1);
     }
@@ -86,9 +76,9 @@ int dm_prepare_model(struct http_request *r, const struct dm_item *d, json_t *m)
                 text = arena_printf(a,
                                     "Kế hoạch ban hành ngày %s, gửi Chủ tịch UBND và Ủy ban "
                                     "MTTQ chậm nhất ngày %s%s",
-                                    vn(a, d->plan_issued_on), l,
+                                    dm_vn_iso(a, d->plan_issued_on), l,
                                     d->plan_sent_on[0] ? arena_printf(a, " (đã gửi ngày %s)",
-                                                                      vn(a, d->plan_sent_on))
+                                                                      dm_vn_iso(a, d->plan_sent_on))
                                                        : "");
                 ok = d->plan_sent_on[0] && date_parse(d->plan_sent_on, &ps) == 0 &&
                      date_cmp(ps, due) <= 0;
@@ -104,7 +94,7 @@ int dm_prepare_model(struct http_request *r, const struct dm_item *d, json_t *m)
                  arena_printf(a,
                               "Thông báo trước ngày phát phiếu (%s) ít nhất %d ngày: chậm "
                               "nhất ngày %s",
-                              vn(a, d->distribution_on), rules->ballot_notice_days, l),
+                              dm_vn_iso(a, d->distribution_on), rules->ballot_notice_days, l),
                  date_cmp(notice, latest) <= 0, 1);
         }
     }
@@ -112,10 +102,11 @@ int dm_prepare_model(struct http_request *r, const struct dm_item *d, json_t *m)
     json_object_set_new(m, "has_needs", json_boolean(json_array_size(list) > 0));
     json_object_set_new(m, "prep",
                         json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:b}", "tai_lieu",
-                                  vn(a, d->documents_on), "to", d->team, "cntt", d->team_it,
-                                  "ke_hoach", vn(a, d->plan_issued_on), "gui_ke_hoach",
-                                  vn(a, d->plan_sent_on), "phat_phieu", vn(a, d->distribution_on),
-                                  "docs", meeting && d->matter <= DM_M3, "team", ballot || online));
+                                  dm_vn_iso(a, d->documents_on), "to", d->team, "cntt", d->team_it,
+                                  "ke_hoach", dm_vn_iso(a, d->plan_issued_on), "gui_ke_hoach",
+                                  dm_vn_iso(a, d->plan_sent_on), "phat_phieu",
+                                  dm_vn_iso(a, d->distribution_on), "docs",
+                                  meeting && d->matter <= DM_M3, "team", ballot || online));
     return 0;
 }
 

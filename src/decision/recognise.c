@@ -11,13 +11,6 @@
 
 #include "decision/internal.h"
 
-static const char *vn(struct arena *a, struct date d)
-{
-    char *s = arena_alloc(a, 11);
-    date_format_vn(d, s);
-    return s;
-}
-
 /* The permission of d's recogniser. */
 static const char *recognise_perm(const struct dm_item *d)
 {
@@ -43,15 +36,15 @@ int dm_followup_model(struct http_request *r, const struct dm_item *d, const str
     if (d->sent_on[0]) {
         struct date s;
         date_parse(d->sent_on, &s);
-        json_object_set_new(f, "sent_on", json_string(vn(r->a, s)));
+        json_object_set_new(f, "sent_on", json_string(dm_vn(r->a, s)));
         if (who != DR_NONE && d->passed && dr_recognise_due(rules, env->cal, s, &due) == 0) {
-            json_object_set_new(f, "recognise_due", json_string(vn(r->a, due)));
+            json_object_set_new(f, "recognise_due", json_string(dm_vn(r->a, due)));
             json_object_set_new(
                 f, "recognise_late",
                 json_boolean(!strcmp(d->recognition, "pending") && date_cmp(today, due) > 0));
         }
     } else if (dr_send_due(rules, env->cal, counted, &due) == 0) {
-        json_object_set_new(f, "send_due", json_string(vn(r->a, due)));
+        json_object_set_new(f, "send_due", json_string(dm_vn(r->a, due)));
         json_object_set_new(f, "send_late", json_boolean(date_cmp(today, due) > 0));
     }
     json_object_set_new(f, "pending", json_boolean(!strcmp(d->recognition, "pending")));
@@ -59,7 +52,7 @@ int dm_followup_model(struct http_request *r, const struct dm_item *d, const str
     json_object_set_new(f, "refused", json_boolean(!strcmp(d->recognition, "refused")));
     struct date ro;
     if (d->recognition_on[0] && date_parse(d->recognition_on, &ro) == 0)
-        json_object_set_new(f, "recognition_on", json_string(vn(r->a, ro)));
+        json_object_set_new(f, "recognition_on", json_string(dm_vn(r->a, ro)));
     json_object_set_new(f, "recognition_note", json_string(d->recognition_note));
     json_object_set_new(f, "annulled", json_boolean(!strcmp(d->status, "annulled")));
     json_object_set_new(f, "annulled_reason", json_string(d->annulled_reason));
