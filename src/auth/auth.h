@@ -117,6 +117,8 @@ int auth_role_parse(const char *s, enum auth_role *out);
  *   decision.recognise_front  front (the MTTQ recognises elections of board members, D8)
  *   decision.manage     village_head front_board officer unit_admin chairperson (table a
  *                       matter, notice, attendance, counts, ballot cards, online voting)
+ *   decision.commune    chairperson unit_admin (table a commune-wide M1/M2 in every village
+ *                       and conclude it from the villages' results, DOMAIN D1, D2)
  *
  * 1 when perm is in the table and role r holds it, else 0.
  */

@@ -66,6 +66,7 @@ static const struct perm_row perms[] = {
                           R(CHAIRPERSON) | R(INSPECTION_BOARD) | R(COUNCIL) | R(FRONT) |
                           R(PROVINCE_ADMIN)},
     {"decision.recognise_front", R(FRONT)},
+    {"decision.commune", R(CHAIRPERSON) | R(UNIT_ADMIN)},
     {"decision.manage",
      R(VILLAGE_HEAD) | R(FRONT_BOARD) | R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON)},
     {"rating.view", R(OFFICER) | R(UNIT_ADMIN) | R(CHAIRPERSON) | R(INSPECTION_BOARD) | R(COUNCIL) |

@@ -49,6 +49,7 @@ static int index_page(struct http_request *r, struct http_response *res, const s
         json_array_append_new(villages, json_pack("{s:s,s:s}", "code", u->code, "name", u->name));
     }
     json_object_set_new(res->model, "villages", villages);
+    json_object_set_new(res->model, "is_commune", json_boolean(units_kind_is_commune(u->kind)));
     json_t *matters = json_array();
     for (int m = 1; m <= 6; m++)
         json_array_append_new(matters, json_pack("{s:i,s:s}", "value", m, "label",

@@ -27,10 +27,17 @@ static int create(struct demo *d, const struct unit *v, enum dm_matter m, unsign
     date_format_iso(date_add_days(today, -18), notice);
     date_format_iso(date_add_days(today, -14), meeting);
     struct dm_new in = {
-        d->actor, v->id,    m,
-        title,    question, "Thuyết minh đã gửi đến các hộ gia đình cùng giấy mời họp.",
-        "head",   forms,    secret,
-        tabled,   0};
+        .actor = d->actor,
+        .unit_id = v->id,
+        .matter = m,
+        .title = title,
+        .question = question,
+        .body = "Thuyết minh đã gửi đến các hộ gia đình cùng giấy mời họp.",
+        .proposer = "head",
+        .forms = forms,
+        .secret = secret,
+        .tabled_on = tabled,
+    };
     int rc = dm_store_create(d->db, &in);
     if (rc == 0)
         rc = dm_store_notify(d->db, d->actor, in.id, notice,

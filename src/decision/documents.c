@@ -640,7 +640,11 @@ static int get_cards_pdf(struct http_request *r, struct http_response *res)
     const struct decision_env *env = dm_env(r);
     int online = (d.forms & (1u << DF_ONLINE)) != 0;
     const char *commune = commune_name(r, &v);
-    const char *top = upper(a, commune), *village = upper(a, v.name);
+    /* D5: a commune-wide ballot comes from the UBND and bears its stamp at the top; a village's
+     * ballot bears the village head's signature at the bottom right. */
+    const char *top = d.commune_id ? upper(a, arena_printf(a, "Ủy ban nhân dân %s", commune))
+                                   : upper(a, commune),
+               *village = upper(a, v.name);
     const char *about = arena_printf(a, "Về: %s", d.title);
     const char *question = arena_printf(a, "Câu hỏi: %s", d.question);
     double qsize = strlen(d.question) > 400 ? 10 : 12;
@@ -659,7 +663,8 @@ static int get_cards_pdf(struct http_request *r, struct http_response *res)
         size_t k = 0;
         above[k++] = (struct export_qr_text){top, 10, 0};
         above[k++] = (struct export_qr_text){village, 11, 1};
-        above[k++] = (struct export_qr_text){"", 6, 0};
+        above[k++] = (struct export_qr_text){d.commune_id ? "(Dấu của Ủy ban nhân dân)" : "",
+                                             d.commune_id ? 8 : 6, 0};
         above[k++] = (struct export_qr_text){"PHIẾU LẤY Ý KIẾN HỘ GIA ĐÌNH", 16, 1};
         above[k++] = (struct export_qr_text){about, 12, 1};
         above[k++] =
@@ -702,7 +707,7 @@ static int get_cards_pdf(struct http_request *r, struct http_response *res)
     buf_init(&sh->pdf, NULL);
     buf_reserve(&sh->pdf, cards->n_rows * 5000 + 65536); /* ~4.6 KB a card: no regrowth */
     char err[256];
-    const char *sign = arena_printf(a, "Chữ ký %s", dm_head_title(&v));
+    const char *sign = d.commune_id ? NULL : arena_printf(a, "Chữ ký %s", dm_head_title(&v));
     rc = export_qr_pages_pdf(pages, cards->n_rows, sign, to_buf, &sh->pdf, err, sizeof err);
     if (rc) {
         log_error("decision %lld cards: %s", (long long)d.id, err);

@@ -40,9 +40,10 @@ struct decision_env *dm_env(struct http_request *r)
 
 void decision_add_routes(struct http_server *srv, struct decision_env *env)
 {
-    /* Literal paths first: /quan-ly/bieu-quyet/{id} would take "bao-cao", /decisions/{id}
-     * "de-xuat" (the first route that matches wins). */
+    /* Literal paths first: /quan-ly/bieu-quyet/{id} would take "bao-cao" and "toan-xa",
+     * /decisions/{id} "de-xuat" (the first route that matches wins). */
     http_add_routes_ctx(srv, dm_report_routes, dm_report_n_routes, env);
+    http_add_routes_ctx(srv, dm_commune_routes, dm_commune_n_routes, env);
     http_add_routes_ctx(srv, dm_initiative_routes, dm_initiative_n_routes, env);
     http_add_routes_ctx(srv, dm_public_routes, dm_public_n_routes, env);
     http_add_routes_ctx(srv, dm_admin_routes, dm_admin_n_routes, env);
@@ -261,6 +262,10 @@ json_t *dm_item_json(struct http_request *r, const struct dm_item *d, const stru
         j, "admin_url",
         json_string(arena_printf(r->a, "/quan-ly/bieu-quyet/%lld", (long long)d->id)));
     json_object_set_new(j, "recognition", json_string(d->recognition));
+    json_object_set_new(j, "commune_url",
+                        json_string(d->commune_id ? arena_printf(r->a, "/decisions/toan-xa/%lld",
+                                                                 (long long)d->commune_id)
+                                                  : ""));
     if (v)
         json_object_set_new(j, "village", json_pack("{s:s,s:s}", "code", v->code, "name", v->name));
     return j;

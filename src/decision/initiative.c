@@ -142,17 +142,17 @@ static int post_propose(struct http_request *r, struct http_response *res)
     char *today = arena_alloc(r->a, 11);
     date_format_iso(date_vn_from_time(time(NULL)), today);
     j->today = today;
-    j->in = (struct dm_new){r->user->id,
-                            village,
-                            (enum dm_matter)matter,
-                            title,
-                            question,
-                            str_dup(r->a, str_trim(str_c(dm_param(r, "noi_dung")))),
-                            "initiative",
-                            1u << DF_MEETING,
-                            0,
-                            today,
-                            0};
+    j->in = (struct dm_new){
+        .actor = r->user->id,
+        .unit_id = village,
+        .matter = (enum dm_matter)matter,
+        .title = title,
+        .question = question,
+        .body = str_dup(r->a, str_trim(str_c(dm_param(r, "noi_dung")))),
+        .proposer = "initiative",
+        .forms = 1u << DF_MEETING,
+        .tabled_on = today,
+    };
     r->state = j;
     http_defer_write(r, run_propose, j);
     return HTTP_DEFERRED;

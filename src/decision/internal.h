@@ -42,6 +42,7 @@ struct dm_item {
     /* preparation: documents to households (M1-M3), the ballot/online team (names one a line,
      * the leader first; its IT member), the ballot plan issued and sent, distribution day */
     const char *documents_on, *team, *team_it, *plan_issued_on, *plan_sent_on, *distribution_on;
+    int64_t commune_id; /* the commune-wide matter this village's vote is part of, 0 if none */
 };
 
 /* A new matter (writer thread). */
@@ -52,7 +53,8 @@ struct dm_new {
     unsigned forms;
     int secret;
     const char *tabled_on;
-    int64_t id; /* out */
+    int64_t commune_id; /* a village's part of a commune-wide matter, or 0 */
+    int64_t id;         /* out */
 };
 
 /* ---- labels (env.c) ---- */
@@ -159,6 +161,58 @@ int dm_store_period(struct db *db, struct arena *a, int64_t unit_id, int64_t fro
                     struct rows **out);
 extern const struct http_route dm_report_routes[];
 extern const size_t dm_report_n_routes;
+
+/* ---- commune-wide matters (commune.c, store_commune.c; DOMAIN D1, D2) ---- */
+/* A commune-wide M1/M2 as stored. Dates "yyyy-mm-dd" or "". */
+struct dm_commune {
+    int64_t id, unit_id;
+    enum dm_matter matter;
+    const char *title, *question, *body;
+    unsigned forms;
+    int secret;
+    const char *front_agreed_on, *tabled_on, *status, *effective_on; /* status: open, decided */
+    int64_t villages_total, villages_passed, decided_at, created_at;
+    int passed;
+};
+/* A new one, with one village matter per village (writer thread). */
+struct dm_commune_new {
+    int64_t actor, unit_id;
+    enum dm_matter matter;
+    const char *title, *question, *body;
+    unsigned forms;
+    int secret;
+    const char *front_agreed_on, *tabled_on;
+    const int64_t *villages; /* unit ids */
+    size_t n_villages;
+    int64_t id; /* out */
+};
+/* The conclusion (writer thread): in, the matter, its rules and the effective day; out, the
+ * villages' count and whether it passed. */
+struct dm_commune_decision {
+    int64_t actor, id, unit_id;
+    const struct dr_rules *rules;
+    const char *effective_on;
+    int64_t villages_total, villages_passed; /* out */
+    int passed;                              /* out */
+};
+/* The villages' results as counted so far. */
+struct dm_commune_count {
+    int64_t total, done, passed; /* done: counted or annulled; passed: counted and passed */
+};
+int dm_commune_create(struct db *db, struct dm_commune_new *in);
+int dm_commune_get(struct db *db, struct arena *a, int64_t id, struct dm_commune *out);
+/* The commune's matters, newest first: id, matter, title, status, villages_total,
+ * villages_passed, passed, tabled_on, effective_on, villages_done. */
+int dm_commune_list(struct db *db, struct arena *a, int64_t unit_id, struct rows **out);
+/* Its village matters by village code: id, code, name, status, households_total,
+ * households_voted, approve, reject, other, passed, matter. */
+int dm_commune_villages(struct db *db, struct arena *a, int64_t id, struct rows **out);
+void dm_commune_tally(const struct rows *villages, struct dm_commune_count *c);
+/* Concludes from the villages' rows as they stand in the write: ERR_CONFLICT while a village has
+ * not counted, or when already concluded. */
+int dm_commune_decide(struct db *db, struct dm_commune_decision *in);
+extern const struct http_route dm_commune_routes[];
+extern const size_t dm_commune_n_routes;
 
 /* ---- handlers' shared helpers ---- */
 /* A parameter, "" when absent; trimmed and copied into the request's arena. */

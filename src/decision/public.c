@@ -49,8 +49,34 @@ static int page_list(struct http_request *r, struct http_response *res)
         }
         json_array_append_new(items, j);
     }
-    res->model = json_pack("{s:o,s:{s:s,s:s},s:b}", "decisions", items, "unit", "code", u.code,
-                           "name", u.name, "has_decisions", json_array_size(items) > 0);
+    /* Matters of the whole commune (D1): the commune's own, or those its village takes part in. */
+    struct unit c;
+    struct rows *ct;
+    if ((rc = units_commune_of(r->db, u.id, &c)) == ERR_NOT_FOUND)
+        c.id = 0;
+    else if (rc)
+        return rc;
+    json_t *communes = json_array();
+    if (c.id) {
+        if ((rc = dm_commune_list(r->db, r->a, c.id, &ct)) != 0)
+            return rc;
+        for (size_t i = 0; i < ct->n_rows; i++) {
+            int decided = !strcmp(rows_text(rows_at(ct, i, 3)), "decided");
+            json_array_append_new(
+                communes, json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,s:b,s:b}", "id",
+                                    (json_int_t)rows_at(ct, i, 0)->i, "url",
+                                    arena_printf(r->a, "/decisions/toan-xa/%lld",
+                                                 (long long)rows_at(ct, i, 0)->i),
+                                    "title", rows_text(rows_at(ct, i, 2)), "matter",
+                                    arena_printf(r->a, "M%lld", (long long)rows_at(ct, i, 1)->i),
+                                    "villages_total", (json_int_t)rows_at(ct, i, 4)->i,
+                                    "villages_counted", (json_int_t)rows_at(ct, i, 9)->i, "decided",
+                                    decided, "passed", decided && rows_at(ct, i, 6)->i));
+        }
+    }
+    res->model = json_pack("{s:o,s:o,s:b,s:{s:s,s:s},s:b}", "decisions", items, "commune_decisions",
+                           communes, "has_commune", json_array_size(communes) > 0, "unit", "code",
+                           u.code, "name", u.name, "has_decisions", json_array_size(items) > 0);
     res->template = "decision/list";
     res->title = arena_printf(r->a, "Nhân dân bàn và quyết định – %s", u.name);
     return 0;

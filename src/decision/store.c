@@ -15,15 +15,15 @@
 
 static const char sql_insert[] =
     "INSERT INTO decisions (unit_id, matter, title, question, body, proposer, forms, secret, "
-    "tabled_on, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-    "$10, $11, $11) RETURNING id";
+    "tabled_on, created_by, created_at, updated_at, commune_id) VALUES ($1, $2, $3, $4, $5, $6, "
+    "$7, $8, $9, $10, $11, $11, $12) RETURNING id";
 static const char sql_get[] =
     "SELECT id, unit_id, matter, title, question, body, proposer, forms, secret, status, "
     "tabled_on, notice_on, meeting_on, ballot_deadline, online_optin_agree, online_opens_at, "
     "online_closes_at, card_key, roll_frozen_at, households_total, counted_at, approve, reject, "
     "other, households_voted, passed, decision_text, sent_on, recognition, recognition_on, "
     "recognition_note, annulled_reason, created_at, documents_on, team, team_it, plan_issued_on, "
-    "plan_sent_on, distribution_on FROM decisions WHERE id = $1";
+    "plan_sent_on, distribution_on, COALESCE(commune_id, 0) FROM decisions WHERE id = $1";
 static const char sql_list[] =
     "SELECT d.id, d.unit_id, u.name AS village, d.matter, d.title, d.status, d.tabled_on, "
     "d.meeting_on, d.households_total, d.households_voted, d.approve, d.reject, d.other, "
@@ -174,6 +174,7 @@ int dm_store_create(struct db *db, struct dm_new *in)
     db_bind_cstr(st, 9, in->tabled_on);
     db_bind_id(st, 10, in->actor);
     db_bind_int(st, 11, now_s());
+    db_bind_id(st, 12, in->commune_id);
     if ((rc = db_insert_id(st, &in->id)) != 0)
         return rc;
     char d[320];
@@ -238,6 +239,7 @@ int dm_store_get(struct db *db, struct arena *a, int64_t id, struct dm_item *o)
     o->plan_issued_on = dup(a, st, 36);
     o->plan_sent_on = dup(a, st, 37);
     o->distribution_on = dup(a, st, 38);
+    o->commune_id = db_col_int(st, 39);
     db_reset(st);
     return 0;
 }
