@@ -960,7 +960,7 @@ struct demo_job {
 static int run_demo_accounts(struct db *db, void *arg)
 {
     struct demo_job *d = arg;
-    int64_t officer = 0, residents[8];
+    int64_t officer = 0, resident = 0, residents[8];
     size_t n_residents = 0;
     json_t *m = NULL;
     int rc = units_list_json(db, &m);
@@ -1003,6 +1003,8 @@ static int run_demo_accounts(struct db *db, void *arg)
             return rc;
         if (strcmp(a->role, "officer") == 0 && a->where == 1)
             officer = id;
+        if (strcmp(a->role, "resident") == 0 && a->where == 2 && !resident)
+            resident = id;
         if ((a->where == 1 || a->where == 2) && n_residents < 8 &&
             (strcmp(a->role, "resident") == 0 || strcmp(a->role, "village_head") == 0 ||
              strcmp(a->role, "front_board") == 0))
@@ -1035,7 +1037,7 @@ static int run_demo_accounts(struct db *db, void *arg)
     if ((rc = consultation_demo_build(db, d->codes[1], officer, residents, n_residents)) != 0)
         return rc;
     /* Decisions by household in the ward's villages: one finished of each form, one open. */
-    return decision_demo_build(db, d->dm, d->codes[1], officer);
+    return decision_demo_build(db, d->dm, d->codes[1], officer, resident);
 }
 
 int app_cmd_demo(int argc, char **argv)

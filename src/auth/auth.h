@@ -429,6 +429,9 @@ int auth_registration_get(struct db *db, int64_t id, struct auth_registration *o
  * `resident` on its village. */
 int auth_registration_confirm(struct db *db, int64_t id, int64_t household_id, int64_t member_id);
 int auth_registration_reject(struct db *db, int64_t id);
+/* Links an active account to the household it represents (member 0 for none), as a village
+ * head's confirmation does, without touching its roles (the demo's resident). */
+int auth_account_link_household(struct db *db, int64_t id, int64_t household_id, int64_t member_id);
 /* A new 6-digit code for the account's phone: stored hashed, returned in code (7 bytes). */
 int auth_phone_code_new(struct db *db, int64_t account_id, const char *phone, int64_t now,
                         char code[7]);

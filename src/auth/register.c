@@ -46,6 +46,11 @@ int auth_registration_confirm(struct db *db, int64_t id, int64_t household_id, i
     return auth_role_grant(db, id, reg.unit_id, "resident");
 }
 
+int auth_account_link_household(struct db *db, int64_t id, int64_t household_id, int64_t member_id)
+{
+    return auth_store_account_link(db, id, household_id, member_id);
+}
+
 int auth_registration_reject(struct db *db, int64_t id)
 {
     struct auth_registration reg;

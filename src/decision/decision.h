@@ -37,8 +37,10 @@ void decision_add_routes(struct http_server *srv, struct decision_env *env);
  * Adds demo decisions to the first villages of commune commune_code inside the caller's
  * transaction: a finished vote of each form (a meeting by show of hands, household ballots, an
  * online M6 vote with receipts) and one open for online votes. actor is the village head.
+ * resident (an account id, or 0) is linked to a household of the open vote's village that has
+ * not voted, so that signing in as it, one may vote as that household.
  */
 int decision_demo_build(struct db *db, const struct decision_env *env, const char *commune_code,
-                        int64_t actor);
+                        int64_t actor, int64_t resident);
 
 #endif

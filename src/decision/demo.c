@@ -91,7 +91,7 @@ static int meeting(struct demo *d, struct dm_item *it, int64_t present, int64_t 
 }
 
 int decision_demo_build(struct db *db, const struct decision_env *env, const char *commune_code,
-                        int64_t actor)
+                        int64_t actor, int64_t resident)
 {
     struct unit commune, *vs;
     size_t n;
@@ -178,6 +178,9 @@ int decision_demo_build(struct db *db, const struct decision_env *env, const cha
         rc = dm_store_get(db, d.a, it.id, &it);
     if (rc == 0)
         rc = dm_store_cards_make(db, actor, &it, &cards);
+    /* The demo resident represents the last household of its roll (none has voted yet). */
+    if (rc == 0 && resident && (rc = roll(&d, it.id, &t)) == 0 && t->n_rows)
+        rc = auth_account_link_household(db, resident, rows_at(t, t->n_rows - 1, 0)->i, 0);
     arena_free(d.a);
     return rc;
 }
