@@ -158,3 +158,38 @@ test('a resident votes on a phone from the QR code of the household ballot card'
     }
     assertNoProblems(problems);
 });
+
+test('the chairperson tables a matter for the whole ward on a phone', { timeout: 90_000 }, async () => {
+    const problems = [];
+    const phone = await phoneContext(browser);
+    const page = await phone.newPage();
+    try {
+        await signIn(page, 'chutich');
+        await page.goto(`${server.base}/quan-ly/bieu-quyet/toan-xa?don_vi=99001`);
+        problems.push(...(await checkPage(page, 'commune-wide matters')));
+        await page.getByLabel('Nội dung cần quyết định').fill('Đóng góp xây cầu qua kênh Bắc');
+        await page.getByLabel('Câu hỏi đưa ra biểu quyết').fill('Mỗi hộ góp 300.000 đồng?');
+        // Without the day the front agreed: the form comes back with what was typed.
+        await page.getByRole('button', { name: 'Đưa ra các thôn, tổ dân phố' }).click();
+        await page.waitForLoadState();
+        assert.match(await page.locator('[role=alert]').innerText(), /thống nhất với Ủy ban Mặt trận/);
+        assert.equal(await page.getByLabel('Nội dung cần quyết định').inputValue(),
+                     'Đóng góp xây cầu qua kênh Bắc');
+        problems.push(...(await checkPage(page, 'commune-wide matter refused')));
+        await page.getByLabel('Ngày thống nhất với Ủy ban MTTQ').fill(vnDay(-1));
+        await Promise.all([
+            page.waitForURL('**/quan-ly/bieu-quyet/toan-xa/*'),
+            page.getByRole('button', { name: 'Đưa ra các thôn, tổ dân phố' }).click(),
+        ]);
+        const text = await page.locator('main').innerText();
+        assert.match(text, /cần 4\/5/);
+        assert.match(text, /Tổ dân phố Quyết Tiến/);
+        problems.push(...(await checkPage(page, 'commune-wide matter')));
+        const id = new URL(page.url()).pathname.split('/').pop();
+        await page.goto(`${server.base}/decisions/toan-xa/${id}`);
+        problems.push(...(await checkPage(page, 'commune-wide matter, public')));
+    } finally {
+        await phone.close();
+    }
+    assertNoProblems(problems);
+});
