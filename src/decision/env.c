@@ -262,6 +262,10 @@ json_t *dm_item_json(struct http_request *r, const struct dm_item *d, const stru
         j, "admin_url",
         json_string(arena_printf(r->a, "/quan-ly/bieu-quyet/%lld", (long long)d->id)));
     json_object_set_new(j, "recognition", json_string(d->recognition));
+    json_object_set_new(
+        j, "amends_url",
+        json_string(d->amends_id ? arena_printf(r->a, "/decisions/%lld", (long long)d->amends_id)
+                                 : ""));
     json_object_set_new(j, "commune_url",
                         json_string(d->commune_id ? arena_printf(r->a, "/decisions/toan-xa/%lld",
                                                                  (long long)d->commune_id)

@@ -43,6 +43,10 @@ struct dm_item {
      * the leader first; its IT member), the ballot plan issued and sent, distribution day */
     const char *documents_on, *team, *team_it, *plan_issued_on, *plan_sent_on, *distribution_on;
     int64_t commune_id; /* the commune-wide matter this village's vote is part of, 0 if none */
+    /* D9: the UBND's written request to amend (reasons, day "yyyy-mm-dd"), and the decision this
+     * matter amends (0 if none) */
+    const char *amend_request, *amend_requested_on;
+    int64_t amends_id;
 };
 
 /* A new matter (writer thread). */
@@ -54,6 +58,7 @@ struct dm_new {
     int secret;
     const char *tabled_on;
     int64_t commune_id; /* a village's part of a commune-wide matter, or 0 */
+    int64_t amends_id;  /* the decision this one amends (D9), or 0 */
     int64_t id;         /* out */
 };
 
@@ -140,6 +145,11 @@ int dm_store_sent(struct db *db, int64_t actor, int64_t id, int64_t unit_id, con
 int dm_store_recognise(struct db *db, int64_t actor, int64_t id, int64_t unit_id,
                        const char *outcome, const char *on, const char *note);
 int dm_store_annul(struct db *db, int64_t actor, int64_t id, int64_t unit_id, const char *reason);
+/* D9: the UBND asks in writing, with reasons, that a counted decision be amended (once). */
+int dm_store_amend_request(struct db *db, int64_t actor, int64_t id, int64_t unit_id,
+                           const char *on, const char *reason);
+/* The matters amending decision id, oldest first: id, title, status, passed. */
+int dm_store_amendments(struct db *db, struct arena *a, int64_t id, struct rows **out);
 
 /* Elections with two or more candidates (decision_elections.candidates, one a line) are counted
  * per candidate. *names (arena) and *n (0 for a plain yes/no matter, at most DM_MAX_CANDIDATES). */

@@ -3,7 +3,9 @@
  * decision to the UBND and the MTTQ within 5 working days; for a covenant or the village head's
  * election (M3, M4) the UBND, for board members (M5) the MTTQ, recognises it or refuses in
  * writing with reasons within 5 working days of receipt; the UBND may annul an unlawful
- * decision. The result page shows each step with its legal deadline, for everyone to follow.
+ * decision or, for a breach of procedure, ask in writing that it be amended (D9), and the
+ * community amends it by deciding again (a new matter naming the one it amends, Arts 18-21).
+ * The result page shows each step with its legal deadline, for everyone to follow.
  */
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +69,36 @@ int dm_followup_model(struct http_request *r, const struct dm_item *d, const str
     json_object_set_new(f, "can_annul",
                         json_boolean(counted_now && r->user &&
                                      http_authorize(r, "decision.recognise", v->code) == 0));
+    /* D9: amendment - the UBND's written request, and the matters that amend this one. */
+    struct date aq;
+    json_object_set_new(f, "amend_request", json_string(d->amend_request));
+    json_object_set_new(
+        f, "amend_requested_on",
+        json_string(d->amend_requested_on[0] && date_parse(d->amend_requested_on, &aq) == 0
+                        ? dm_vn(r->a, aq)
+                        : ""));
+    json_object_set_new(f, "can_request_amend",
+                        json_boolean(counted_now && !d->amend_request[0] && r->user &&
+                                     http_authorize(r, "decision.recognise", v->code) == 0));
+    json_object_set_new(
+        f, "can_amend",
+        json_boolean(r->user && http_authorize(r, "decision.manage", v->code) == 0));
+    struct rows *am;
+    int rc = dm_store_amendments(r->db, r->a, d->id, &am);
+    if (rc)
+        return rc;
+    size_t url = rows_add_col(am, "url"), sl = rows_add_col(am, "status_label");
+    for (size_t i = 0; i < am->n_rows; i++) {
+        rows_set_text(rows_at(am, i, url),
+                      arena_printf(r->a, "/decisions/%lld", (long long)rows_at(am, i, 0)->i));
+        const char *st = rows_text(rows_at(am, i, 2));
+        rows_set_text(rows_at(am, i, sl),
+                      !strcmp(st, "counted")
+                          ? rows_at(am, i, 3)->i ? "được thông qua" : "không được thông qua"
+                          : dm_status_label(st));
+    }
+    json_object_set_new(f, "has_amendments", json_boolean(am->n_rows > 0));
+    json_object_set_new(f, "amendments", rows_json(am));
     json_object_set_new(m, "follow", f);
     return 0;
 }
@@ -76,7 +108,7 @@ int dm_followup_model(struct http_request *r, const struct dm_item *d, const str
 struct step_job {
     int64_t actor, id, unit_id;
     const char *a1, *a2, *a3;
-    int kind; /* 0 sent, 1 recognition, 2 annulment */
+    int kind; /* 0 sent, 1 recognition, 2 annulment, 3 request to amend */
 };
 
 static int run_step(struct db *db, void *arg)
@@ -86,6 +118,8 @@ static int run_step(struct db *db, void *arg)
         return dm_store_sent(db, j->actor, j->id, j->unit_id, j->a1);
     if (j->kind == 1)
         return dm_store_recognise(db, j->actor, j->id, j->unit_id, j->a1, j->a2, j->a3);
+    if (j->kind == 3)
+        return dm_store_amend_request(db, j->actor, j->id, j->unit_id, j->a2, j->a1);
     return dm_store_annul(db, j->actor, j->id, j->unit_id, j->a1);
 }
 
@@ -97,7 +131,8 @@ static int after_step(struct http_request *r, struct http_response *res, int rc)
     res->redirect = arena_printf(r->a, "/decisions/%lld", (long long)j->id);
     res->flash = rc ? "Thao tác không thực hiện được vì trạng thái đã thay đổi."
                  : j->kind == 0 ? "Đã ghi ngày gửi quyết định đến UBND và Ủy ban MTTQ."
-                 : j->kind == 2                 ? "Đã bãi bỏ quyết định."
+                 : j->kind == 2 ? "Đã bãi bỏ quyết định."
+                 : j->kind == 3 ? "Đã ghi văn bản yêu cầu sửa đổi, bổ sung quyết định."
                  : !strcmp(j->a1, "recognised") ? "Đã công nhận."
                                                 : "Đã ghi văn bản từ chối công nhận.";
     return 0;
@@ -127,7 +162,7 @@ static int post_step(struct http_request *r, struct http_response *res, int kind
         return rc;
     const char *perm = kind == 0   ? "decision.manage"
                        : kind == 1 ? recognise_perm(&d)
-                                   : "decision.recognise";
+                                   : "decision.recognise"; /* annul, request to amend: the UBND */
     if ((rc = http_authorize(r, perm, v.code)) != 0)
         return rc;
     struct step_job *j = arena_zalloc(r->a, sizeof *j);
@@ -153,10 +188,17 @@ static int post_step(struct http_request *r, struct http_response *res, int kind
         if (!strcmp(j->a1, "refused") && !reason[0])
             return step_error(r, res, &d, &v,
                               "Từ chối công nhận phải nêu rõ lý do bằng văn bản (Điều 21).");
-    } else {
+    } else if (kind == 2) {
         j->a1 = reason;
         if (!reason[0])
             return step_error(r, res, &d, &v, "Vui lòng ghi lý do bãi bỏ (Điều 22).");
+    } else {
+        j->a1 = reason;
+        j->a2 = iso;
+        if (!reason[0])
+            return step_error(r, res, &d, &v,
+                              "Yêu cầu sửa đổi, bổ sung phải nêu rõ sai sót về trình tự, thủ tục "
+                              "cần khắc phục (Điều 22).");
     }
     r->state = j;
     http_defer_write(r, run_step, j);
@@ -178,6 +220,68 @@ static int post_annul(struct http_request *r, struct http_response *res)
     return post_step(r, res, 2);
 }
 
+static int post_amend_request(struct http_request *r, struct http_response *res)
+{
+    return post_step(r, res, 3);
+}
+
+/* ---- POST /decisions/{id}/sua-doi: the community amends a decision by deciding again (D9) ---- */
+
+struct amend_job {
+    struct dm_new in;
+};
+
+static int run_amend(struct db *db, void *arg)
+{
+    struct amend_job *j = arg;
+    return dm_store_create(db, &j->in);
+}
+
+static int after_amend(struct http_request *r, struct http_response *res, int rc)
+{
+    struct amend_job *j = r->state;
+    if (rc)
+        return rc;
+    res->redirect = arena_printf(r->a, "/quan-ly/bieu-quyet/%lld", (long long)j->in.id);
+    res->flash = "Đã lập nội dung sửa đổi, bổ sung: thông báo và biểu quyết lại theo trình tự "
+                 "như quyết định ban đầu (Điều 18 - 21).";
+    return 0;
+}
+
+static int post_amend(struct http_request *r, struct http_response *res)
+{
+    struct dm_item d;
+    struct unit v;
+    int rc = dm_access(r, &d, &v, NULL);
+    if (rc)
+        return rc;
+    if ((rc = http_authorize(r, "decision.manage", v.code)) != 0)
+        return rc;
+    if (strcmp(d.status, "counted") != 0 && strcmp(d.status, "annulled") != 0)
+        return step_error(r, res, &d, &v, "Chỉ sửa đổi, bổ sung quyết định đã có kết quả.");
+    struct amend_job *j = arena_zalloc(r->a, sizeof *j);
+    j->in = (struct dm_new){
+        .actor = r->user->id,
+        .unit_id = v.id,
+        .matter = d.matter,
+        .title = arena_printf(r->a, "Sửa đổi, bổ sung: %s", d.title),
+        .question = d.question,
+        .body = d.amend_request[0]
+                    ? arena_printf(r->a, "Theo yêu cầu của Ủy ban nhân dân ngày %s: %s\n\n%s",
+                                   dm_vn_iso(r->a, d.amend_requested_on), d.amend_request, d.body)
+                    : d.body,
+        .proposer = d.proposer,
+        .forms = d.forms,
+        .secret = d.secret,
+        .tabled_on = dm_iso(r->a, date_vn_from_time(time(NULL))),
+        .commune_id = d.commune_id,
+        .amends_id = d.id,
+    };
+    r->state = j;
+    http_defer_write(r, run_amend, j);
+    return HTTP_DEFERRED;
+}
+
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
 const struct http_route dm_recognise_routes[] = {
@@ -187,5 +291,9 @@ const struct http_route dm_recognise_routes[] = {
      step_params, N(step_params), 0},
     {"POST", "/decisions/{id}/bai-bo", post_annul, after_step, NULL, NULL, HTTP_LOGIN, step_params,
      N(step_params), 0},
+    {"POST", "/decisions/{id}/yeu-cau-sua-doi", post_amend_request, after_step, NULL, NULL,
+     HTTP_LOGIN, step_params, N(step_params), 0},
+    {"POST", "/decisions/{id}/sua-doi", post_amend, after_amend, NULL, NULL, HTTP_LOGIN, NULL, 0,
+     0},
 };
 const size_t dm_recognise_n_routes = N(dm_recognise_routes);

@@ -15,15 +15,16 @@
 
 static const char sql_insert[] =
     "INSERT INTO decisions (unit_id, matter, title, question, body, proposer, forms, secret, "
-    "tabled_on, created_by, created_at, updated_at, commune_id) VALUES ($1, $2, $3, $4, $5, $6, "
-    "$7, $8, $9, $10, $11, $11, $12) RETURNING id";
+    "tabled_on, created_by, created_at, updated_at, commune_id, amends_id) VALUES ($1, $2, $3, "
+    "$4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id";
 static const char sql_get[] =
     "SELECT id, unit_id, matter, title, question, body, proposer, forms, secret, status, "
     "tabled_on, notice_on, meeting_on, ballot_deadline, online_optin_agree, online_opens_at, "
     "online_closes_at, card_key, roll_frozen_at, households_total, counted_at, approve, reject, "
     "other, households_voted, passed, decision_text, sent_on, recognition, recognition_on, "
     "recognition_note, annulled_reason, created_at, documents_on, team, team_it, plan_issued_on, "
-    "plan_sent_on, distribution_on, COALESCE(commune_id, 0) FROM decisions WHERE id = $1";
+    "plan_sent_on, distribution_on, COALESCE(commune_id, 0), amend_request, amend_requested_on, "
+    "COALESCE(amends_id, 0) FROM decisions WHERE id = $1";
 static const char sql_list[] =
     "SELECT d.id, d.unit_id, u.name AS village, d.matter, d.title, d.status, d.tabled_on, "
     "d.meeting_on, d.households_total, d.households_voted, d.approve, d.reject, d.other, "
@@ -175,6 +176,7 @@ int dm_store_create(struct db *db, struct dm_new *in)
     db_bind_id(st, 10, in->actor);
     db_bind_int(st, 11, now_s());
     db_bind_id(st, 12, in->commune_id);
+    db_bind_id(st, 13, in->amends_id);
     if ((rc = db_insert_id(st, &in->id)) != 0)
         return rc;
     char d[320];
@@ -240,6 +242,9 @@ int dm_store_get(struct db *db, struct arena *a, int64_t id, struct dm_item *o)
     o->plan_sent_on = dup(a, st, 37);
     o->distribution_on = dup(a, st, 38);
     o->commune_id = db_col_int(st, 39);
+    o->amend_request = dup(a, st, 40);
+    o->amend_requested_on = dup(a, st, 41);
+    o->amends_id = db_col_int(st, 42);
     db_reset(st);
     return 0;
 }
@@ -625,6 +630,11 @@ static const char sql_sent[] =
 static const char sql_recognised[] =
     "UPDATE decisions SET recognition = $2, recognition_on = $3, recognition_note = $4, "
     "updated_at = $5 WHERE id = $1 AND status = 'counted' AND recognition = 'pending'";
+static const char sql_amend_request[] =
+    "UPDATE decisions SET amend_request = $2, amend_requested_on = $3, updated_at = $4 WHERE id "
+    "= $1 AND status = 'counted' AND amend_request = ''";
+static const char sql_amendments[] =
+    "SELECT id, title, status, passed FROM decisions WHERE amends_id = $1 ORDER BY id";
 static const char sql_annul[] =
     "UPDATE decisions SET status = 'annulled', annulled_reason = $2, updated_at = $3 WHERE id = "
     "$1 AND status = 'counted'";
@@ -681,6 +691,32 @@ int dm_store_annul(struct db *db, int64_t actor, int64_t id, int64_t unit_id, co
     if ((rc = run_changed(st)) != 0)
         return rc;
     return audit(db, actor, unit_id, "decision.annul", id, reason);
+}
+
+int dm_store_amend_request(struct db *db, int64_t actor, int64_t id, int64_t unit_id,
+                           const char *on, const char *reason)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_amend_request, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    db_bind_cstr(st, 2, reason);
+    db_bind_cstr(st, 3, on);
+    db_bind_int(st, 4, now_s());
+    if ((rc = run_changed(st)) != 0)
+        return rc;
+    return audit(db, actor, unit_id, "decision.amend_request", id, reason);
+}
+
+int dm_store_amendments(struct db *db, struct arena *a, int64_t id, struct rows **out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_amendments, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, id);
+    return db_rows(st, a, 2, out);
 }
 
 /* ---- citizen initiatives (D2) ---- */
