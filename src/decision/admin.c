@@ -256,6 +256,8 @@ static int manage_page(struct http_request *r, struct http_response *res, const 
     json_object_set_new(m, "notice_latest", json_string(latest));
     if (!json_object_get(m, "form"))
         json_object_set_new(m, "form", json_object());
+    if (!json_object_get(json_object_get(m, "form"), "ma_ho"))
+        json_object_set_new(json_object_get(m, "form"), "ma_ho", json_string(""));
     res->template = "decision/manage";
     res->title = d->title;
     return 0;
@@ -402,6 +404,7 @@ static int post_notice(struct http_request *r, struct http_response *res)
 
 static const struct http_param_spec attend_params[] = {
     {"ho", HP_INT, 0, 1, INT64_MAX},
+    {"ma_ho", HP_LINES, 0, 0, 200000},
 };
 
 static int run_attend(struct db *db, struct act_job *j)
@@ -452,8 +455,52 @@ static int post_attend(struct http_request *r, struct http_response *res)
             parse_int64(str_trim(r->params.items[i].value), 1, INT64_MAX, &h) == 0)
             j->ids[j->n_ids++] = h;
     }
+    /* From the paper sheet: household codes typed one a line (or separated by commas or spaces),
+     * all known to the frozen roll or none recorded. */
+    const char *typed = dm_param(r, "ma_ho");
+    if (typed[0]) {
+        struct rows *roll;
+        if ((rc = dm_store_roll(r->db, r->a, j->d.id, &roll)) != 0)
+            return rc;
+        size_t cap = r->params.n_items + strlen(typed) / 2 + 2;
+        int64_t *ids = arena_alloc(r->a, cap * sizeof *ids);
+        memcpy(ids, j->ids, j->n_ids * sizeof *ids);
+        j->ids = ids;
+        struct buf bad;
+        buf_init(&bad, r->a);
+        size_t n_bad = 0;
+        const char *p = typed;
+        while (*p) {
+            size_t len = strcspn(p, " ,;\t\r\n");
+            if (len) {
+                size_t k = 0;
+                for (; k < roll->n_rows; k++) {
+                    const char *code = rows_text(rows_at(roll, k, 1));
+                    if (strlen(code) == len && strncasecmp(code, p, len) == 0)
+                        break;
+                }
+                if (k < roll->n_rows && j->n_ids < cap)
+                    j->ids[j->n_ids++] = rows_at(roll, k, 0)->i;
+                else if (n_bad++ < 20)
+                    buf_printf(&bad, "%s%.*s", bad.len ? ", " : "", (int)len, p);
+            }
+            p += len;
+            p += strspn(p, " ,;\t\r\n");
+        }
+        if (n_bad) {
+            json_object_set_new(res->model ? res->model : (res->model = json_object()), "form",
+                                json_pack("{s:s}", "ma_ho", typed));
+            return act_error(r, res, j, "diem_danh",
+                             arena_printf(r->a,
+                                          "%zu mã hộ không có trong danh sách đã chốt: %s%s. "
+                                          "Chưa ghi hộ nào; vui lòng sửa lại.",
+                                          n_bad, bad.ptr, n_bad > 20 ? "…" : ""));
+        }
+    }
     if (!j->n_ids)
-        return act_error(r, res, j, "diem_danh", "Vui lòng đánh dấu các hộ có mặt.");
+        return act_error(r, res, j, "diem_danh",
+                         "Vui lòng đánh dấu các hộ có mặt, hoặc nhập mã hộ theo danh sách ký "
+                         "giấy.");
     j->run = run_attend;
     http_defer_write(r, run_act, j);
     return HTTP_DEFERRED;

@@ -721,6 +721,70 @@ static int get_cards_pdf(struct http_request *r, struct http_response *res)
     return 0;
 }
 
+/* ---- the attendance sheet (D4) ---- */
+
+/* GET /quan-ly/bieu-quyet/{id}/diem-danh.pdf - decision.manage. The frozen roll as an A4 sheet
+ * the representative of each household signs on arrival; the village head ticks the same
+ * households on the page afterwards, or types their codes. 404 before the notice. */
+static int get_attendance_pdf(struct http_request *r, struct http_response *res)
+{
+    struct dm_item d;
+    struct unit v;
+    int manage, rc = dm_access(r, &d, &v, &manage);
+    if (rc)
+        return rc;
+    if (!manage)
+        return ERR_FORBIDDEN;
+    if (!d.roll_frozen_at)
+        return ERR_NOT_FOUND;
+    struct rows *roll;
+    if ((rc = dm_store_roll(r->db, r->a, d.id, &roll)) != 0)
+        return rc;
+    struct arena *a = r->a;
+    const char *commune = commune_name(r, &v);
+    static const struct export_col cols[] = {
+        {"STT", 12, 1},         {"Mã hộ", 30, 1},  {"Địa chỉ", 50, 0},
+        {"Đại diện hộ", 38, 0}, {"Ký tên", 35, 1},
+    };
+    struct date day = date_vn_from_time(time(NULL));
+    if (d.meeting_on[0])
+        date_parse(d.meeting_on, &day);
+    struct export_doc_head head = {
+        arena_printf(a, "UBND %s", commune),
+        v.name,
+        "",
+        commune,
+        day,
+        "DANH SÁCH",
+        arena_printf(a, "Đại diện hộ gia đình dự họp ngày %s về: %s", dm_vn(a, day), d.title),
+    };
+    buf_init(&res->body, a);
+    struct export_pdf_table *pt;
+    char err[256];
+    if ((rc = export_pdf_table_begin(&head, cols, sizeof cols / sizeof cols[0], to_buf, &res->body,
+                                     &pt, err, sizeof err)) != 0)
+        return rc;
+    size_t n = 0;
+    for (size_t i = 0; rc == 0 && i < roll->n_rows; i++) {
+        int gone = strcmp(cell_text(roll, i, 4), "active") != 0;
+        const char *cells[] = {arena_printf(a, "%zu", ++n), cell_text(roll, i, 1),
+                               cell_text(roll, i, 2), cell_text(roll, i, 3),
+                               gone ? "(đã chuyển đi)" : ""};
+        rc = export_pdf_table_row(pt, cells);
+    }
+    const char *footer = arena_printf(a,
+                                      "Tổng số hộ gia đình theo danh sách chốt ngày %s: %zu. Số "
+                                      "hộ có mặt: .......... Kết quả biểu quyết tính trên tổng số "
+                                      "hộ gia đình (Điều 21 Luật Thực hiện dân chủ ở cơ sở).",
+                                      dm_vn_iso(a, d.notice_on), roll->n_rows);
+    int rc2 = export_pdf_table_end(pt, footer, upper(a, dm_head_title(&v)), "", err, sizeof err);
+    if (rc || rc2)
+        return rc ? rc : rc2;
+    res->content_type = "application/pdf";
+    res->filename = arena_printf(a, "danh-sach-du-hop-%lld.pdf", (long long)d.id);
+    return 0;
+}
+
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
 const struct http_route dm_doc_routes[] = {
@@ -731,6 +795,8 @@ const struct http_route dm_doc_routes[] = {
     {"GET", "/decisions/{id}/quyet-dinh.docx", get_decision_docx, NULL, NULL, NULL, HTTP_RAW, NULL,
      0, 0},
     {"GET", "/quan-ly/bieu-quyet/{id}/bien-ban-kiem-phieu.pdf", get_minutes_pdf, NULL, NULL, NULL,
+     HTTP_LOGIN | HTTP_RAW, NULL, 0, 0},
+    {"GET", "/quan-ly/bieu-quyet/{id}/diem-danh.pdf", get_attendance_pdf, NULL, NULL, NULL,
      HTTP_LOGIN | HTTP_RAW, NULL, 0, 0},
     {"GET", "/quan-ly/bieu-quyet/{id}/phieu.pdf", get_cards_pdf, NULL, NULL, NULL,
      HTTP_LOGIN | HTTP_RAW, NULL, 0, 0},

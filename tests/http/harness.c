@@ -608,6 +608,43 @@ int h_db_int(const struct h_server *srv, const char *sql, long long *out)
     return rc;
 }
 
+int h_db_text(const struct h_server *srv, const char *sql, char **out)
+{
+    *out = NULL;
+    int rc = -1;
+    if (srv->is_pg) {
+        PGconn *pg = PQconnectdb(srv->db_url);
+        if (PQstatus(pg) == CONNECTION_OK) {
+            PGresult *res = PQexec(pg, sql);
+            if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0) {
+                *out = strdup(PQgetvalue(res, 0, 0));
+                rc = *out ? 0 : -1;
+            } else {
+                fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(pg));
+            }
+            PQclear(res);
+        }
+        PQfinish(pg);
+        return rc;
+    }
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_open_v2(srv->db_file, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(st, 0);
+            *out = strdup(t ? (const char *)t : "");
+            rc = *out ? 0 : -1;
+        } else {
+            fprintf(stderr, "harness: %s: %s\n", sql, sqlite3_errmsg(db));
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return rc;
+}
+
 int h_write_file(const struct h_server *srv, const char *name, const char *data, size_t len,
                  char *out, size_t out_len)
 {

@@ -153,6 +153,9 @@ long long h_jint(json_t *root, const char *path);
 int h_db_exec(const struct h_server *srv, const char *sql);
 /* The first column of the first row of a query, as an integer. 0 or -1. */
 int h_db_int(const struct h_server *srv, const char *sql, long long *out);
+/* The first column of the first row of a query, as text: *out is malloc'd (free it), NULL on
+ * error. 0 or -1. */
+int h_db_text(const struct h_server *srv, const char *sql, char **out);
 
 /* Households whose kept summary (n_members, representative_name; migration 0008) disagrees
  * with their members, plus units whose kept counts (n_households, n_active) disagree with
