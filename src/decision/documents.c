@@ -224,6 +224,39 @@ static int decision_load(struct http_request *r, struct decision_doc *x)
                        ? "hộ mới sau khi chốt danh sách, không tính vào tổng số hộ và không "
                          "biểu quyết"
                        : "hộ đã chuyển đi sau khi chốt danh sách, vẫn tính vào tổng số hộ");
+    /* D6: an online vote's minutes also give its window, the opt-in poll, who took part and,
+     * in place of a screenshot, where the public list of counted receipts is. */
+    if (d->forms & (1u << DF_ONLINE)) {
+        struct rows *roll;
+        if ((rc = dm_store_roll(r->db, a, d->id, &roll)) != 0)
+            return rc;
+        char from[40], to[40];
+        time_t t0 = (time_t)d->online_opens_at + 7 * 3600,
+               t1 = (time_t)d->online_closes_at + 7 * 3600;
+        struct tm tm0, tm1;
+        gmtime_r(&t0, &tm0);
+        gmtime_r(&t1, &tm1);
+        strftime(from, sizeof from, "%H:%M ngày %d/%m/%Y", &tm0);
+        strftime(to, sizeof to, "%H:%M ngày %d/%m/%Y", &tm1);
+        buf_printf(&b,
+                   "\n# 6. Biểu quyết trực tuyến\n- Thời gian: từ %s đến %s.\n- Thăm dò ý kiến: "
+                   "%lld/%lld hộ gia đình đồng ý biểu quyết trực tuyến.\n",
+                   from, to, (long long)d->online_optin_agree, (long long)d->households_total);
+        if (d->secret)
+            buf_printf(&b,
+                       "- Danh sách mã xác nhận các phiếu đã kiểm (thay ảnh chụp màn hình): "
+                       "%s/decisions/%lld/receipts.\n",
+                       env->base_url, (long long)d->id);
+        buf_printf(&b, "- Các hộ gia đình tham gia biểu quyết trực tuyến (%lld hộ):",
+                   (long long)x->online);
+        size_t k = 0;
+        for (size_t i = 0; i < roll->n_rows; i++)
+            if (!strcmp(cell_text(roll, i, 5), "online"))
+                buf_printf(&b, "%s %s%s%s%s", k++ ? ";" : "", cell_text(roll, i, 1),
+                           cell_text(roll, i, 3)[0] ? " (" : "", cell_text(roll, i, 3),
+                           cell_text(roll, i, 3)[0] ? ")" : "");
+        buf_puts(&b, k ? ".\n" : " không có.\n");
+    }
     /* D4/D5: sent within N working days, counted from the count as on the result page. */
     struct date due;
     if (dr_send_due(rules, env->cal, counted, &due) == 0)
