@@ -14,208 +14,21 @@
  * 04, 05; DOMAIN notes their exact layouts are U). The public sees covenants once recognised,
  * and the commune's yearly statistics (Art 16).
  *
- * Its SQL stays in this file (migration 0028): the sub-part's statements apart from the vote's
+ * Its SQL is in store_covenant.c (covenant.h; migration 0028), apart from the adoption vote's
  * in store.c. Writes go through the write queue and each appends an audit row on object
  * "covenant:<id>".
  */
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include <utf8proc.h>
 
-#include "decision/internal.h"
+#include "decision/covenant.h"
 #include "export/export.h"
 
 /* D61 Art 12 (suspension within 3 working days of a report) and Art 14 (annulment within 5):
  * DOMAIN G, V. rules.h has no keys for them yet; named here until data/rules/decision.ini
  * carries them. */
-
-/* A covenant as stored. Strings are arena memory; dates "yyyy-mm-dd" or "". */
-struct cv_item {
-    int64_t id, unit_id;
-    int64_t amends_id;       /* the covenant this amends, 0 for none */
-    int64_t initiative_id;   /* the initiative matter (D2), 0 for none */
-    int64_t consents;        /* households consenting to an initiative */
-    int64_t consultation_id; /* the posted draft in the consultation module, 0 for none */
-    int64_t decision_id;     /* the M3 adoption vote, 0 before it starts */
-    const char *title, *summary, *status, *proposer, *proposed_on, *drafting_team, *posted_on;
-    const char *adopted_on, *submitted_on, *recognised_on, *refused_on, *refused_reasons;
-    const char *distributed_on, *channels;
-    const char *reported_on, *suspended_on, *scope, *parts, *suspension_reason, *fix_by;
-    const char *annulled_on, *ground, *ground_on, *annul_reason;
-};
-
-/* ---- SQL ---- */
-
-static const char sql_insert[] =
-    "INSERT INTO covenants (unit_id, amends_id, title, summary, proposer, initiative_id, "
-    "initiative_consents, proposed_on, created_by, created_at, updated_at) VALUES ($1, $2, $3, "
-    "$4, $5, $6, $7, $8, $9, $10, $10) RETURNING id";
-static const char sql_get[] =
-    "SELECT id, unit_id, COALESCE(amends_id, 0), COALESCE(initiative_id, 0), "
-    "initiative_consents, COALESCE(consultation_id, 0), COALESCE(decision_id, 0), title, "
-    "summary, status, proposer, proposed_on, drafting_team, posted_on, adopted_on, submitted_on, "
-    "recognised_on, refused_on, refused_reasons, distributed_on, channels, reported_on, "
-    "suspended_on, suspension_scope, suspension_parts, suspension_reason, fix_by, annulled_on, "
-    "annul_ground, annul_ground_on, annul_reason FROM covenants WHERE id = $1";
-static const char sql_list[] =
-    "SELECT c.id, c.title, c.status, u.name AS village, COALESCE(c.amends_id, 0) AS amends_id, "
-    "c.posted_on, c.adopted_on, c.recognised_on FROM covenants c JOIN units u ON u.id = "
-    "c.unit_id WHERE c.unit_id = $1 OR u.parent_id = $1 ORDER BY c.id DESC LIMIT 500";
-static const char sql_list_public[] =
-    "SELECT c.id, c.title, c.status, u.name AS village, COALESCE(c.amends_id, 0) AS amends_id, "
-    "c.posted_on, c.adopted_on, c.recognised_on FROM covenants c JOIN units u ON u.id = "
-    "c.unit_id WHERE (c.unit_id = $1 OR u.parent_id = $1) AND c.status IN ('recognised', "
-    "'suspended') ORDER BY c.recognised_on DESC, c.id DESC LIMIT 500";
-static const char sql_amendments[] =
-    "SELECT id, title, status, recognised_on FROM covenants WHERE amends_id = $1 ORDER BY id";
-static const char sql_reviews[] =
-    "SELECT year, reviewed_on, report FROM covenant_reviews WHERE covenant_id = $1 ORDER BY year "
-    "DESC";
-static const char sql_team[] =
-    "UPDATE covenants SET drafting_team = $2, status = CASE WHEN status = 'proposed' THEN "
-    "'drafting' ELSE status END, updated_at = $3 WHERE id = $1 AND status IN ('proposed', "
-    "'drafting', 'consulting') AND decision_id IS NULL";
-static const char sql_post[] =
-    "UPDATE covenants SET posted_on = $2, consultation_id = $3, status = 'consulting', "
-    "updated_at = $4 WHERE id = $1 AND status IN ('drafting', 'consulting') AND decision_id IS "
-    "NULL";
-static const char sql_vote[] =
-    "UPDATE covenants SET decision_id = $2, updated_at = $3 WHERE id = $1 AND status = "
-    "'consulting' AND decision_id IS NULL";
-static const char sql_adopt[] =
-    "UPDATE covenants SET status = $2, adopted_on = $3, updated_at = $4 WHERE id = $1 AND "
-    "status = 'consulting' AND decision_id = $5";
-static const char sql_submit[] =
-    "UPDATE covenants SET status = 'submitted', submitted_on = $2, updated_at = $3 WHERE id = $1 "
-    "AND status = 'adopted'";
-static const char sql_recognise[] =
-    "UPDATE covenants SET status = 'recognised', recognised_on = $2, updated_at = $3 WHERE id = "
-    "$1 AND status = 'submitted'";
-static const char sql_refuse[] =
-    "UPDATE covenants SET status = 'refused', refused_on = $2, refused_reasons = $3, updated_at "
-    "= $4 WHERE id = $1 AND status = 'submitted'";
-static const char sql_distribute[] =
-    "UPDATE covenants SET distributed_on = $2, channels = $3, updated_at = $4 WHERE id = $1 AND "
-    "status = 'recognised' AND distributed_on = ''";
-static const char sql_review[] =
-    "INSERT INTO covenant_reviews (covenant_id, year, reviewed_on, report, entered_by, "
-    "created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-static const char sql_suspend[] =
-    "UPDATE covenants SET status = 'suspended', reported_on = $2, suspended_on = $3, "
-    "suspension_scope = $4, suspension_parts = $5, suspension_reason = $6, fix_by = $7, "
-    "updated_at = $8 WHERE id = $1 AND status = 'recognised'";
-static const char sql_annul[] =
-    "UPDATE covenants SET status = 'annulled', annulled_on = $2, annul_ground = $3, "
-    "annul_ground_on = $4, annul_reason = $5, updated_at = $6 WHERE id = $1 AND status IN "
-    "('recognised', 'suspended')";
-/* Art 16: a year's counts for a commune (or one village): recognised covenants, amendments
- * recognised, refusals, suspensions, annulments; and those in force now. $2, $3: the year's
- * first and last days. */
-static const char sql_stats[] =
-    "SELECT COALESCE(SUM(CASE WHEN c.amends_id IS NULL AND c.recognised_on >= $2 AND "
-    "c.recognised_on <= $3 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN c.amends_id IS NOT "
-    "NULL AND c.recognised_on >= $2 AND c.recognised_on <= $3 THEN 1 ELSE 0 END), 0), "
-    "COALESCE(SUM(CASE WHEN c.refused_on >= $2 AND c.refused_on <= $3 THEN 1 ELSE 0 END), 0), "
-    "COALESCE(SUM(CASE WHEN c.suspended_on >= $2 AND c.suspended_on <= $3 THEN 1 ELSE 0 END), "
-    "0), COALESCE(SUM(CASE WHEN c.annulled_on >= $2 AND c.annulled_on <= $3 THEN 1 ELSE 0 END), "
-    "0), COALESCE(SUM(CASE WHEN c.status = 'recognised' THEN 1 ELSE 0 END), 0) FROM covenants c "
-    "JOIN units u ON u.id = c.unit_id WHERE c.unit_id = $1 OR u.parent_id = $1";
-static const char sql_stats_items[] =
-    "SELECT c.id, c.title, c.status, u.name AS village, COALESCE(c.amends_id, 0) AS amends_id, "
-    "c.recognised_on, c.refused_on, c.suspended_on, c.annulled_on FROM covenants c JOIN units u "
-    "ON u.id = c.unit_id WHERE (c.unit_id = $1 OR u.parent_id = $1) AND ((c.recognised_on >= $2 "
-    "AND c.recognised_on <= $3) OR (c.refused_on >= $2 AND c.refused_on <= $3) OR "
-    "(c.suspended_on >= $2 AND c.suspended_on <= $3) OR (c.annulled_on >= $2 AND c.annulled_on "
-    "<= $3)) ORDER BY u.name, c.id";
-
-static int64_t now_s(void)
-{
-    return (int64_t)time(NULL);
-}
-
-static const char *col(struct arena *a, struct db_stmt *st, int i)
-{
-    return arena_strdup(a, db_col_text(st, i));
-}
-
-static int cv_get(struct db *db, struct arena *a, int64_t id, struct cv_item *o)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql_get, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return rc == DB_DONE ? ERR_NOT_FOUND : rc;
-    }
-    memset(o, 0, sizeof *o);
-    o->id = db_col_int(st, 0);
-    o->unit_id = db_col_int(st, 1);
-    o->amends_id = db_col_int(st, 2);
-    o->initiative_id = db_col_int(st, 3);
-    o->consents = db_col_int(st, 4);
-    o->consultation_id = db_col_int(st, 5);
-    o->decision_id = db_col_int(st, 6);
-    const char **s[] = {&o->title,
-                        &o->summary,
-                        &o->status,
-                        &o->proposer,
-                        &o->proposed_on,
-                        &o->drafting_team,
-                        &o->posted_on,
-                        &o->adopted_on,
-                        &o->submitted_on,
-                        &o->recognised_on,
-                        &o->refused_on,
-                        &o->refused_reasons,
-                        &o->distributed_on,
-                        &o->channels,
-                        &o->reported_on,
-                        &o->suspended_on,
-                        &o->scope,
-                        &o->parts,
-                        &o->suspension_reason,
-                        &o->fix_by,
-                        &o->annulled_on,
-                        &o->ground,
-                        &o->ground_on,
-                        &o->annul_reason};
-    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-        *s[i] = col(a, st, 7 + (int)i);
-    db_reset(st);
-    return 0;
-}
-
-/* Rows of a statement taking one id (or unit) parameter. */
-static int rows_of(struct db *db, struct arena *a, const char *sql, int64_t id, size_t extra,
-                   struct rows **out)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, id);
-    return db_rows(st, a, extra, out);
-}
-
-static int audit(struct db *db, int64_t actor, int64_t unit_id, const char *action, int64_t id,
-                 const char *detail)
-{
-    char obj[48];
-    snprintf(obj, sizeof obj, "covenant:%lld", (long long)id);
-    return audit_append(db, actor, unit_id, action, obj, detail ? detail : "");
-}
-
-static int run_changed(struct db_stmt *st)
-{
-    int64_t changed;
-    int rc = db_run(st, &changed);
-    return rc ? rc : changed ? 0 : ERR_CONFLICT;
-}
 
 /* ---- labels and small helpers ---- */
 
@@ -368,7 +181,7 @@ static int cv_load(struct http_request *r, struct cv_ctx *x)
     int64_t id;
     if (parse_int64(str_c(http_arg(r, "id")), 1, INT64_MAX, &id) != 0)
         return ERR_NOT_FOUND;
-    int rc = cv_get(r->db, r->a, id, &x->c);
+    int rc = cv_store_get(r->db, r->a, id, &x->c);
     if (rc == 0)
         rc = units_get_id(r->db, x->c.unit_id, &x->v);
     if (rc)
@@ -561,7 +374,7 @@ static int reviews_model(struct http_request *r, const struct cv_item *c, json_t
                          int *reviewed_this_year)
 {
     struct rows *t;
-    int rc = rows_of(r->db, r->a, sql_reviews, c->id, 0, &t);
+    int rc = cv_store_reviews(r->db, r->a, c->id, &t);
     if (rc)
         return rc;
     struct date now = today();
@@ -593,7 +406,7 @@ static int reviews_model(struct http_request *r, const struct cv_item *c, json_t
 static int amendments_model(struct http_request *r, const struct cv_item *c, json_t *m, int public)
 {
     struct rows *t;
-    int rc = rows_of(r->db, r->a, sql_amendments, c->id, 0, &t);
+    int rc = cv_store_amendments(r->db, r->a, c->id, &t);
     if (rc)
         return rc;
     json_t *list = json_array();
@@ -788,127 +601,16 @@ static int page_manage(struct http_request *r, struct http_response *res)
 
 /* ---- the writes: one job shape, one runner ---- */
 
-enum cv_step {
-    ST_TEAM,
-    ST_POST,
-    ST_VOTE,
-    ST_ADOPT,
-    ST_SUBMIT,
-    ST_RECOGNISE,
-    ST_REFUSE,
-    ST_DISTRIBUTE,
-    ST_REVIEW,
-    ST_SUSPEND,
-    ST_ANNUL,
-};
-
 struct cv_job {
-    enum cv_step step;   /* which write */
-    int64_t actor;       /* the official */
-    int64_t id, unit_id; /* the covenant and its village */
-    int64_t decision_id; /* the adoption vote (ST_ADOPT, ST_SUBMIT, ST_RECOGNISE, ST_REFUSE) */
-    int64_t n;           /* ST_POST: consultation id; ST_REVIEW: year */
-    const char *s[6];    /* the step's texts and dates, in its statement's order */
-    struct dm_new vote;  /* ST_VOTE: the M3 matter made */
-    const char *back;    /* the covenant's page */
-    const char *flash;   /* said after the write */
+    struct cv_write w; /* the write */
+    const char *back;  /* the covenant's page */
+    const char *flash; /* said after the write */
 };
-
-/* The adoption vote's side of recognition: its decision sent (D4), recognised or refused (D8)
- * while pending. */
-static int vote_follow(struct db *db, const struct cv_job *j)
-{
-    if (!j->decision_id ||
-        (j->step != ST_SUBMIT && j->step != ST_RECOGNISE && j->step != ST_REFUSE))
-        return 0;
-    struct arena *a = arena_new(0);
-    struct dm_item d;
-    int rc = dm_store_get(db, a, j->decision_id, &d);
-    if (rc == 0 && !strcmp(d.status, "counted")) {
-        if (j->step == ST_SUBMIT && !d.sent_on[0])
-            rc = dm_store_sent(db, j->actor, d.id, j->unit_id, j->s[0]);
-        else if ((j->step == ST_RECOGNISE || j->step == ST_REFUSE) &&
-                 !strcmp(d.recognition, "pending"))
-            rc = dm_store_recognise(db, j->actor, d.id, j->unit_id,
-                                    j->step == ST_RECOGNISE ? "recognised" : "refused", j->s[0],
-                                    j->step == ST_REFUSE ? j->s[1] : "");
-    }
-    arena_free(a);
-    return rc;
-}
 
 static int run_step(struct db *db, void *arg)
 {
     struct cv_job *j = arg;
-    static const char *const sqls[] = {
-        [ST_TEAM] = sql_team,     [ST_POST] = sql_post,
-        [ST_VOTE] = sql_vote,     [ST_ADOPT] = sql_adopt,
-        [ST_SUBMIT] = sql_submit, [ST_RECOGNISE] = sql_recognise,
-        [ST_REFUSE] = sql_refuse, [ST_DISTRIBUTE] = sql_distribute,
-        [ST_REVIEW] = sql_review, [ST_SUSPEND] = sql_suspend,
-        [ST_ANNUL] = sql_annul,
-    };
-    static const char *const actions[] = {
-        [ST_TEAM] = "covenant.team",     [ST_POST] = "covenant.post",
-        [ST_VOTE] = "covenant.vote",     [ST_ADOPT] = "covenant.adopt",
-        [ST_SUBMIT] = "covenant.submit", [ST_RECOGNISE] = "covenant.recognise",
-        [ST_REFUSE] = "covenant.refuse", [ST_DISTRIBUTE] = "covenant.distribute",
-        [ST_REVIEW] = "covenant.review", [ST_SUSPEND] = "covenant.suspend",
-        [ST_ANNUL] = "covenant.annul",
-    };
-    int rc;
-    if (j->step == ST_VOTE && (rc = dm_store_create(db, &j->vote)) != 0)
-        return rc;
-    struct db_stmt *st;
-    if ((rc = db_prepare(db, sqls[j->step], &st)) != 0)
-        return rc;
-    int k = 1;
-    db_bind_int(st, k++, j->id);
-    switch (j->step) {
-    case ST_POST:
-        db_bind_cstr(st, k++, j->s[0]);
-        db_bind_id(st, k++, j->n);
-        break;
-    case ST_VOTE:
-        db_bind_int(st, k++, j->vote.id);
-        break;
-    case ST_REVIEW:
-        db_bind_int(st, k++, j->n);
-        db_bind_cstr(st, k++, j->s[0]);
-        db_bind_cstr(st, k++, j->s[1]);
-        db_bind_id(st, k++, j->actor);
-        break;
-    default:
-        for (size_t i = 0; i < sizeof j->s / sizeof j->s[0] && j->s[i]; i++)
-            db_bind_cstr(st, k++, j->s[i]);
-    }
-    db_bind_int(st, k++, now_s());
-    if (j->step == ST_ADOPT)
-        db_bind_int(st, k++, j->decision_id);
-    if (j->step == ST_REVIEW)
-        rc = db_run(st, NULL); /* a second review of a year: ERR_CONFLICT from the key */
-    else
-        rc = run_changed(st);
-    if (rc == 0)
-        rc = vote_follow(db, j);
-    if (rc)
-        return rc;
-    char detail[400];
-    switch (j->step) {
-    case ST_POST:
-        snprintf(detail, sizeof detail, "posted %s, consultation %lld", j->s[0], (long long)j->n);
-        break;
-    case ST_VOTE:
-        snprintf(detail, sizeof detail, "adoption vote decision:%lld", (long long)j->vote.id);
-        break;
-    case ST_REVIEW:
-        snprintf(detail, sizeof detail, "review %lld on %s", (long long)j->n, j->s[0]);
-        break;
-    default:
-        snprintf(detail, sizeof detail, "%s%s%.300s", j->s[0] ? j->s[0] : "", j->s[1] ? " " : "",
-                 j->s[1] ? j->s[1] : "");
-    }
-    return audit(db, j->actor, j->unit_id, actions[j->step], j->id, detail);
+    return cv_store_step(db, &j->w);
 }
 
 static int after_step(struct http_request *r, struct http_response *res, int rc)
@@ -936,10 +638,10 @@ static int step_begin(struct http_request *r, struct cv_ctx **x, struct cv_job *
     if (!ok)
         return ERR_FORBIDDEN;
     *j = arena_zalloc(r->a, sizeof **j);
-    (*j)->actor = r->user->id;
-    (*j)->id = (*x)->c.id;
-    (*j)->unit_id = (*x)->v.id;
-    (*j)->decision_id = (*x)->c.decision_id;
+    (*j)->w.actor = r->user->id;
+    (*j)->w.id = (*x)->c.id;
+    (*j)->w.unit_id = (*x)->v.id;
+    (*j)->w.decision_id = (*x)->c.decision_id;
     (*j)->back = arena_printf(r->a, "/quan-ly/huong-uoc/%lld", (long long)(*x)->c.id);
     r->state = *j;
     return 0;
@@ -948,7 +650,7 @@ static int step_begin(struct http_request *r, struct cv_ctx **x, struct cv_job *
 static int step_defer(struct http_request *r, struct cv_job *j, enum cv_step step,
                       const char *flash)
 {
-    j->step = step;
+    j->w.step = step;
     j->flash = flash;
     http_defer_write(r, run_step, j);
     return HTTP_DEFERRED;
@@ -997,11 +699,11 @@ static int post_team(struct http_request *r, struct http_response *res)
         (strcmp(s, "proposed") && strcmp(s, "drafting") && strcmp(s, "consulting")))
         return step_error(r, res, x, "soan_thao",
                           "Đã bắt đầu biểu quyết thông qua: không thay đổi tổ soạn thảo.");
-    j->s[0] = dm_trimmed(r, "to_soan_thao");
-    if (!j->s[0][0])
+    j->w.s[0] = dm_trimmed(r, "to_soan_thao");
+    if (!j->w.s[0][0])
         return step_error(r, res, x, "soan_thao",
                           "Vui lòng ghi các thành viên tổ soạn thảo, mỗi người một dòng (Điều 8).");
-    return step_defer(r, j, ST_TEAM, "Đã ghi tổ soạn thảo.");
+    return step_defer(r, j, CV_TEAM, "Đã ghi tổ soạn thảo.");
 }
 
 /* ---- POST .../niem-yet: the draft posted for comments (Art 9) ---- */
@@ -1034,11 +736,11 @@ static int post_post(struct http_request *r, struct http_response *res)
     if (why)
         return step_error(r, res, x, "niem_yet", why);
     const char *id = dm_trimmed(r, "ma_gop_y");
-    if (id[0] && parse_int64(str_c(id), 1, INT64_MAX, &j->n) != 0)
+    if (id[0] && parse_int64(str_c(id), 1, INT64_MAX, &j->w.n) != 0)
         return step_error(r, res, x, "niem_yet",
                           "Mã cuộc lấy ý kiến là một số (xem trong mục Lấy ý kiến dự thảo).");
-    j->s[0] = dm_iso(r->a, d);
-    return step_defer(r, j, ST_POST, "Đã ghi ngày niêm yết dự thảo và cuộc lấy ý kiến.");
+    j->w.s[0] = dm_iso(r->a, d);
+    return step_defer(r, j, CV_POST, "Đã ghi ngày niêm yết dự thảo và cuộc lấy ý kiến.");
 }
 
 /* ---- POST .../bieu-quyet: start the adoption vote, an M3 matter (Art 10) ---- */
@@ -1076,8 +778,8 @@ static int post_vote(struct http_request *r, struct http_response *res)
     if (c->consultation_id)
         buf_printf(&body, " Xem dự thảo và các ý kiến tại /gop-y/du-thao/%lld.",
                    (long long)c->consultation_id);
-    j->vote = (struct dm_new){
-        .actor = j->actor,
+    j->w.vote = (struct dm_new){
+        .actor = j->w.actor,
         .unit_id = x->v.id,
         .matter = DM_M3,
         .title = arena_printf(r->a, "Thông qua hương ước: %s", c->title),
@@ -1091,7 +793,7 @@ static int post_vote(struct http_request *r, struct http_response *res)
         .secret = 0,
         .tabled_on = dm_iso(r->a, today()),
     };
-    return step_defer(r, j, ST_VOTE,
+    return step_defer(r, j, CV_VOTE,
                       "Đã lập nội dung biểu quyết thông qua hương ước (M3): thông báo và tổ "
                       "chức cuộc họp tại trang biểu quyết.");
 }
@@ -1116,9 +818,9 @@ static int post_adopt(struct http_request *r, struct http_response *res)
                               ? "Kết quả biểu quyết đã bị bãi bỏ."
                               : "Biểu quyết chưa kiểm xong kết quả (trang biểu quyết: Kiểm kết "
                                 "quả).");
-    j->s[0] = d.passed ? "adopted" : "not_adopted";
-    j->s[1] = d.passed ? dm_iso(r->a, date_vn_from_time((time_t)d.counted_at)) : "";
-    return step_defer(r, j, ST_ADOPT,
+    j->w.s[0] = d.passed ? "adopted" : "not_adopted";
+    j->w.s[1] = d.passed ? dm_iso(r->a, date_vn_from_time((time_t)d.counted_at)) : "";
+    return step_defer(r, j, CV_ADOPT,
                       d.passed ? "Hương ước đã được quá nửa tổng số hộ gia đình tán thành: đã ghi "
                                  "ngày thông qua. Gửi hồ sơ đề nghị công nhận trước hạn ghi trên "
                                  "trang."
@@ -1147,8 +849,8 @@ static int post_submit(struct http_request *r, struct http_response *res)
     const char *why = day_check(r, d, x->c.adopted_on, "ngày thông qua");
     if (why)
         return step_error(r, res, x, "ho_so", why);
-    j->s[0] = dm_iso(r->a, d);
-    return step_defer(r, j, ST_SUBMIT,
+    j->w.s[0] = dm_iso(r->a, d);
+    return step_defer(r, j, CV_SUBMIT,
                       "Đã ghi ngày gửi hồ sơ đề nghị Ủy ban nhân dân công nhận hương ước.");
 }
 
@@ -1176,17 +878,17 @@ static int post_recognise(struct http_request *r, struct http_response *res)
     if (why)
         return step_error(r, res, x, "cong_nhan", why);
     int refuse = !strcmp(dm_trimmed(r, "ket_qua"), "refused");
-    j->s[0] = dm_iso(r->a, d);
+    j->w.s[0] = dm_iso(r->a, d);
     if (!refuse)
-        return step_defer(r, j, ST_RECOGNISE,
+        return step_defer(r, j, CV_RECOGNISE,
                           "Đã công nhận hương ước: có hiệu lực từ ngày công nhận. Gửi văn bản và "
                           "phổ biến trước hạn ghi trên trang.");
-    j->s[1] = dm_trimmed(r, "ly_do_tu_choi");
-    if (!j->s[1][0])
+    j->w.s[1] = dm_trimmed(r, "ly_do_tu_choi");
+    if (!j->w.s[1][0])
         return step_error(r, res, x, "cong_nhan",
                           "Từ chối công nhận phải trả lời bằng văn bản, nêu rõ lý do (Điều 11 "
                           "Nghị định 61/2023/NĐ-CP).");
-    return step_defer(r, j, ST_REFUSE, "Đã ghi văn bản từ chối công nhận và lý do.");
+    return step_defer(r, j, CV_REFUSE, "Đã ghi văn bản từ chối công nhận và lý do.");
 }
 
 /* ---- POST .../phan-phat: distribution (Arts 15(1), 18(1)(a)) ---- */
@@ -1224,9 +926,9 @@ static int post_distribute(struct http_request *r, struct http_response *res)
         return step_error(r, res, x, "phan_phat",
                           "Hương ước phải được niêm yết tại nhà văn hóa và phổ biến bằng ít nhất "
                           "một hình thức khác (Điều 15, Điều 18 Nghị định 61/2023/NĐ-CP).");
-    j->s[0] = dm_iso(r->a, d);
-    j->s[1] = codes.ptr;
-    return step_defer(r, j, ST_DISTRIBUTE,
+    j->w.s[0] = dm_iso(r->a, d);
+    j->w.s[1] = codes.ptr;
+    return step_defer(r, j, CV_DISTRIBUTE,
                       "Đã ghi việc gửi và phổ biến hương ước đến Trưởng thôn, Ủy ban Mặt trận "
                       "Tổ quốc và Nhân dân.");
 }
@@ -1252,29 +954,29 @@ static int post_review(struct http_request *r, struct http_response *res)
     struct date now = today(), rec, d;
     int first = date_parse(c->recognised_on, &rec) == 0 ? rec.y : now.y;
     const char *y = dm_trimmed(r, "nam");
-    if (y[0] && parse_int64(str_c(y), first, now.y, &j->n) != 0)
+    if (y[0] && parse_int64(str_c(y), first, now.y, &j->w.n) != 0)
         return step_error(r, res, x, "ra_soat",
                           arena_printf(r->a, "Năm rà soát từ %d đến %d.", first, now.y));
     if (!y[0])
-        j->n = now.y;
+        j->w.n = now.y;
     if (typed_date(r, "ngay_ra_soat", now, &d) != 0)
         return step_error(r, res, x, "ra_soat", bad_date);
     const char *why = day_check(r, d, c->recognised_on, "ngày công nhận");
     if (why)
         return step_error(r, res, x, "ra_soat", why);
-    j->s[0] = dm_iso(r->a, d);
-    j->s[1] = dm_trimmed(r, "bao_cao");
-    if (!j->s[1][0])
+    j->w.s[0] = dm_iso(r->a, d);
+    j->w.s[1] = dm_trimmed(r, "bao_cao");
+    if (!j->w.s[1][0])
         return step_error(r, res, x, "ra_soat",
                           "Vui lòng ghi kết quả rà soát (báo cáo của Trưởng thôn).");
     struct rows *t;
-    if ((rc = rows_of(r->db, r->a, sql_reviews, c->id, 0, &t)) != 0)
+    if ((rc = cv_store_reviews(r->db, r->a, c->id, &t)) != 0)
         return rc;
     for (size_t i = 0; i < t->n_rows; i++)
-        if (rows_at(t, i, 0)->i == j->n)
+        if (rows_at(t, i, 0)->i == j->w.n)
             return step_error(r, res, x, "ra_soat",
-                              arena_printf(r->a, "Đã ghi rà soát năm %lld.", (long long)j->n));
-    return step_defer(r, j, ST_REVIEW, "Đã ghi kết quả rà soát hằng năm.");
+                              arena_printf(r->a, "Đã ghi rà soát năm %lld.", (long long)j->w.n));
+    return step_defer(r, j, CV_REVIEW, "Đã ghi kết quả rà soát hằng năm.");
 }
 
 /* ---- POST .../tam-ngung: suspension (Art 12) ---- */
@@ -1320,13 +1022,13 @@ static int post_suspend(struct http_request *r, struct http_response *res)
     if (!fx[0] || date_parse(fx, &fix) != 0 || date_cmp(fix, on) <= 0)
         return step_error(r, res, x, "tam_ngung",
                           "Vui lòng nhập thời hạn khắc phục (ngày/tháng/năm), sau ngày tạm ngừng.");
-    j->s[0] = dm_iso(r->a, reported);
-    j->s[1] = dm_iso(r->a, on);
-    j->s[2] = partial ? "partial" : "whole";
-    j->s[3] = partial ? parts : "";
-    j->s[4] = reason;
-    j->s[5] = dm_iso(r->a, fix);
-    return step_defer(r, j, ST_SUSPEND, "Đã tạm ngừng thi hành hương ước.");
+    j->w.s[0] = dm_iso(r->a, reported);
+    j->w.s[1] = dm_iso(r->a, on);
+    j->w.s[2] = partial ? "partial" : "whole";
+    j->w.s[3] = partial ? parts : "";
+    j->w.s[4] = reason;
+    j->w.s[5] = dm_iso(r->a, fix);
+    return step_defer(r, j, CV_SUSPEND, "Đã tạm ngừng thi hành hương ước.");
 }
 
 /* ---- POST .../bai-bo: annulment (Art 14) ---- */
@@ -1373,13 +1075,13 @@ static int post_annul(struct http_request *r, struct http_response *res)
         why = "Ngày phát sinh căn cứ không được sau ngày bãi bỏ.";
     if (why)
         return step_error(r, res, x, "bai_bo", why);
-    j->s[0] = dm_iso(r->a, on);
-    j->s[1] = ground;
-    j->s[2] = dm_iso(r->a, basis);
-    j->s[3] = dm_trimmed(r, "ly_do_bai_bo");
-    if (!j->s[3][0])
+    j->w.s[0] = dm_iso(r->a, on);
+    j->w.s[1] = ground;
+    j->w.s[2] = dm_iso(r->a, basis);
+    j->w.s[3] = dm_trimmed(r, "ly_do_bai_bo");
+    if (!j->w.s[3][0])
         return step_error(r, res, x, "bai_bo", "Vui lòng ghi lý do bãi bỏ.");
-    return step_defer(r, j, ST_ANNUL, "Đã bãi bỏ hương ước.");
+    return step_defer(r, j, CV_ANNUL, "Đã bãi bỏ hương ước.");
 }
 
 /* ---- GET /quan-ly/huong-uoc?don_vi=CODE: the list and a new covenant ---- */
@@ -1388,10 +1090,9 @@ static const struct http_param_spec index_params[] = {
     {"don_vi", HP_TEXT, 0, 0, 32},
 };
 
-static int list_rows(struct http_request *r, const char *sql, int64_t unit, int public,
-                     struct rows **out)
+static int list_rows(struct http_request *r, int64_t unit, int public, struct rows **out)
 {
-    int rc = rows_of(r->db, r->a, sql, unit, 3, out);
+    int rc = cv_store_list(r->db, r->a, unit, public, out);
     if (rc)
         return rc;
     struct rows *t = *out;
@@ -1410,7 +1111,7 @@ static int list_rows(struct http_request *r, const char *sql, int64_t unit, int 
 static int index_page(struct http_request *r, struct http_response *res, const struct unit *u)
 {
     struct rows *t;
-    int rc = list_rows(r, sql_list, u->id, 0, &t);
+    int rc = list_rows(r, u->id, 0, &t);
     if (rc)
         return rc;
     if (!res->model)
@@ -1471,48 +1172,14 @@ static const struct http_param_spec new_params[] = {
     {"sua_doi", HP_TEXT, 0, 0, 20},
 };
 
-struct new_job {
-    int64_t actor, unit_id, amends_id, initiative_id, consents, id;
-    const char *title, *summary, *proposer, *proposed_on;
-};
-
 static int run_new(struct db *db, void *arg)
 {
-    struct new_job *j = arg;
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql_insert, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, j->unit_id);
-    db_bind_id(st, 2, j->amends_id);
-    db_bind_cstr(st, 3, j->title);
-    db_bind_cstr(st, 4, j->summary);
-    db_bind_cstr(st, 5, j->proposer);
-    db_bind_id(st, 6, j->initiative_id);
-    db_bind_int(st, 7, j->consents);
-    db_bind_cstr(st, 8, j->proposed_on);
-    db_bind_id(st, 9, j->actor);
-    db_bind_int(st, 10, now_s());
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        j->id = db_col_int(st, 0);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = ERR_INTERNAL;
-    }
-    db_reset(st);
-    if (rc)
-        return rc;
-    char d[400];
-    snprintf(d, sizeof d, "%s, amends %lld: %.300s", j->proposer, (long long)j->amends_id,
-             j->title);
-    return audit(db, j->actor, j->unit_id, j->amends_id ? "covenant.amend" : "covenant.create",
-                 j->id, d);
+    return cv_store_create(db, arg);
 }
 
 static int after_new(struct http_request *r, struct http_response *res, int rc)
 {
-    struct new_job *j = r->state;
+    struct cv_new *j = r->state;
     if (rc)
         return rc;
     res->redirect = arena_printf(r->a, "/quan-ly/huong-uoc/%lld", (long long)j->id);
@@ -1550,7 +1217,7 @@ static int post_new(struct http_request *r, struct http_response *res)
         return rc;
     if (strcmp(v.kind, "village") != 0 && strcmp(v.kind, "residential_group") != 0)
         return new_error(r, res, &v, "Chọn thôn, tổ dân phố của hương ước.");
-    struct new_job *j = arena_zalloc(r->a, sizeof *j);
+    struct cv_new *j = arena_zalloc(r->a, sizeof *j);
     const struct decision_env *env = dm_env(r);
     struct date on;
     if (typed_date(r, "ngay_de_xuat", today(), &on) != 0)
@@ -1572,7 +1239,7 @@ static int post_new(struct http_request *r, struct http_response *res)
     if (amends[0]) {
         struct cv_item old;
         if (parse_int64(str_c(amends), 1, INT64_MAX, &j->amends_id) != 0 ||
-            cv_get(r->db, r->a, j->amends_id, &old) != 0 || old.unit_id != v.id ||
+            cv_store_get(r->db, r->a, j->amends_id, &old) != 0 || old.unit_id != v.id ||
             (strcmp(old.status, "recognised") && strcmp(old.status, "suspended")))
             return new_error(r, res, &v,
                              "Chỉ sửa đổi, bổ sung hương ước đã được công nhận của thôn này.");
@@ -1838,7 +1505,7 @@ static int page_public_list(struct http_request *r, struct http_response *res)
     if (rc)
         return rc;
     struct rows *t;
-    if ((rc = list_rows(r, sql_list_public, u.id, 1, &t)) != 0)
+    if ((rc = list_rows(r, u.id, 1, &t)) != 0)
         return rc;
     res->model = json_object();
     http_model_rows(res, "covenants", t);
@@ -1888,27 +1555,11 @@ static int page_stats(struct http_request *r, struct http_response *res)
     int year = (int)http_param_int(r, "nam", today().y);
     const char *first = arena_printf(r->a, "%04d-01-01", year),
                *last = arena_printf(r->a, "%04d-12-31", year);
-    struct db_stmt *st;
     int64_t v[6] = {0, 0, 0, 0, 0, 0};
-    if ((rc = db_prepare(r->db, sql_stats, &st)) != 0)
-        return rc;
-    db_bind_int(st, 1, u.id);
-    db_bind_cstr(st, 2, first);
-    db_bind_cstr(st, 3, last);
-    rc = db_step(st);
-    if (rc == DB_ROW)
-        for (int i = 0; i < 6; i++)
-            v[i] = db_col_int(st, i);
-    db_reset(st);
-    if (rc < 0)
+    if ((rc = cv_store_stats(r->db, u.id, first, last, v)) != 0)
         return rc;
     struct rows *t;
-    if ((rc = db_prepare(r->db, sql_stats_items, &st)) != 0)
-        return rc;
-    db_bind_int(st, 1, u.id);
-    db_bind_cstr(st, 2, first);
-    db_bind_cstr(st, 3, last);
-    if ((rc = db_rows(st, r->a, 2, &t)) != 0)
+    if ((rc = cv_store_stats_items(r->db, r->a, u.id, first, last, &t)) != 0)
         return rc;
     size_t sl = rows_add_col(t, "status_label"), url = rows_add_col(t, "url");
     for (size_t i = 0; i < t->n_rows; i++) {
