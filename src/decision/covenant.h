@@ -1,7 +1,13 @@
 /*
  * covenant.h - internal to src/decision: village covenants (hương ước, quy ước; DOMAIN G,
- * Decree 61/2023/NĐ-CP). covenant.c holds the pages and the steps; store_covenant.c every SQL
- * statement of covenants and covenant_reviews (migration 0028). Included by those files only.
+ * Decree 61/2023/NĐ-CP). Included by these files only:
+ *   covenant.c         what the pages share (labels, who may do what, the deadlines, the
+ *                      view-model) and the back office's pages: the list, a new covenant, a
+ *                      covenant's page;
+ *   covenant_steps.c   the steps after the proposal, one form each on the covenant's page;
+ *   covenant_docs.c    the village's request and the UBND's decisions as Decree 30 PDFs;
+ *   covenant_public.c  the public list and page, and the commune's yearly statistics (Art 16);
+ *   store_covenant.c   every SQL statement of covenants and covenant_reviews (migration 0028).
  */
 #ifndef DANCHU_DECISION_COVENANT_H
 #define DANCHU_DECISION_COVENANT_H
@@ -58,6 +64,77 @@ struct cv_write {
     const char *s[6];    /* the step's texts and dates, in its statement's order */
     struct dm_new vote;  /* CV_VOTE: the M3 matter made */
 };
+
+/* ---- covenant.c: what the covenant's pages share ---- */
+
+/* A choice offered on a form: its code (stored) and its label. */
+struct cv_choice {
+    const char *code, *label;
+};
+/* The channels of distribution (Arts 15(1), 18(1)(a)); the first, the community house, is
+ * required. */
+extern const struct cv_choice cv_channels[];
+extern const size_t cv_n_channels;
+
+/* The label of a stored status. */
+const char *cv_status_label_of(const char *status);
+/* The label of a ground of annulment (Art 14), "" for an unknown code. */
+const char *cv_ground_label(const char *code);
+/* Today in Vietnam. */
+struct date cv_today(void);
+/* Why a typed day was refused: not dd/mm/yyyy. */
+extern const char cv_bad_date[];
+/* A typed date: *out, 0; empty: def (0); else ERR_INVALID. */
+int cv_typed_date(struct http_request *r, const char *name, struct date def, struct date *out);
+/* 1 when the request carries value among its (repeated) parameter name. */
+int cv_has_value(struct http_request *r, const char *name, const char *value);
+/* The rule version in force on the day the covenant was proposed. */
+const struct dr_rules *cv_rules(const struct decision_env *env, const struct cv_item *c);
+/* The commune above village v (or v itself when it has no parent). */
+void cv_commune_of(struct http_request *r, const struct unit *v, struct unit *c);
+/* Names typed one a line, as a list of strings. */
+json_t *cv_lines_json(struct arena *a, const char *s);
+
+/* The covenant of capture "id", with who may do what. */
+struct cv_ctx {
+    struct cv_item c; /* the covenant */
+    struct unit v;    /* its village */
+    int manage;       /* decision.manage on the village: the village's steps */
+    int recognise;    /* decision.recognise: the UBND's steps */
+};
+
+/* Loads the covenant of capture "id" and its village, and what r may do there. */
+int cv_load(struct http_request *r, struct cv_ctx *x);
+
+/* The deadlines of a covenant (G). Days "dd/mm/yyyy" (arena) or "". */
+struct cv_dues {
+    const char *adopt_from;     /* the earliest adoption day (posted + 30 days, A7) */
+    int adopt_ready;            /* today is on or after it */
+    const char *submit_due;     /* dossier: adoption + 5 wd */
+    int submit_late;            /* sent after it, or not sent and today is after it */
+    const char *recognise_due;  /* recognition: dossier + 5 wd */
+    int recognise_late;         /* as above */
+    const char *distribute_due; /* distribution: recognition + 2 wd */
+    int distribute_late;        /* as above */
+    const char *suspend_due;    /* suspension: report + 3 wd */
+    int suspend_late;           /* suspended after it */
+    const char *annul_due;      /* annulment: its ground + 5 wd */
+    int annul_late;             /* annulled after it */
+};
+
+void cv_dues(struct http_request *r, const struct cv_item *c, struct cv_dues *o);
+
+/* The covenant's view-model, shared by the back office and the public page. */
+json_t *cv_json(struct http_request *r, const struct cv_ctx *x, const struct cv_dues *du);
+/* The yearly reviews into m, and the next review day (Art 15(4)); *reviewed_this_year. */
+int cv_reviews_model(struct http_request *r, const struct cv_item *c, json_t *m,
+                     int *reviewed_this_year);
+/* The amendments into m (public: only those recognised, suspended or annulled). */
+int cv_amendments_model(struct http_request *r, const struct cv_item *c, json_t *m, int public);
+/* The covenant's back-office page (template decision/covenant); also a refused step's. */
+int cv_manage_page(struct http_request *r, struct http_response *res, const struct cv_ctx *x);
+/* The covenants of a unit (cv_store_list) with their status label, url and day of recognition. */
+int cv_list_rows(struct http_request *r, int64_t unit, int public, struct rows **out);
 
 /* ---- store_covenant.c ---- */
 
