@@ -10,115 +10,14 @@
  * documents with the village as issuer.
  *
  * Everything here needs decision.manage on the village. Every write appends an audit row
- * ("conference:<id>"). The SQL of community_conferences (migration 0029) is the first section
- * of this file, static statements as in store.c.
+ * ("conference:<id>"). The SQL of community_conferences (migration 0029) is in
+ * store_conference.c (conference.h).
  */
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "decision/internal.h"
+#include "decision/conference.h"
 #include "export/export.h"
-
-/* ---- store: community_conferences ---- */
-
-/* A conference as stored. Strings are arena memory; dates "yyyy-mm-dd" or "". */
-struct cf_row {
-    int64_t id, unit_id;                     /* the conference, its village */
-    int year;                                /* the year it reviews */
-    const char *held_on, *starts_at, *place; /* when and where */
-    const char *invited_on, *plan_sent_on;   /* before it */
-    const char *agenda, *chair, *secretary;  /* the agenda (one item a line), who led */
-    const char *minutes;                     /* what was said and decided */
-    int64_t attendance;                      /* households present, -1 not recorded */
-    const char *report_sent_on;              /* the written report afterwards */
-};
-
-static const char sql_cf_insert[] =
-    "INSERT INTO community_conferences (unit_id, year, held_on, starts_at, place, agenda, "
-    "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING "
-    "id";
-static const char sql_cf_get[] =
-    "SELECT id, unit_id, year, held_on, starts_at, place, invited_on, plan_sent_on, agenda, "
-    "chair, secretary, minutes, COALESCE(attendance, -1), report_sent_on FROM "
-    "community_conferences WHERE id = $1";
-static const char sql_cf_list[] =
-    "SELECT c.id, u.name AS village, c.year, c.held_on, c.invited_on, c.plan_sent_on, "
-    "c.report_sent_on, CASE WHEN c.minutes = '' THEN 0 ELSE 1 END AS minutes_n FROM "
-    "community_conferences c JOIN units u ON u.id = c.unit_id WHERE c.unit_id = $1 OR "
-    "u.parent_id = $1 ORDER BY c.year DESC, u.code LIMIT 500";
-static const char sql_cf_exists[] =
-    "SELECT COUNT(*) FROM community_conferences WHERE unit_id = $1 AND year = $2";
-static const char sql_cf_households[] =
-    "SELECT COUNT(*) FROM households WHERE village_id = $1 AND status = 'active'";
-static const char sql_cf_invited[] =
-    "UPDATE community_conferences SET invited_on = $2, updated_at = $3 WHERE id = $1";
-static const char sql_cf_plan[] =
-    "UPDATE community_conferences SET plan_sent_on = $2, updated_at = $3 WHERE id = $1";
-static const char sql_cf_report[] =
-    "UPDATE community_conferences SET report_sent_on = $2, updated_at = $3 WHERE id = $1";
-static const char sql_cf_minutes[] =
-    "UPDATE community_conferences SET agenda = $2, chair = $3, secretary = $4, minutes = $5, "
-    "attendance = $6, updated_at = $7 WHERE id = $1";
-
-static int64_t now_s(void)
-{
-    return (int64_t)time(NULL);
-}
-
-static int cf_audit(struct db *db, int64_t actor, int64_t unit_id, const char *action, int64_t id,
-                    const char *detail)
-{
-    char obj[48];
-    snprintf(obj, sizeof obj, "conference:%lld", (long long)id);
-    return audit_append(db, actor, unit_id, action, obj, detail);
-}
-
-static int cf_get(struct db *db, struct arena *a, int64_t id, struct cf_row *o)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql_cf_get, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return rc == DB_DONE ? ERR_NOT_FOUND : rc;
-    }
-    memset(o, 0, sizeof *o);
-    o->id = db_col_int(st, 0);
-    o->unit_id = db_col_int(st, 1);
-    o->year = (int)db_col_int(st, 2);
-    o->held_on = arena_strdup(a, db_col_text(st, 3));
-    o->starts_at = arena_strdup(a, db_col_text(st, 4));
-    o->place = arena_strdup(a, db_col_text(st, 5));
-    o->invited_on = arena_strdup(a, db_col_text(st, 6));
-    o->plan_sent_on = arena_strdup(a, db_col_text(st, 7));
-    o->agenda = arena_strdup(a, db_col_text(st, 8));
-    o->chair = arena_strdup(a, db_col_text(st, 9));
-    o->secretary = arena_strdup(a, db_col_text(st, 10));
-    o->minutes = arena_strdup(a, db_col_text(st, 11));
-    o->attendance = db_col_int(st, 12);
-    o->report_sent_on = arena_strdup(a, db_col_text(st, 13));
-    db_reset(st);
-    return 0;
-}
-
-static int count_of(struct db *db, const char *sql, int64_t a1, int64_t a2, int64_t *out)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, a1);
-    if (a2 >= 0)
-        db_bind_int(st, 2, a2);
-    rc = db_step(st);
-    *out = rc == DB_ROW ? db_col_int(st, 0) : 0;
-    db_reset(st);
-    return rc < 0 ? rc : 0;
-}
 
 /* ---- small helpers ---- */
 
@@ -191,7 +90,7 @@ static int cf_access(struct http_request *r, struct cf_row *c, struct unit *v)
     int64_t id;
     if (parse_int64(str_c(http_arg(r, "id")), 1, INT64_MAX, &id) != 0)
         return ERR_NOT_FOUND;
-    int rc = cf_get(r->db, r->a, id, c);
+    int rc = cf_store_get(r->db, r->a, id, c);
     if (rc == 0)
         rc = units_get_id(r->db, c->unit_id, v);
     if (rc == 0)
@@ -207,13 +106,9 @@ static const struct http_param_spec index_params[] = {
 
 static int index_page(struct http_request *r, struct http_response *res, const struct unit *u)
 {
-    struct db_stmt *st;
     struct rows *t;
-    int rc = db_prepare(r->db, sql_cf_list, &st);
+    int rc = cf_store_list(r->db, r->a, u->id, &t);
     if (rc)
-        return rc;
-    db_bind_int(st, 1, u->id);
-    if ((rc = db_rows(st, r->a, 6, &t)) != 0)
         return rc;
     size_t url = rows_add_col(t, "url"), held = rows_add_col(t, "held_day"),
            inv = rows_add_col(t, "invited"), plan = rows_add_col(t, "plan_sent"),
@@ -297,31 +192,7 @@ struct new_job {
 static int run_new(struct db *db, void *arg)
 {
     struct new_job *j = arg;
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql_cf_insert, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, j->c.unit_id);
-    db_bind_int(st, 2, j->c.year);
-    db_bind_cstr(st, 3, j->c.held_on);
-    db_bind_cstr(st, 4, j->c.starts_at);
-    db_bind_cstr(st, 5, j->c.place);
-    db_bind_cstr(st, 6, j->c.agenda);
-    db_bind_int(st, 7, j->actor);
-    db_bind_int(st, 8, now_s());
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        j->c.id = db_col_int(st, 0);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = ERR_INTERNAL;
-    }
-    db_reset(st);
-    if (rc)
-        return rc;
-    char d[64];
-    snprintf(d, sizeof d, "year %d on %s", j->c.year, j->c.held_on);
-    return cf_audit(db, j->actor, j->c.unit_id, "conference.create", j->c.id, d);
+    return cf_store_create(db, j->actor, &j->c);
 }
 
 static int after_new(struct http_request *r, struct http_response *res, int rc)
@@ -356,7 +227,7 @@ static int post_new(struct http_request *r, struct http_response *res)
             why = "Năm của hội nghị là năm tổ chức, hoặc năm trước nếu hội nghị họp đầu năm sau.";
     }
     int64_t n = 0;
-    if (!why && (rc = count_of(r->db, sql_cf_exists, v.id, year, &n)) != 0)
+    if (!why && (rc = cf_store_count_year(r->db, v.id, year, &n)) != 0)
         return rc;
     if (!why && n)
         why = arena_printf(r->a, "%s đã có hội nghị định kỳ năm %d.", v.name, year);
@@ -381,7 +252,6 @@ static int post_new(struct http_request *r, struct http_response *res)
 
 /* ---- GET /quan-ly/hoi-nghi-thon/{id}: the conference's steps and minutes ---- */
 
-enum { CS_PLAN, CS_INVITE, CS_REPORT, N_CSTEPS };
 static const char *const cstep_keys[N_CSTEPS] = {"ke_hoach", "giay_moi", "bao_cao"};
 
 static int cstep_parse(const char *s)
@@ -482,7 +352,7 @@ static int conference_page(struct http_request *r, struct http_response *res,
                            const struct cf_row *c, const struct unit *v, int posted)
 {
     int64_t households;
-    int rc = count_of(r->db, sql_cf_households, v->id, -1, &households);
+    int rc = cf_store_households(r->db, v->id, &households);
     if (rc)
         return rc;
     if (!res->model)
@@ -536,46 +406,19 @@ static int page_conference(struct http_request *r, struct http_response *res)
 /* ---- the writes after creation share one job ---- */
 
 struct step_job {
-    int64_t actor, id, unit_id;                       /* who, which conference, its village */
-    const char *sql;                                  /* the update */
-    const char *action, *flash;                       /* audit action; said after it */
-    const char *day;                                  /* a step's day */
-    const char *agenda, *chair, *secretary, *minutes; /* the minutes' form */
-    int64_t attendance;                               /* households present, -1 not recorded */
+    int64_t actor, id, unit_id; /* who, which conference, its village */
+    enum cf_step step;          /* the step whose day is recorded */
+    const char *day;            /* its day; NULL for the minutes' form */
+    struct cf_minutes m;        /* the minutes' form */
+    const char *flash;          /* said after it */
 };
 
 static int run_step(struct db *db, void *arg)
 {
     struct step_job *j = arg;
-    struct db_stmt *st;
-    int rc = db_prepare(db, j->sql, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, j->id);
-    char detail[160];
-    if (j->day) {
-        db_bind_cstr(st, 2, j->day);
-        db_bind_int(st, 3, now_s());
-        snprintf(detail, sizeof detail, "%s", j->day);
-    } else {
-        db_bind_cstr(st, 2, j->agenda);
-        db_bind_cstr(st, 3, j->chair);
-        db_bind_cstr(st, 4, j->secretary);
-        db_bind_cstr(st, 5, j->minutes);
-        if (j->attendance >= 0)
-            db_bind_int(st, 6, j->attendance);
-        else
-            db_bind_null(st, 6);
-        db_bind_int(st, 7, now_s());
-        snprintf(detail, sizeof detail, "attendance %lld, minutes %zu bytes",
-                 (long long)j->attendance, strlen(j->minutes));
-    }
-    int64_t changed = 0;
-    if ((rc = db_run(st, &changed)) != 0)
-        return rc;
-    if (!changed)
-        return ERR_NOT_FOUND;
-    return cf_audit(db, j->actor, j->unit_id, j->action, j->id, detail);
+    if (j->day)
+        return cf_store_step(db, j->actor, j->id, j->unit_id, j->step, j->day);
+    return cf_store_minutes(db, j->actor, j->id, j->unit_id, &j->m);
 }
 
 static int after_step(struct http_request *r, struct http_response *res, int rc)
@@ -644,20 +487,15 @@ static int post_step(struct http_request *r, struct http_response *res)
     j->id = c.id;
     j->unit_id = v.id;
     j->day = dm_iso(r->a, day);
+    j->step = (enum cf_step)step;
     switch (step) {
     case CS_PLAN:
-        j->sql = sql_cf_plan;
-        j->action = "conference.plan";
         j->flash = "Đã ghi ngày gửi kế hoạch tổ chức hội nghị.";
         break;
     case CS_INVITE:
-        j->sql = sql_cf_invited;
-        j->action = "conference.invite";
         j->flash = "Đã ghi ngày gửi giấy mời.";
         break;
     default:
-        j->sql = sql_cf_report;
-        j->action = "conference.report";
         j->flash = "Đã ghi ngày gửi báo cáo kết quả hội nghị.";
         break;
     }
@@ -682,30 +520,30 @@ static int post_minutes(struct http_request *r, struct http_response *res)
     if (rc)
         return rc;
     struct step_job *j = arena_zalloc(r->a, sizeof *j);
-    j->agenda = dm_trimmed(r, "chuong_trinh");
-    j->chair = dm_trimmed(r, "chu_tri");
-    j->secretary = dm_trimmed(r, "thu_ky");
-    j->minutes = dm_trimmed(r, "bien_ban");
+    j->m.agenda = dm_trimmed(r, "chuong_trinh");
+    j->m.chair = dm_trimmed(r, "chu_tri");
+    j->m.secretary = dm_trimmed(r, "thu_ky");
+    j->m.minutes = dm_trimmed(r, "bien_ban");
     /* The skeleton of headings alone is no minutes. */
-    if (only_headings(j->minutes))
-        j->minutes = "";
-    j->attendance = -1;
+    if (only_headings(j->m.minutes))
+        j->m.minutes = "";
+    j->m.attendance = -1;
     const char *so_ho = dm_trimmed(r, "so_ho");
     int64_t households = 0;
-    if ((rc = count_of(r->db, sql_cf_households, v.id, -1, &households)) != 0)
+    if ((rc = cf_store_households(r->db, v.id, &households)) != 0)
         return rc;
     struct date held;
     int held_ok =
         date_parse(c.held_on, &held) == 0 && date_cmp(date_vn_from_time(time(NULL)), held) >= 0;
     const char *why = NULL;
-    if (!j->agenda[0])
+    if (!j->m.agenda[0])
         why = "Chương trình hội nghị không được để trống.";
-    else if (so_ho[0] && parse_int64(str_c(so_ho), 0, 1000000, &j->attendance) != 0)
+    else if (so_ho[0] && parse_int64(str_c(so_ho), 0, 1000000, &j->m.attendance) != 0)
         why = "Số hộ dự hội nghị phải là một số.";
-    else if (j->attendance > households)
+    else if (j->m.attendance > households)
         why = arena_printf(r->a, "Số hộ dự hội nghị (%lld) nhiều hơn số hộ của %s (%lld).",
-                           (long long)j->attendance, v.name, (long long)households);
-    else if (!held_ok && (j->minutes[0] || j->attendance >= 0))
+                           (long long)j->m.attendance, v.name, (long long)households);
+    else if (!held_ok && (j->m.minutes[0] || j->m.attendance >= 0))
         why = "Hội nghị chưa diễn ra: biên bản và số hộ dự ghi sau hội nghị.";
     if (why) {
         http_form_error(res, "bien_ban", why);
@@ -714,8 +552,6 @@ static int post_minutes(struct http_request *r, struct http_response *res)
     j->actor = r->user->id;
     j->id = c.id;
     j->unit_id = v.id;
-    j->sql = sql_cf_minutes;
-    j->action = "conference.minutes";
     j->flash = "Đã ghi chương trình và biên bản hội nghị.";
     r->state = j;
     http_defer_write(r, run_step, j);
@@ -813,7 +649,7 @@ static int get_minutes_pdf(struct http_request *r, struct http_response *res)
     if (rc)
         return rc;
     int64_t households;
-    if ((rc = count_of(r->db, sql_cf_households, v.id, -1, &households)) != 0)
+    if ((rc = cf_store_households(r->db, v.id, &households)) != 0)
         return rc;
     struct arena *a = r->a;
     struct date held;

@@ -14,208 +14,20 @@
  * 04, 05; DOMAIN notes their exact layouts are U). The public sees covenants once recognised,
  * and the commune's yearly statistics (Art 16).
  *
- * Its SQL stays in this file (migration 0028): the sub-part's statements apart from the vote's
- * in store.c. Writes go through the write queue and each appends an audit row on object
- * "covenant:<id>".
+ * This file holds what the covenant's pages share (labels, who may do what, the deadlines, the
+ * view-model) and the back office's pages: the list with a new covenant, and a covenant's page
+ * with a form for each step. covenant.h lists the other files: the steps' writes, the
+ * documents, the public pages, and the SQL (store_covenant.c). Writes go through the write queue
+ * and each appends an audit row on object "covenant:<id>".
  */
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include <utf8proc.h>
-
-#include "decision/internal.h"
-#include "export/export.h"
+#include "decision/covenant.h"
 
 /* D61 Art 12 (suspension within 3 working days of a report) and Art 14 (annulment within 5):
  * DOMAIN G, V. rules.h has no keys for them yet; named here until data/rules/decision.ini
  * carries them. */
-
-/* A covenant as stored. Strings are arena memory; dates "yyyy-mm-dd" or "". */
-struct cv_item {
-    int64_t id, unit_id;
-    int64_t amends_id;       /* the covenant this amends, 0 for none */
-    int64_t initiative_id;   /* the initiative matter (D2), 0 for none */
-    int64_t consents;        /* households consenting to an initiative */
-    int64_t consultation_id; /* the posted draft in the consultation module, 0 for none */
-    int64_t decision_id;     /* the M3 adoption vote, 0 before it starts */
-    const char *title, *summary, *status, *proposer, *proposed_on, *drafting_team, *posted_on;
-    const char *adopted_on, *submitted_on, *recognised_on, *refused_on, *refused_reasons;
-    const char *distributed_on, *channels;
-    const char *reported_on, *suspended_on, *scope, *parts, *suspension_reason, *fix_by;
-    const char *annulled_on, *ground, *ground_on, *annul_reason;
-};
-
-/* ---- SQL ---- */
-
-static const char sql_insert[] =
-    "INSERT INTO covenants (unit_id, amends_id, title, summary, proposer, initiative_id, "
-    "initiative_consents, proposed_on, created_by, created_at, updated_at) VALUES ($1, $2, $3, "
-    "$4, $5, $6, $7, $8, $9, $10, $10) RETURNING id";
-static const char sql_get[] =
-    "SELECT id, unit_id, COALESCE(amends_id, 0), COALESCE(initiative_id, 0), "
-    "initiative_consents, COALESCE(consultation_id, 0), COALESCE(decision_id, 0), title, "
-    "summary, status, proposer, proposed_on, drafting_team, posted_on, adopted_on, submitted_on, "
-    "recognised_on, refused_on, refused_reasons, distributed_on, channels, reported_on, "
-    "suspended_on, suspension_scope, suspension_parts, suspension_reason, fix_by, annulled_on, "
-    "annul_ground, annul_ground_on, annul_reason FROM covenants WHERE id = $1";
-static const char sql_list[] =
-    "SELECT c.id, c.title, c.status, u.name AS village, COALESCE(c.amends_id, 0) AS amends_id, "
-    "c.posted_on, c.adopted_on, c.recognised_on FROM covenants c JOIN units u ON u.id = "
-    "c.unit_id WHERE c.unit_id = $1 OR u.parent_id = $1 ORDER BY c.id DESC LIMIT 500";
-static const char sql_list_public[] =
-    "SELECT c.id, c.title, c.status, u.name AS village, COALESCE(c.amends_id, 0) AS amends_id, "
-    "c.posted_on, c.adopted_on, c.recognised_on FROM covenants c JOIN units u ON u.id = "
-    "c.unit_id WHERE (c.unit_id = $1 OR u.parent_id = $1) AND c.status IN ('recognised', "
-    "'suspended') ORDER BY c.recognised_on DESC, c.id DESC LIMIT 500";
-static const char sql_amendments[] =
-    "SELECT id, title, status, recognised_on FROM covenants WHERE amends_id = $1 ORDER BY id";
-static const char sql_reviews[] =
-    "SELECT year, reviewed_on, report FROM covenant_reviews WHERE covenant_id = $1 ORDER BY year "
-    "DESC";
-static const char sql_team[] =
-    "UPDATE covenants SET drafting_team = $2, status = CASE WHEN status = 'proposed' THEN "
-    "'drafting' ELSE status END, updated_at = $3 WHERE id = $1 AND status IN ('proposed', "
-    "'drafting', 'consulting') AND decision_id IS NULL";
-static const char sql_post[] =
-    "UPDATE covenants SET posted_on = $2, consultation_id = $3, status = 'consulting', "
-    "updated_at = $4 WHERE id = $1 AND status IN ('drafting', 'consulting') AND decision_id IS "
-    "NULL";
-static const char sql_vote[] =
-    "UPDATE covenants SET decision_id = $2, updated_at = $3 WHERE id = $1 AND status = "
-    "'consulting' AND decision_id IS NULL";
-static const char sql_adopt[] =
-    "UPDATE covenants SET status = $2, adopted_on = $3, updated_at = $4 WHERE id = $1 AND "
-    "status = 'consulting' AND decision_id = $5";
-static const char sql_submit[] =
-    "UPDATE covenants SET status = 'submitted', submitted_on = $2, updated_at = $3 WHERE id = $1 "
-    "AND status = 'adopted'";
-static const char sql_recognise[] =
-    "UPDATE covenants SET status = 'recognised', recognised_on = $2, updated_at = $3 WHERE id = "
-    "$1 AND status = 'submitted'";
-static const char sql_refuse[] =
-    "UPDATE covenants SET status = 'refused', refused_on = $2, refused_reasons = $3, updated_at "
-    "= $4 WHERE id = $1 AND status = 'submitted'";
-static const char sql_distribute[] =
-    "UPDATE covenants SET distributed_on = $2, channels = $3, updated_at = $4 WHERE id = $1 AND "
-    "status = 'recognised' AND distributed_on = ''";
-static const char sql_review[] =
-    "INSERT INTO covenant_reviews (covenant_id, year, reviewed_on, report, entered_by, "
-    "created_at) VALUES ($1, $2, $3, $4, $5, $6)";
-static const char sql_suspend[] =
-    "UPDATE covenants SET status = 'suspended', reported_on = $2, suspended_on = $3, "
-    "suspension_scope = $4, suspension_parts = $5, suspension_reason = $6, fix_by = $7, "
-    "updated_at = $8 WHERE id = $1 AND status = 'recognised'";
-static const char sql_annul[] =
-    "UPDATE covenants SET status = 'annulled', annulled_on = $2, annul_ground = $3, "
-    "annul_ground_on = $4, annul_reason = $5, updated_at = $6 WHERE id = $1 AND status IN "
-    "('recognised', 'suspended')";
-/* Art 16: a year's counts for a commune (or one village): recognised covenants, amendments
- * recognised, refusals, suspensions, annulments; and those in force now. $2, $3: the year's
- * first and last days. */
-static const char sql_stats[] =
-    "SELECT COALESCE(SUM(CASE WHEN c.amends_id IS NULL AND c.recognised_on >= $2 AND "
-    "c.recognised_on <= $3 THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN c.amends_id IS NOT "
-    "NULL AND c.recognised_on >= $2 AND c.recognised_on <= $3 THEN 1 ELSE 0 END), 0), "
-    "COALESCE(SUM(CASE WHEN c.refused_on >= $2 AND c.refused_on <= $3 THEN 1 ELSE 0 END), 0), "
-    "COALESCE(SUM(CASE WHEN c.suspended_on >= $2 AND c.suspended_on <= $3 THEN 1 ELSE 0 END), "
-    "0), COALESCE(SUM(CASE WHEN c.annulled_on >= $2 AND c.annulled_on <= $3 THEN 1 ELSE 0 END), "
-    "0), COALESCE(SUM(CASE WHEN c.status = 'recognised' THEN 1 ELSE 0 END), 0) FROM covenants c "
-    "JOIN units u ON u.id = c.unit_id WHERE c.unit_id = $1 OR u.parent_id = $1";
-static const char sql_stats_items[] =
-    "SELECT c.id, c.title, c.status, u.name AS village, COALESCE(c.amends_id, 0) AS amends_id, "
-    "c.recognised_on, c.refused_on, c.suspended_on, c.annulled_on FROM covenants c JOIN units u "
-    "ON u.id = c.unit_id WHERE (c.unit_id = $1 OR u.parent_id = $1) AND ((c.recognised_on >= $2 "
-    "AND c.recognised_on <= $3) OR (c.refused_on >= $2 AND c.refused_on <= $3) OR "
-    "(c.suspended_on >= $2 AND c.suspended_on <= $3) OR (c.annulled_on >= $2 AND c.annulled_on "
-    "<= $3)) ORDER BY u.name, c.id";
-
-static int64_t now_s(void)
-{
-    return (int64_t)time(NULL);
-}
-
-static const char *col(struct arena *a, struct db_stmt *st, int i)
-{
-    return arena_strdup(a, db_col_text(st, i));
-}
-
-static int cv_get(struct db *db, struct arena *a, int64_t id, struct cv_item *o)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql_get, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return rc == DB_DONE ? ERR_NOT_FOUND : rc;
-    }
-    memset(o, 0, sizeof *o);
-    o->id = db_col_int(st, 0);
-    o->unit_id = db_col_int(st, 1);
-    o->amends_id = db_col_int(st, 2);
-    o->initiative_id = db_col_int(st, 3);
-    o->consents = db_col_int(st, 4);
-    o->consultation_id = db_col_int(st, 5);
-    o->decision_id = db_col_int(st, 6);
-    const char **s[] = {&o->title,
-                        &o->summary,
-                        &o->status,
-                        &o->proposer,
-                        &o->proposed_on,
-                        &o->drafting_team,
-                        &o->posted_on,
-                        &o->adopted_on,
-                        &o->submitted_on,
-                        &o->recognised_on,
-                        &o->refused_on,
-                        &o->refused_reasons,
-                        &o->distributed_on,
-                        &o->channels,
-                        &o->reported_on,
-                        &o->suspended_on,
-                        &o->scope,
-                        &o->parts,
-                        &o->suspension_reason,
-                        &o->fix_by,
-                        &o->annulled_on,
-                        &o->ground,
-                        &o->ground_on,
-                        &o->annul_reason};
-    for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
-        *s[i] = col(a, st, 7 + (int)i);
-    db_reset(st);
-    return 0;
-}
-
-/* Rows of a statement taking one id (or unit) parameter. */
-static int rows_of(struct db *db, struct arena *a, const char *sql, int64_t id, size_t extra,
-                   struct rows **out)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, id);
-    return db_rows(st, a, extra, out);
-}
-
-static int audit(struct db *db, int64_t actor, int64_t unit_id, const char *action, int64_t id,
-                 const char *detail)
-{
-    char obj[48];
-    snprintf(obj, sizeof obj, "covenant:%lld", (long long)id);
-    return audit_append(db, actor, unit_id, action, obj, detail ? detail : "");
-}
-
-static int run_changed(struct db_stmt *st)
-{
-    int64_t changed;
-    int rc = db_run(st, &changed);
-    return rc ? rc : changed ? 0 : ERR_CONFLICT;
-}
 
 /* ---- labels and small helpers ---- */
 
@@ -244,21 +56,19 @@ static const char *status_label(const struct cv_item *c)
     return "";
 }
 
-static const char *status_label_of(const char *status)
+const char *cv_status_label_of(const char *status)
 {
     struct cv_item c = {.status = status};
     return status_label(&c);
 }
 
 /* The channels of distribution (Arts 15(1), 18(1)(a)): the community house is required. */
-static const struct {
-    const char *code, *label;
-} channels[] = {
+const struct cv_choice cv_channels[] = {
     {"nha_van_hoa", "Niêm yết tại nhà văn hóa"},  {"loa", "Loa truyền thanh"},
     {"cong_thong_tin", "Cổng thông tin điện tử"}, {"mang_xa_hoi", "Mạng xã hội"},
     {"ban_in", "Bản in gửi các hộ gia đình"},
 };
-#define N_CHANNELS (sizeof channels / sizeof channels[0])
+const size_t cv_n_channels = sizeof cv_channels / sizeof cv_channels[0];
 
 static const struct {
     const char *code, *label;
@@ -269,7 +79,7 @@ static const struct {
 };
 #define N_GROUNDS (sizeof grounds / sizeof grounds[0])
 
-static const char *ground_label(const char *code)
+const char *cv_ground_label(const char *code)
 {
     for (size_t i = 0; i < N_GROUNDS; i++)
         if (!strcmp(code, grounds[i].code))
@@ -283,18 +93,18 @@ static const char *channels_text(struct arena *a, const char *codes)
     struct buf b;
     buf_init(&b, a);
     buf_puts(&b, "");
-    for (size_t i = 0; i < N_CHANNELS; i++) {
-        size_t n = strlen(channels[i].code);
-        for (const char *p = codes; (p = strstr(p, channels[i].code)) != NULL; p += n)
+    for (size_t i = 0; i < cv_n_channels; i++) {
+        size_t n = strlen(cv_channels[i].code);
+        for (const char *p = codes; (p = strstr(p, cv_channels[i].code)) != NULL; p += n)
             if ((p == codes || p[-1] == ',') && (p[n] == ',' || !p[n])) {
-                buf_printf(&b, "%s%s", b.len ? "; " : "", channels[i].label);
+                buf_printf(&b, "%s%s", b.len ? "; " : "", cv_channels[i].label);
                 break;
             }
     }
     return b.ptr;
 }
 
-static struct date today(void)
+struct date cv_today(void)
 {
     return date_vn_from_time(time(NULL));
 }
@@ -305,8 +115,10 @@ static const char *param_or(struct http_request *r, const char *name, const char
     return v ? v : def;
 }
 
+const char cv_bad_date[] = "Ngày phải viết dạng ngày/tháng/năm, ví dụ 05/03/2027.";
+
 /* A typed date: *out, 0; empty: def (0); else ERR_INVALID. */
-static int typed_date(struct http_request *r, const char *name, struct date def, struct date *out)
+int cv_typed_date(struct http_request *r, const char *name, struct date def, struct date *out)
 {
     const char *s = dm_trimmed(r, name);
     if (!s[0]) {
@@ -317,7 +129,7 @@ static int typed_date(struct http_request *r, const char *name, struct date def,
 }
 
 /* The rule version in force on the day the covenant was proposed. */
-static const struct dr_rules *cv_rules(const struct decision_env *env, const struct cv_item *c)
+const struct dr_rules *cv_rules(const struct decision_env *env, const struct cv_item *c)
 {
     struct date t;
     const struct dr_rules *r = NULL;
@@ -326,29 +138,8 @@ static const struct dr_rules *cv_rules(const struct decision_env *env, const str
     return r ? r : &env->rules->versions[0];
 }
 
-/* s in capitals, Vietnamese letters included (arena). */
-static const char *upper(struct arena *a, const char *s)
-{
-    struct buf b;
-    buf_init(&b, a);
-    buf_puts(&b, "");
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
-    while (left > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
-        if (k <= 0)
-            break;
-        utf8proc_uint8_t out[4];
-        buf_append(&b, out, (size_t)utf8proc_encode_char(utf8proc_toupper(cp), out));
-        p += k;
-        left -= k;
-    }
-    return b.ptr;
-}
-
 /* The commune above village v (or v itself when it has no parent). */
-static void commune_of(struct http_request *r, const struct unit *v, struct unit *c)
+void cv_commune_of(struct http_request *r, const struct unit *v, struct unit *c)
 {
     if (!v->parent_id || units_get_id(r->db, v->parent_id, c) != 0)
         *c = *v;
@@ -356,19 +147,12 @@ static void commune_of(struct http_request *r, const struct unit *v, struct unit
 
 /* ---- the covenant of capture "id", with who may do what ---- */
 
-struct cv_ctx {
-    struct cv_item c; /* the covenant */
-    struct unit v;    /* its village */
-    int manage;       /* decision.manage on the village: the village's steps */
-    int recognise;    /* decision.recognise: the UBND's steps */
-};
-
-static int cv_load(struct http_request *r, struct cv_ctx *x)
+int cv_load(struct http_request *r, struct cv_ctx *x)
 {
     int64_t id;
     if (parse_int64(str_c(http_arg(r, "id")), 1, INT64_MAX, &id) != 0)
         return ERR_NOT_FOUND;
-    int rc = cv_get(r->db, r->a, id, &x->c);
+    int rc = cv_store_get(r->db, r->a, id, &x->c);
     if (rc == 0)
         rc = units_get_id(r->db, x->c.unit_id, &x->v);
     if (rc)
@@ -380,27 +164,12 @@ static int cv_load(struct http_request *r, struct cv_ctx *x)
 
 /* ---- the deadlines of a covenant (G) ---- */
 
-struct cv_dues {
-    const char *adopt_from;     /* the earliest adoption day (posted + 30 days, A7) */
-    int adopt_ready;            /* today is on or after it */
-    const char *submit_due;     /* dossier: adoption + 5 wd */
-    int submit_late;            /* sent after it, or not sent and today is after it */
-    const char *recognise_due;  /* recognition: dossier + 5 wd */
-    int recognise_late;         /* as above */
-    const char *distribute_due; /* distribution: recognition + 2 wd */
-    int distribute_late;        /* as above */
-    const char *suspend_due;    /* suspension: report + 3 wd */
-    int suspend_late;           /* suspended after it */
-    const char *annul_due;      /* annulment: its ground + 5 wd */
-    int annul_late;             /* annulled after it */
-};
-
 /* due = event + n working days of unit wd (or the rule's function); late when done is after it,
  * or when done is "" and today is after it. */
 static void due_of(struct arena *a, const struct calendar *cal, const char *event, int n,
                    const char *done, const char **due, int *late)
 {
-    struct date e, d, t = today(), dn;
+    struct date e, d, t = cv_today(), dn;
     *due = "";
     *late = 0;
     if (!event[0] || date_parse(event, &e) != 0 || deadline_add(cal, e, n, DAY_WORKING, &d) != 0)
@@ -412,7 +181,7 @@ static void due_of(struct arena *a, const struct calendar *cal, const char *even
         *late = date_cmp(t, d) > 0;
 }
 
-static void cv_dues(struct http_request *r, const struct cv_item *c, struct cv_dues *o)
+void cv_dues(struct http_request *r, const struct cv_item *c, struct cv_dues *o)
 {
     const struct decision_env *env = dm_env(r);
     const struct dr_rules *rules = cv_rules(env, c);
@@ -422,7 +191,7 @@ static void cv_dues(struct http_request *r, const struct cv_item *c, struct cv_d
     if (c->posted_on[0] && date_parse(c->posted_on, &p) == 0) {
         struct date from = dr_covenant_adopt_from(rules, p);
         o->adopt_from = dm_vn(r->a, from);
-        o->adopt_ready = date_cmp(today(), from) >= 0;
+        o->adopt_ready = date_cmp(cv_today(), from) >= 0;
     }
     due_of(r->a, env->cal, c->adopted_on, rules->covenant_submit_wd, c->submitted_on,
            &o->submit_due, &o->submit_late);
@@ -458,7 +227,7 @@ static void set_b(json_t *j, const char *k, int v)
 }
 
 /* The drafting team's names, one a line, as a list. */
-static json_t *lines_json(struct arena *a, const char *s)
+json_t *cv_lines_json(struct arena *a, const char *s)
 {
     json_t *out = json_array();
     while (*s) {
@@ -473,12 +242,12 @@ static json_t *lines_json(struct arena *a, const char *s)
     return out;
 }
 
-static json_t *cv_json(struct http_request *r, const struct cv_ctx *x, const struct cv_dues *du)
+json_t *cv_json(struct http_request *r, const struct cv_ctx *x, const struct cv_dues *du)
 {
     const struct cv_item *c = &x->c;
     struct arena *a = r->a;
     struct unit commune;
-    commune_of(r, &x->v, &commune);
+    cv_commune_of(r, &x->v, &commune);
     json_t *j = json_object();
     json_object_set_new(j, "id", json_integer(c->id));
     set_s(j, "title", c->title);
@@ -506,7 +275,7 @@ static json_t *cv_json(struct http_request *r, const struct cv_ctx *x, const str
     set_opt(j, "amends_public_url",
             c->amends_id ? arena_printf(a, "/huong-uoc/%lld", (long long)c->amends_id) : "");
     set_s(j, "drafting_team", c->drafting_team);
-    json_t *team = lines_json(a, c->drafting_team);
+    json_t *team = cv_lines_json(a, c->drafting_team);
     set_b(j, "has_team", json_array_size(team) > 0);
     json_object_set_new(j, "team", team);
     set_s(j, "consultation_id",
@@ -545,7 +314,7 @@ static json_t *cv_json(struct http_request *r, const struct cv_ctx *x, const str
     set_s(j, "suspend_due", du->suspend_due);
     set_b(j, "suspend_late", du->suspend_late);
     set_opt(j, "annulled_on", dm_vn_iso(a, c->annulled_on));
-    set_s(j, "annul_ground", ground_label(c->ground));
+    set_s(j, "annul_ground", cv_ground_label(c->ground));
     set_s(j, "annul_ground_on", dm_vn_iso(a, c->ground_on));
     set_s(j, "annul_reason", c->annul_reason);
     set_s(j, "annul_due", du->annul_due);
@@ -557,14 +326,14 @@ static json_t *cv_json(struct http_request *r, const struct cv_ctx *x, const str
 }
 
 /* The yearly reviews, and the next review day (Art 15(4): 18/11 unless agreed otherwise). */
-static int reviews_model(struct http_request *r, const struct cv_item *c, json_t *m,
-                         int *reviewed_this_year)
+int cv_reviews_model(struct http_request *r, const struct cv_item *c, json_t *m,
+                     int *reviewed_this_year)
 {
     struct rows *t;
-    int rc = rows_of(r->db, r->a, sql_reviews, c->id, 0, &t);
+    int rc = cv_store_reviews(r->db, r->a, c->id, &t);
     if (rc)
         return rc;
-    struct date now = today();
+    struct date now = cv_today();
     *reviewed_this_year = 0;
     json_t *list = json_array();
     for (size_t i = 0; i < t->n_rows; i++) {
@@ -590,10 +359,10 @@ static int reviews_model(struct http_request *r, const struct cv_item *c, json_t
     return 0;
 }
 
-static int amendments_model(struct http_request *r, const struct cv_item *c, json_t *m, int public)
+int cv_amendments_model(struct http_request *r, const struct cv_item *c, json_t *m, int public)
 {
     struct rows *t;
-    int rc = rows_of(r->db, r->a, sql_amendments, c->id, 0, &t);
+    int rc = cv_store_amendments(r->db, r->a, c->id, &t);
     if (rc)
         return rc;
     json_t *list = json_array();
@@ -605,7 +374,7 @@ static int amendments_model(struct http_request *r, const struct cv_item *c, jso
             json_pack("{s:s,s:s,s:s}", "title", rows_text(rows_at(t, i, 1)), "url",
                       arena_printf(r->a, public ? "/huong-uoc/%lld" : "/quan-ly/huong-uoc/%lld",
                                    (long long)rows_at(t, i, 0)->i),
-                      "status_label", status_label_of(st));
+                      "status_label", cv_status_label_of(st));
         set_opt(e, "recognised_on", dm_vn_iso(r->a, rows_text(rows_at(t, i, 3))));
         json_array_append_new(list, e);
     }
@@ -629,7 +398,7 @@ static json_t *form_json(struct http_request *r, const struct cv_item *c)
         {"ngay_cong_nhan", ""},
         {"ly_do_tu_choi", ""},
         {"ngay_phan_phat", ""},
-        {"nam", arena_printf(a, "%d", today().y)},
+        {"nam", arena_printf(a, "%d", cv_today().y)},
         {"ngay_ra_soat", ""},
         {"bao_cao", ""},
         {"ngay_bao_cao", ""},
@@ -649,7 +418,7 @@ static json_t *form_json(struct http_request *r, const struct cv_item *c)
 }
 
 /* 1 when the request carries value among its (repeated) parameter name. */
-static int has_value(struct http_request *r, const char *name, const char *value)
+int cv_has_value(struct http_request *r, const char *name, const char *value)
 {
     for (size_t i = 0; i < r->params.n_items; i++)
         if (str_eq_c(r->params.items[i].name, name) &&
@@ -658,7 +427,7 @@ static int has_value(struct http_request *r, const char *name, const char *value
     return 0;
 }
 
-static int manage_page(struct http_request *r, struct http_response *res, const struct cv_ctx *x)
+int cv_manage_page(struct http_request *r, struct http_response *res, const struct cv_ctx *x)
 {
     const struct cv_item *c = &x->c;
     const struct decision_env *env = dm_env(r);
@@ -670,9 +439,9 @@ static int manage_page(struct http_request *r, struct http_response *res, const 
     json_t *m = res->model;
     json_object_set_new(m, "c", cv_json(r, x, &du));
     int reviewed;
-    int rc = reviews_model(r, c, m, &reviewed);
+    int rc = cv_reviews_model(r, c, m, &reviewed);
     if (rc == 0)
-        rc = amendments_model(r, c, m, 0);
+        rc = cv_amendments_model(r, c, m, 0);
     if (rc)
         return rc;
     const char *s = c->status;
@@ -726,21 +495,21 @@ static int manage_page(struct http_request *r, struct http_response *res, const 
     /* Channels of distribution, ticked as typed (the community house by default). */
     int typed = http_param(r, "kenh") != NULL || http_param(r, "ngay_phan_phat") != NULL;
     json_t *chs = json_array();
-    for (size_t i = 0; i < N_CHANNELS; i++)
-        json_array_append_new(chs,
-                              json_pack("{s:s,s:s,s:b,s:b}", "code", channels[i].code, "label",
-                                        channels[i].label, "checked",
-                                        typed ? has_value(r, "kenh", channels[i].code) : i == 0,
-                                        "required", i == 0));
+    for (size_t i = 0; i < cv_n_channels; i++)
+        json_array_append_new(
+            chs, json_pack("{s:s,s:s,s:b,s:b}", "code", cv_channels[i].code, "label",
+                           cv_channels[i].label, "checked",
+                           typed ? cv_has_value(r, "kenh", cv_channels[i].code) : i == 0,
+                           "required", i == 0));
     json_object_set_new(m, "channels", chs);
     json_t *gr = json_array();
     for (size_t i = 0; i < N_GROUNDS; i++)
         json_array_append_new(gr, json_pack("{s:s,s:s,s:b}", "code", grounds[i].code, "label",
                                             grounds[i].label, "checked",
-                                            has_value(r, "can_cu", grounds[i].code)));
+                                            cv_has_value(r, "can_cu", grounds[i].code)));
     json_object_set_new(m, "grounds", gr);
-    set_b(m, "partial_checked", has_value(r, "pham_vi", "partial"));
-    set_b(m, "refuse_checked", has_value(r, "ket_qua", "refused"));
+    set_b(m, "partial_checked", cv_has_value(r, "pham_vi", "partial"));
+    set_b(m, "refuse_checked", cv_has_value(r, "ket_qua", "refused"));
     json_object_set_new(m, "form", form_json(r, c));
     json_object_set_new(m, "rules",
                         json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:s}", "post_days",
@@ -783,603 +552,7 @@ static int page_manage(struct http_request *r, struct http_response *res)
         return rc;
     if (!x.manage && !x.recognise)
         return ERR_FORBIDDEN;
-    return manage_page(r, res, &x);
-}
-
-/* ---- the writes: one job shape, one runner ---- */
-
-enum cv_step {
-    ST_TEAM,
-    ST_POST,
-    ST_VOTE,
-    ST_ADOPT,
-    ST_SUBMIT,
-    ST_RECOGNISE,
-    ST_REFUSE,
-    ST_DISTRIBUTE,
-    ST_REVIEW,
-    ST_SUSPEND,
-    ST_ANNUL,
-};
-
-struct cv_job {
-    enum cv_step step;   /* which write */
-    int64_t actor;       /* the official */
-    int64_t id, unit_id; /* the covenant and its village */
-    int64_t decision_id; /* the adoption vote (ST_ADOPT, ST_SUBMIT, ST_RECOGNISE, ST_REFUSE) */
-    int64_t n;           /* ST_POST: consultation id; ST_REVIEW: year */
-    const char *s[6];    /* the step's texts and dates, in its statement's order */
-    struct dm_new vote;  /* ST_VOTE: the M3 matter made */
-    const char *back;    /* the covenant's page */
-    const char *flash;   /* said after the write */
-};
-
-/* The adoption vote's side of recognition: its decision sent (D4), recognised or refused (D8)
- * while pending. */
-static int vote_follow(struct db *db, const struct cv_job *j)
-{
-    if (!j->decision_id ||
-        (j->step != ST_SUBMIT && j->step != ST_RECOGNISE && j->step != ST_REFUSE))
-        return 0;
-    struct arena *a = arena_new(0);
-    struct dm_item d;
-    int rc = dm_store_get(db, a, j->decision_id, &d);
-    if (rc == 0 && !strcmp(d.status, "counted")) {
-        if (j->step == ST_SUBMIT && !d.sent_on[0])
-            rc = dm_store_sent(db, j->actor, d.id, j->unit_id, j->s[0]);
-        else if ((j->step == ST_RECOGNISE || j->step == ST_REFUSE) &&
-                 !strcmp(d.recognition, "pending"))
-            rc = dm_store_recognise(db, j->actor, d.id, j->unit_id,
-                                    j->step == ST_RECOGNISE ? "recognised" : "refused", j->s[0],
-                                    j->step == ST_REFUSE ? j->s[1] : "");
-    }
-    arena_free(a);
-    return rc;
-}
-
-static int run_step(struct db *db, void *arg)
-{
-    struct cv_job *j = arg;
-    static const char *const sqls[] = {
-        [ST_TEAM] = sql_team,     [ST_POST] = sql_post,
-        [ST_VOTE] = sql_vote,     [ST_ADOPT] = sql_adopt,
-        [ST_SUBMIT] = sql_submit, [ST_RECOGNISE] = sql_recognise,
-        [ST_REFUSE] = sql_refuse, [ST_DISTRIBUTE] = sql_distribute,
-        [ST_REVIEW] = sql_review, [ST_SUSPEND] = sql_suspend,
-        [ST_ANNUL] = sql_annul,
-    };
-    static const char *const actions[] = {
-        [ST_TEAM] = "covenant.team",     [ST_POST] = "covenant.post",
-        [ST_VOTE] = "covenant.vote",     [ST_ADOPT] = "covenant.adopt",
-        [ST_SUBMIT] = "covenant.submit", [ST_RECOGNISE] = "covenant.recognise",
-        [ST_REFUSE] = "covenant.refuse", [ST_DISTRIBUTE] = "covenant.distribute",
-        [ST_REVIEW] = "covenant.review", [ST_SUSPEND] = "covenant.suspend",
-        [ST_ANNUL] = "covenant.annul",
-    };
-    int rc;
-    if (j->step == ST_VOTE && (rc = dm_store_create(db, &j->vote)) != 0)
-        return rc;
-    struct db_stmt *st;
-    if ((rc = db_prepare(db, sqls[j->step], &st)) != 0)
-        return rc;
-    int k = 1;
-    db_bind_int(st, k++, j->id);
-    switch (j->step) {
-    case ST_POST:
-        db_bind_cstr(st, k++, j->s[0]);
-        db_bind_id(st, k++, j->n);
-        break;
-    case ST_VOTE:
-        db_bind_int(st, k++, j->vote.id);
-        break;
-    case ST_REVIEW:
-        db_bind_int(st, k++, j->n);
-        db_bind_cstr(st, k++, j->s[0]);
-        db_bind_cstr(st, k++, j->s[1]);
-        db_bind_id(st, k++, j->actor);
-        break;
-    default:
-        for (size_t i = 0; i < sizeof j->s / sizeof j->s[0] && j->s[i]; i++)
-            db_bind_cstr(st, k++, j->s[i]);
-    }
-    db_bind_int(st, k++, now_s());
-    if (j->step == ST_ADOPT)
-        db_bind_int(st, k++, j->decision_id);
-    if (j->step == ST_REVIEW)
-        rc = db_run(st, NULL); /* a second review of a year: ERR_CONFLICT from the key */
-    else
-        rc = run_changed(st);
-    if (rc == 0)
-        rc = vote_follow(db, j);
-    if (rc)
-        return rc;
-    char detail[400];
-    switch (j->step) {
-    case ST_POST:
-        snprintf(detail, sizeof detail, "posted %s, consultation %lld", j->s[0], (long long)j->n);
-        break;
-    case ST_VOTE:
-        snprintf(detail, sizeof detail, "adoption vote decision:%lld", (long long)j->vote.id);
-        break;
-    case ST_REVIEW:
-        snprintf(detail, sizeof detail, "review %lld on %s", (long long)j->n, j->s[0]);
-        break;
-    default:
-        snprintf(detail, sizeof detail, "%s%s%.300s", j->s[0] ? j->s[0] : "", j->s[1] ? " " : "",
-                 j->s[1] ? j->s[1] : "");
-    }
-    return audit(db, j->actor, j->unit_id, actions[j->step], j->id, detail);
-}
-
-static int after_step(struct http_request *r, struct http_response *res, int rc)
-{
-    struct cv_job *j = r->state;
-    if (rc && rc != ERR_CONFLICT)
-        return rc;
-    res->redirect = j->back;
-    res->flash = rc ? "Thao tác không thực hiện được vì tình trạng hương ước đã thay đổi; vui lòng "
-                      "xem lại."
-                    : j->flash;
-    return 0;
-}
-
-enum { PERM_MANAGE = 1, PERM_RECOGNISE = 2, PERM_EITHER = 3 };
-
-/* Loads the covenant of capture "id" and checks perm; a job for it in *j. */
-static int step_begin(struct http_request *r, struct cv_ctx **x, struct cv_job **j, int perm)
-{
-    *x = arena_zalloc(r->a, sizeof **x);
-    int rc = cv_load(r, *x);
-    if (rc)
-        return rc;
-    int ok = ((perm & PERM_MANAGE) && (*x)->manage) || ((perm & PERM_RECOGNISE) && (*x)->recognise);
-    if (!ok)
-        return ERR_FORBIDDEN;
-    *j = arena_zalloc(r->a, sizeof **j);
-    (*j)->actor = r->user->id;
-    (*j)->id = (*x)->c.id;
-    (*j)->unit_id = (*x)->v.id;
-    (*j)->decision_id = (*x)->c.decision_id;
-    (*j)->back = arena_printf(r->a, "/quan-ly/huong-uoc/%lld", (long long)(*x)->c.id);
-    r->state = *j;
-    return 0;
-}
-
-static int step_defer(struct http_request *r, struct cv_job *j, enum cv_step step,
-                      const char *flash)
-{
-    j->step = step;
-    j->flash = flash;
-    http_defer_write(r, run_step, j);
-    return HTTP_DEFERRED;
-}
-
-/* A refused step: the page again with what was typed and why (422). */
-static int step_error(struct http_request *r, struct http_response *res, const struct cv_ctx *x,
-                      const char *field, const char *message)
-{
-    if (!res->model)
-        res->model = json_object();
-    http_form_error(res, field, message);
-    return manage_page(r, res, x);
-}
-
-static const char *bad_date = "Ngày phải viết dạng ngày/tháng/năm, ví dụ 05/03/2027.";
-
-/* A day typed for a step: not in the future, not before `after` (stored "yyyy-mm-dd", may be
- * ""; after_what names it). NULL when fine, else the reason. */
-static const char *day_check(struct http_request *r, struct date d, const char *after,
-                             const char *after_what)
-{
-    struct date a;
-    if (date_cmp(d, today()) > 0)
-        return "Ngày ghi nhận không được sau hôm nay.";
-    if (after && after[0] && date_parse(after, &a) == 0 && date_cmp(d, a) < 0)
-        return arena_printf(r->a, "Ngày này không được trước %s (%s).", after_what, dm_vn(r->a, a));
-    return NULL;
-}
-
-/* ---- POST .../to-soan-thao: the drafting team (Art 8) ---- */
-
-static const struct http_param_spec team_params[] = {
-    {"to_soan_thao", HP_LINES, 0, 0, 5000},
-};
-
-static int post_team(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx *x;
-    struct cv_job *j;
-    int rc = step_begin(r, &x, &j, PERM_MANAGE);
-    if (rc)
-        return rc;
-    const char *s = x->c.status;
-    if (x->c.decision_id ||
-        (strcmp(s, "proposed") && strcmp(s, "drafting") && strcmp(s, "consulting")))
-        return step_error(r, res, x, "soan_thao",
-                          "Đã bắt đầu biểu quyết thông qua: không thay đổi tổ soạn thảo.");
-    j->s[0] = dm_trimmed(r, "to_soan_thao");
-    if (!j->s[0][0])
-        return step_error(r, res, x, "soan_thao",
-                          "Vui lòng ghi các thành viên tổ soạn thảo, mỗi người một dòng (Điều 8).");
-    return step_defer(r, j, ST_TEAM, "Đã ghi tổ soạn thảo.");
-}
-
-/* ---- POST .../niem-yet: the draft posted for comments (Art 9) ---- */
-
-static const struct http_param_spec post_params[] = {
-    {"ngay_niem_yet", HP_TEXT, 0, 0, 10},
-    {"ma_gop_y", HP_TEXT, 0, 0, 20},
-};
-
-static int post_post(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx *x;
-    struct cv_job *j;
-    int rc = step_begin(r, &x, &j, PERM_MANAGE);
-    if (rc)
-        return rc;
-    const char *s = x->c.status;
-    if (!strcmp(s, "proposed"))
-        return step_error(r, res, x, "niem_yet",
-                          "Cần lập tổ soạn thảo trước khi niêm yết dự thảo (Điều 8).");
-    if (x->c.decision_id || (strcmp(s, "drafting") && strcmp(s, "consulting")))
-        return step_error(r, res, x, "niem_yet", "Đã bắt đầu biểu quyết thông qua.");
-    struct date d;
-    const char *typed = dm_trimmed(r, "ngay_niem_yet");
-    if (!typed[0])
-        return step_error(r, res, x, "niem_yet", "Vui lòng nhập ngày niêm yết dự thảo.");
-    if (date_parse(typed, &d) != 0)
-        return step_error(r, res, x, "niem_yet", bad_date);
-    const char *why = day_check(r, d, x->c.proposed_on, "ngày đề xuất");
-    if (why)
-        return step_error(r, res, x, "niem_yet", why);
-    const char *id = dm_trimmed(r, "ma_gop_y");
-    if (id[0] && parse_int64(str_c(id), 1, INT64_MAX, &j->n) != 0)
-        return step_error(r, res, x, "niem_yet",
-                          "Mã cuộc lấy ý kiến là một số (xem trong mục Lấy ý kiến dự thảo).");
-    j->s[0] = dm_iso(r->a, d);
-    return step_defer(r, j, ST_POST, "Đã ghi ngày niêm yết dự thảo và cuộc lấy ý kiến.");
-}
-
-/* ---- POST .../bieu-quyet: start the adoption vote, an M3 matter (Art 10) ---- */
-
-static int post_vote(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx *x;
-    struct cv_job *j;
-    int rc = step_begin(r, &x, &j, PERM_MANAGE);
-    if (rc)
-        return rc;
-    const struct cv_item *c = &x->c;
-    if (strcmp(c->status, "consulting") != 0 || c->decision_id)
-        return step_error(r, res, x, "bieu_quyet",
-                          "Chỉ bắt đầu biểu quyết khi dự thảo đã niêm yết lấy ý kiến.");
-    const struct dr_rules *rules = cv_rules(dm_env(r), c);
-    struct date posted;
-    if (date_parse(c->posted_on, &posted) != 0)
-        return step_error(r, res, x, "bieu_quyet", "Chưa ghi ngày niêm yết dự thảo.");
-    struct date from = dr_covenant_adopt_from(rules, posted);
-    if (date_cmp(today(), from) < 0)
-        return step_error(
-            r, res, x, "bieu_quyet",
-            arena_printf(r->a,
-                         "Dự thảo phải niêm yết ít nhất %d ngày trước khi biểu quyết thông qua "
-                         "(Điều 9 Nghị định 61/2023/NĐ-CP): niêm yết ngày %s, sớm nhất được "
-                         "biểu quyết từ ngày %s.",
-                         rules->covenant_post_days, dm_vn(r->a, posted), dm_vn(r->a, from)));
-    struct buf body;
-    buf_init(&body, r->a);
-    if (c->summary[0])
-        buf_printf(&body, "%s\n\n", c->summary);
-    buf_printf(&body, "Dự thảo hương ước niêm yết lấy ý kiến Nhân dân từ ngày %s.",
-               dm_vn(r->a, posted));
-    if (c->consultation_id)
-        buf_printf(&body, " Xem dự thảo và các ý kiến tại /gop-y/du-thao/%lld.",
-                   (long long)c->consultation_id);
-    j->vote = (struct dm_new){
-        .actor = j->actor,
-        .unit_id = x->v.id,
-        .matter = DM_M3,
-        .title = arena_printf(r->a, "Thông qua hương ước: %s", c->title),
-        .question = arena_printf(r->a, "Hộ gia đình có tán thành thông qua hương ước “%s” không?",
-                                 c->title),
-        .body = body.ptr,
-        .proposer = "head",
-        /* D3: a covenant is decided at a meeting; household ballots complete a meeting short of
-         * attendance (dr_ballot_completes), without being a form of their own. */
-        .forms = 1u << DF_MEETING,
-        .secret = 0,
-        .tabled_on = dm_iso(r->a, today()),
-    };
-    return step_defer(r, j, ST_VOTE,
-                      "Đã lập nội dung biểu quyết thông qua hương ước (M3): thông báo và tổ "
-                      "chức cuộc họp tại trang biểu quyết.");
-}
-
-/* ---- POST .../thong-qua: the vote's result taken (Art 10) ---- */
-
-static int post_adopt(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx *x;
-    struct cv_job *j;
-    int rc = step_begin(r, &x, &j, PERM_MANAGE);
-    if (rc)
-        return rc;
-    if (strcmp(x->c.status, "consulting") != 0 || !x->c.decision_id)
-        return step_error(r, res, x, "thong_qua", "Chưa bắt đầu biểu quyết thông qua.");
-    struct dm_item d;
-    if ((rc = dm_store_get(r->db, r->a, x->c.decision_id, &d)) != 0)
-        return rc;
-    if (strcmp(d.status, "counted") != 0)
-        return step_error(r, res, x, "thong_qua",
-                          !strcmp(d.status, "annulled")
-                              ? "Kết quả biểu quyết đã bị bãi bỏ."
-                              : "Biểu quyết chưa kiểm xong kết quả (trang biểu quyết: Kiểm kết "
-                                "quả).");
-    j->s[0] = d.passed ? "adopted" : "not_adopted";
-    j->s[1] = d.passed ? dm_iso(r->a, date_vn_from_time((time_t)d.counted_at)) : "";
-    return step_defer(r, j, ST_ADOPT,
-                      d.passed ? "Hương ước đã được quá nửa tổng số hộ gia đình tán thành: đã ghi "
-                                 "ngày thông qua. Gửi hồ sơ đề nghị công nhận trước hạn ghi trên "
-                                 "trang."
-                               : "Hương ước không được quá nửa tổng số hộ gia đình tán thành: "
-                                 "không được thông qua.");
-}
-
-/* ---- POST .../ho-so: the dossier sent to the UBND (Art 11(3)) ---- */
-
-static const struct http_param_spec day_params[] = {
-    {"ngay_ho_so", HP_TEXT, 0, 0, 10},
-};
-
-static int post_submit(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx *x;
-    struct cv_job *j;
-    int rc = step_begin(r, &x, &j, PERM_MANAGE);
-    if (rc)
-        return rc;
-    if (strcmp(x->c.status, "adopted") != 0)
-        return step_error(r, res, x, "ho_so", "Hương ước chưa được thông qua.");
-    struct date d;
-    if (typed_date(r, "ngay_ho_so", today(), &d) != 0)
-        return step_error(r, res, x, "ho_so", bad_date);
-    const char *why = day_check(r, d, x->c.adopted_on, "ngày thông qua");
-    if (why)
-        return step_error(r, res, x, "ho_so", why);
-    j->s[0] = dm_iso(r->a, d);
-    return step_defer(r, j, ST_SUBMIT,
-                      "Đã ghi ngày gửi hồ sơ đề nghị Ủy ban nhân dân công nhận hương ước.");
-}
-
-/* ---- POST .../cong-nhan: recognition or refusal with reasons (Art 11) ---- */
-
-static const struct http_param_spec recognise_params[] = {
-    {"ket_qua", HP_TEXT, 0, 0, 12},
-    {"ngay_cong_nhan", HP_TEXT, 0, 0, 10},
-    {"ly_do_tu_choi", HP_LINES, 0, 0, 5000},
-};
-
-static int post_recognise(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx *x;
-    struct cv_job *j;
-    int rc = step_begin(r, &x, &j, PERM_RECOGNISE);
-    if (rc)
-        return rc;
-    if (strcmp(x->c.status, "submitted") != 0)
-        return step_error(r, res, x, "cong_nhan", "Chưa nhận hồ sơ đề nghị công nhận.");
-    struct date d;
-    if (typed_date(r, "ngay_cong_nhan", today(), &d) != 0)
-        return step_error(r, res, x, "cong_nhan", bad_date);
-    const char *why = day_check(r, d, x->c.submitted_on, "ngày nhận hồ sơ");
-    if (why)
-        return step_error(r, res, x, "cong_nhan", why);
-    int refuse = !strcmp(dm_trimmed(r, "ket_qua"), "refused");
-    j->s[0] = dm_iso(r->a, d);
-    if (!refuse)
-        return step_defer(r, j, ST_RECOGNISE,
-                          "Đã công nhận hương ước: có hiệu lực từ ngày công nhận. Gửi văn bản và "
-                          "phổ biến trước hạn ghi trên trang.");
-    j->s[1] = dm_trimmed(r, "ly_do_tu_choi");
-    if (!j->s[1][0])
-        return step_error(r, res, x, "cong_nhan",
-                          "Từ chối công nhận phải trả lời bằng văn bản, nêu rõ lý do (Điều 11 "
-                          "Nghị định 61/2023/NĐ-CP).");
-    return step_defer(r, j, ST_REFUSE, "Đã ghi văn bản từ chối công nhận và lý do.");
-}
-
-/* ---- POST .../phan-phat: distribution (Arts 15(1), 18(1)(a)) ---- */
-
-static const struct http_param_spec distribute_params[] = {
-    {"ngay_phan_phat", HP_TEXT, 0, 0, 10},
-    {"kenh", HP_TEXT, 0, 0, 20},
-};
-
-static int post_distribute(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx *x;
-    struct cv_job *j;
-    int rc = step_begin(r, &x, &j, PERM_RECOGNISE);
-    if (rc)
-        return rc;
-    if (strcmp(x->c.status, "recognised") != 0 || x->c.distributed_on[0])
-        return step_error(r, res, x, "phan_phat", "Hương ước chưa được công nhận, hoặc đã gửi.");
-    struct date d;
-    if (typed_date(r, "ngay_phan_phat", today(), &d) != 0)
-        return step_error(r, res, x, "phan_phat", bad_date);
-    const char *why = day_check(r, d, x->c.recognised_on, "ngày công nhận");
-    if (why)
-        return step_error(r, res, x, "phan_phat", why);
-    struct buf codes;
-    buf_init(&codes, r->a);
-    buf_puts(&codes, "");
-    size_t others = 0;
-    for (size_t i = 0; i < N_CHANNELS; i++)
-        if (has_value(r, "kenh", channels[i].code)) {
-            buf_printf(&codes, "%s%s", codes.len ? "," : "", channels[i].code);
-            others += i > 0;
-        }
-    if (!has_value(r, "kenh", channels[0].code) || !others)
-        return step_error(r, res, x, "phan_phat",
-                          "Hương ước phải được niêm yết tại nhà văn hóa và phổ biến bằng ít nhất "
-                          "một hình thức khác (Điều 15, Điều 18 Nghị định 61/2023/NĐ-CP).");
-    j->s[0] = dm_iso(r->a, d);
-    j->s[1] = codes.ptr;
-    return step_defer(r, j, ST_DISTRIBUTE,
-                      "Đã ghi việc gửi và phổ biến hương ước đến Trưởng thôn, Ủy ban Mặt trận "
-                      "Tổ quốc và Nhân dân.");
-}
-
-/* ---- POST .../ra-soat: the yearly review (Art 15(4)) ---- */
-
-static const struct http_param_spec review_params[] = {
-    {"nam", HP_TEXT, 0, 0, 4},
-    {"ngay_ra_soat", HP_TEXT, 0, 0, 10},
-    {"bao_cao", HP_LINES, 0, 0, 20000},
-};
-
-static int post_review(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx *x;
-    struct cv_job *j;
-    int rc = step_begin(r, &x, &j, PERM_EITHER);
-    if (rc)
-        return rc;
-    const struct cv_item *c = &x->c;
-    if (strcmp(c->status, "recognised") && strcmp(c->status, "suspended"))
-        return step_error(r, res, x, "ra_soat", "Chỉ rà soát hương ước đang có hiệu lực.");
-    struct date now = today(), rec, d;
-    int first = date_parse(c->recognised_on, &rec) == 0 ? rec.y : now.y;
-    const char *y = dm_trimmed(r, "nam");
-    if (y[0] && parse_int64(str_c(y), first, now.y, &j->n) != 0)
-        return step_error(r, res, x, "ra_soat",
-                          arena_printf(r->a, "Năm rà soát từ %d đến %d.", first, now.y));
-    if (!y[0])
-        j->n = now.y;
-    if (typed_date(r, "ngay_ra_soat", now, &d) != 0)
-        return step_error(r, res, x, "ra_soat", bad_date);
-    const char *why = day_check(r, d, c->recognised_on, "ngày công nhận");
-    if (why)
-        return step_error(r, res, x, "ra_soat", why);
-    j->s[0] = dm_iso(r->a, d);
-    j->s[1] = dm_trimmed(r, "bao_cao");
-    if (!j->s[1][0])
-        return step_error(r, res, x, "ra_soat",
-                          "Vui lòng ghi kết quả rà soát (báo cáo của Trưởng thôn).");
-    struct rows *t;
-    if ((rc = rows_of(r->db, r->a, sql_reviews, c->id, 0, &t)) != 0)
-        return rc;
-    for (size_t i = 0; i < t->n_rows; i++)
-        if (rows_at(t, i, 0)->i == j->n)
-            return step_error(r, res, x, "ra_soat",
-                              arena_printf(r->a, "Đã ghi rà soát năm %lld.", (long long)j->n));
-    return step_defer(r, j, ST_REVIEW, "Đã ghi kết quả rà soát hằng năm.");
-}
-
-/* ---- POST .../tam-ngung: suspension (Art 12) ---- */
-
-static const struct http_param_spec suspend_params[] = {
-    {"ngay_bao_cao", HP_TEXT, 0, 0, 10},
-    {"ngay_tam_ngung", HP_TEXT, 0, 0, 10},
-    {"pham_vi", HP_TEXT, 0, 0, 10},
-    {"noi_dung_tam_ngung", HP_LINES, 0, 0, 5000},
-    {"ly_do_tam_ngung", HP_LINES, 0, 0, 5000},
-    {"han_khac_phuc", HP_TEXT, 0, 0, 10},
-};
-
-static int post_suspend(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx *x;
-    struct cv_job *j;
-    int rc = step_begin(r, &x, &j, PERM_RECOGNISE);
-    if (rc)
-        return rc;
-    if (strcmp(x->c.status, "recognised") != 0)
-        return step_error(r, res, x, "tam_ngung", "Chỉ tạm ngừng hương ước đang có hiệu lực.");
-    struct date reported, on, fix;
-    const char *rep = dm_trimmed(r, "ngay_bao_cao"), *fx = dm_trimmed(r, "han_khac_phuc");
-    if (!rep[0])
-        return step_error(r, res, x, "tam_ngung",
-                          "Vui lòng nhập ngày nhận báo cáo về hương ước (Điều 12).");
-    if (date_parse(rep, &reported) != 0 || typed_date(r, "ngay_tam_ngung", today(), &on) != 0)
-        return step_error(r, res, x, "tam_ngung", bad_date);
-    const char *why = day_check(r, reported, x->c.recognised_on, "ngày công nhận");
-    if (!why)
-        why = day_check(r, on, dm_iso(r->a, reported), "ngày nhận báo cáo");
-    if (why)
-        return step_error(r, res, x, "tam_ngung", why);
-    int partial = !strcmp(dm_trimmed(r, "pham_vi"), "partial");
-    const char *parts = dm_trimmed(r, "noi_dung_tam_ngung"),
-               *reason = dm_trimmed(r, "ly_do_tam_ngung");
-    if (partial && !parts[0])
-        return step_error(r, res, x, "tam_ngung",
-                          "Tạm ngừng một phần: ghi rõ các điều, khoản tạm ngừng thi hành.");
-    if (!reason[0])
-        return step_error(r, res, x, "tam_ngung", "Vui lòng ghi lý do tạm ngừng thi hành.");
-    if (!fx[0] || date_parse(fx, &fix) != 0 || date_cmp(fix, on) <= 0)
-        return step_error(r, res, x, "tam_ngung",
-                          "Vui lòng nhập thời hạn khắc phục (ngày/tháng/năm), sau ngày tạm ngừng.");
-    j->s[0] = dm_iso(r->a, reported);
-    j->s[1] = dm_iso(r->a, on);
-    j->s[2] = partial ? "partial" : "whole";
-    j->s[3] = partial ? parts : "";
-    j->s[4] = reason;
-    j->s[5] = dm_iso(r->a, fix);
-    return step_defer(r, j, ST_SUSPEND, "Đã tạm ngừng thi hành hương ước.");
-}
-
-/* ---- POST .../bai-bo: annulment (Art 14) ---- */
-
-static const struct http_param_spec annul_params[] = {
-    {"can_cu", HP_TEXT, 0, 0, 12},
-    {"ngay_can_cu", HP_TEXT, 0, 0, 10},
-    {"ngay_bai_bo", HP_TEXT, 0, 0, 10},
-    {"ly_do_bai_bo", HP_LINES, 0, 0, 5000},
-};
-
-static int post_annul(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx *x;
-    struct cv_job *j;
-    int rc = step_begin(r, &x, &j, PERM_RECOGNISE);
-    if (rc)
-        return rc;
-    const struct cv_item *c = &x->c;
-    if (strcmp(c->status, "recognised") && strcmp(c->status, "suspended"))
-        return step_error(r, res, x, "bai_bo", "Chỉ bãi bỏ hương ước đã được công nhận.");
-    const char *ground = dm_trimmed(r, "can_cu");
-    if (!ground_label(ground)[0])
-        return step_error(r, res, x, "bai_bo", "Vui lòng chọn căn cứ bãi bỏ (Điều 14).");
-    struct date on, basis, fix = today();
-    if (typed_date(r, "ngay_bai_bo", today(), &on) != 0)
-        return step_error(r, res, x, "bai_bo", bad_date);
-    int not_fixed = !strcmp(ground, "not_fixed");
-    if (not_fixed && (strcmp(c->status, "suspended") != 0 || date_parse(c->fix_by, &fix) != 0 ||
-                      date_cmp(on, fix) <= 0))
-        return step_error(
-            r, res, x, "bai_bo",
-            arena_printf(r->a,
-                         "Chỉ bãi bỏ vì không khắc phục khi hương ước đang tạm ngừng thi hành "
-                         "và đã quá thời hạn khắc phục%s%s.",
-                         c->fix_by[0] ? " " : "", dm_vn_iso(r->a, c->fix_by)));
-    /* The ground arose: a suspension not fixed, on the day its deadline passed; otherwise the
-     * day the UBND found it (typed), or the annulment's day. */
-    struct date def = not_fixed ? fix : on;
-    if (typed_date(r, "ngay_can_cu", def, &basis) != 0)
-        return step_error(r, res, x, "bai_bo", bad_date);
-    const char *why = day_check(r, on, c->recognised_on, "ngày công nhận");
-    if (!why && date_cmp(basis, on) > 0)
-        why = "Ngày phát sinh căn cứ không được sau ngày bãi bỏ.";
-    if (why)
-        return step_error(r, res, x, "bai_bo", why);
-    j->s[0] = dm_iso(r->a, on);
-    j->s[1] = ground;
-    j->s[2] = dm_iso(r->a, basis);
-    j->s[3] = dm_trimmed(r, "ly_do_bai_bo");
-    if (!j->s[3][0])
-        return step_error(r, res, x, "bai_bo", "Vui lòng ghi lý do bãi bỏ.");
-    return step_defer(r, j, ST_ANNUL, "Đã bãi bỏ hương ước.");
+    return cv_manage_page(r, res, &x);
 }
 
 /* ---- GET /quan-ly/huong-uoc?don_vi=CODE: the list and a new covenant ---- */
@@ -1388,17 +561,16 @@ static const struct http_param_spec index_params[] = {
     {"don_vi", HP_TEXT, 0, 0, 32},
 };
 
-static int list_rows(struct http_request *r, const char *sql, int64_t unit, int public,
-                     struct rows **out)
+int cv_list_rows(struct http_request *r, int64_t unit, int public, struct rows **out)
 {
-    int rc = rows_of(r->db, r->a, sql, unit, 3, out);
+    int rc = cv_store_list(r->db, r->a, unit, public, out);
     if (rc)
         return rc;
     struct rows *t = *out;
     size_t sl = rows_add_col(t, "status_label"), url = rows_add_col(t, "url"),
            rec = rows_add_col(t, "recognised");
     for (size_t i = 0; i < t->n_rows; i++) {
-        rows_set_text(rows_at(t, i, sl), status_label_of(rows_text(rows_at(t, i, 2))));
+        rows_set_text(rows_at(t, i, sl), cv_status_label_of(rows_text(rows_at(t, i, 2))));
         rows_set_text(rows_at(t, i, url),
                       arena_printf(r->a, public ? "/huong-uoc/%lld" : "/quan-ly/huong-uoc/%lld",
                                    (long long)rows_at(t, i, 0)->i));
@@ -1410,7 +582,7 @@ static int list_rows(struct http_request *r, const char *sql, int64_t unit, int 
 static int index_page(struct http_request *r, struct http_response *res, const struct unit *u)
 {
     struct rows *t;
-    int rc = list_rows(r, sql_list, u->id, 0, &t);
+    int rc = cv_list_rows(r, u->id, 0, &t);
     if (rc)
         return rc;
     if (!res->model)
@@ -1471,48 +643,14 @@ static const struct http_param_spec new_params[] = {
     {"sua_doi", HP_TEXT, 0, 0, 20},
 };
 
-struct new_job {
-    int64_t actor, unit_id, amends_id, initiative_id, consents, id;
-    const char *title, *summary, *proposer, *proposed_on;
-};
-
 static int run_new(struct db *db, void *arg)
 {
-    struct new_job *j = arg;
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql_insert, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, j->unit_id);
-    db_bind_id(st, 2, j->amends_id);
-    db_bind_cstr(st, 3, j->title);
-    db_bind_cstr(st, 4, j->summary);
-    db_bind_cstr(st, 5, j->proposer);
-    db_bind_id(st, 6, j->initiative_id);
-    db_bind_int(st, 7, j->consents);
-    db_bind_cstr(st, 8, j->proposed_on);
-    db_bind_id(st, 9, j->actor);
-    db_bind_int(st, 10, now_s());
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        j->id = db_col_int(st, 0);
-        rc = 0;
-    } else if (rc == DB_DONE) {
-        rc = ERR_INTERNAL;
-    }
-    db_reset(st);
-    if (rc)
-        return rc;
-    char d[400];
-    snprintf(d, sizeof d, "%s, amends %lld: %.300s", j->proposer, (long long)j->amends_id,
-             j->title);
-    return audit(db, j->actor, j->unit_id, j->amends_id ? "covenant.amend" : "covenant.create",
-                 j->id, d);
+    return cv_store_create(db, arg);
 }
 
 static int after_new(struct http_request *r, struct http_response *res, int rc)
 {
-    struct new_job *j = r->state;
+    struct cv_new *j = r->state;
     if (rc)
         return rc;
     res->redirect = arena_printf(r->a, "/quan-ly/huong-uoc/%lld", (long long)j->id);
@@ -1550,12 +688,12 @@ static int post_new(struct http_request *r, struct http_response *res)
         return rc;
     if (strcmp(v.kind, "village") != 0 && strcmp(v.kind, "residential_group") != 0)
         return new_error(r, res, &v, "Chọn thôn, tổ dân phố của hương ước.");
-    struct new_job *j = arena_zalloc(r->a, sizeof *j);
+    struct cv_new *j = arena_zalloc(r->a, sizeof *j);
     const struct decision_env *env = dm_env(r);
     struct date on;
-    if (typed_date(r, "ngay_de_xuat", today(), &on) != 0)
-        return new_error(r, res, &v, bad_date);
-    if (date_cmp(on, today()) > 0)
+    if (cv_typed_date(r, "ngay_de_xuat", cv_today(), &on) != 0)
+        return new_error(r, res, &v, cv_bad_date);
+    if (date_cmp(on, cv_today()) > 0)
         return new_error(r, res, &v, "Ngày đề xuất không được sau hôm nay.");
     const struct dr_rules *rules = dr_rules_at(env->rules, on);
     if (!rules)
@@ -1572,7 +710,7 @@ static int post_new(struct http_request *r, struct http_response *res)
     if (amends[0]) {
         struct cv_item old;
         if (parse_int64(str_c(amends), 1, INT64_MAX, &j->amends_id) != 0 ||
-            cv_get(r->db, r->a, j->amends_id, &old) != 0 || old.unit_id != v.id ||
+            cv_store_get(r->db, r->a, j->amends_id, &old) != 0 || old.unit_id != v.id ||
             (strcmp(old.status, "recognised") && strcmp(old.status, "suspended")))
             return new_error(r, res, &v,
                              "Chỉ sửa đổi, bổ sung hương ước đã được công nhận của thôn này.");
@@ -1586,7 +724,7 @@ static int post_new(struct http_request *r, struct http_response *res)
         /* A citizen initiative: the consents of the linked initiative still valid today, or the
          * count of paper consents typed; either must reach 10% of households (D2). */
         char from[11];
-        date_format_iso(consent_valid_from(rules, today()), from);
+        date_format_iso(consent_valid_from(rules, cv_today()), from);
         const char *link = dm_trimmed(r, "sang_kien"), *typed = dm_trimmed(r, "so_ho_dong_thuan");
         int64_t valid = 0, households = 0;
         if (link[0]) {
@@ -1622,317 +760,6 @@ static int post_new(struct http_request *r, struct http_response *res)
     return HTTP_DEFERRED;
 }
 
-/* ---- the documents: GET /quan-ly/huong-uoc/{id}/van-ban/{kind}.pdf ---- */
-
-static int to_buf(void *ctx, const unsigned char *data, size_t len)
-{
-    buf_append(ctx, data, len);
-    return 0;
-}
-
-/* The basis every UBND decision on a covenant cites. */
-static const char legal_basis[] =
-    "Căn cứ Luật Tổ chức chính quyền địa phương;\n\n"
-    "Căn cứ Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15;\n\n"
-    "Căn cứ Nghị định số 61/2023/NĐ-CP của Chính phủ về xây dựng và thực hiện hương ước, quy "
-    "ước của cộng đồng dân cư;\n\n";
-
-static int get_doc(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx x;
-    int rc = cv_load(r, &x);
-    if (rc)
-        return rc;
-    if (!x.manage && !x.recognise)
-        return ERR_FORBIDDEN;
-    const struct cv_item *c = &x.c;
-    struct arena *a = r->a;
-    const char *kind = http_arg(r, "kind");
-    size_t kl = strlen(kind);
-    if (kl < 5 || strcmp(kind + kl - 4, ".pdf") != 0)
-        return ERR_NOT_FOUND;
-    kind = arena_strndup(a, kind, kl - 4);
-    struct unit commune, province;
-    commune_of(r, &x.v, &commune);
-    int has_province = commune.parent_id && units_get_id(r->db, commune.parent_id, &province) == 0;
-    const struct decision_env *env = dm_env(r);
-    const struct dr_rules *rules = cv_rules(env, c);
-    struct cv_dues du;
-    cv_dues(r, c, &du);
-    struct export_notice n = {0};
-    n.head.parent_body = has_province ? arena_printf(a, "UBND %s", province.name) : "";
-    n.head.issuer = arena_printf(a, "UBND %s", commune.name);
-    n.head.number = "  /QĐ-UBND";
-    n.head.place = commune.name;
-    n.head.doc_type = "QUYẾT ĐỊNH";
-    n.signer_role = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH";
-    n.signer_name = "";
-    n.qr_url = arena_printf(a, "%s/huong-uoc/%lld", env->base_url, (long long)c->id);
-    n.qr_caption = "Quét mã để xem hương ước trên trang điện tử";
-    struct buf b;
-    buf_init(&b, a);
-    struct date d = today();
-    const char *village = x.v.name, *cname = commune.name;
-    const char *self = arena_printf(a, "hương ước “%s” của %s, %s", c->title, village, cname);
-    if (!strcmp(kind, "mau-01")) {
-        /* The village's request for recognition, part of the dossier (Art 11(3)(a)). */
-        if (!c->adopted_on[0])
-            return ERR_NOT_FOUND;
-        struct dm_item v = {0};
-        if (c->decision_id && (rc = dm_store_get(r->db, a, c->decision_id, &v)) != 0)
-            return rc;
-        int64_t meeting = 0, ballot = 0, online = 0;
-        if (c->decision_id && (rc = dm_store_turnout(r->db, v.id, &meeting, &ballot, &online)) != 0)
-            return rc;
-        date_parse(c->submitted_on[0] ? c->submitted_on : c->adopted_on, &d);
-        n.head.parent_body = arena_printf(a, "UBND %s", cname);
-        n.head.issuer = village;
-        n.head.number = "";
-        n.head.doc_type = "TỜ TRÌNH";
-        n.head.summary = arena_printf(a, "Đề nghị công nhận hương ước “%s”", c->title);
-        buf_printf(&b, "Kính gửi: Ủy ban nhân dân %s.\n\n", cname);
-        buf_printf(&b,
-                   "Thực hiện Nghị định số 61/2023/NĐ-CP của Chính phủ về xây dựng và thực hiện "
-                   "hương ước, quy ước của cộng đồng dân cư, %s đề nghị Ủy ban nhân dân %s xem "
-                   "xét, công nhận hương ước “%s” như sau:\n\n",
-                   village, cname, c->title);
-        buf_puts(&b, "# 1. Quá trình xây dựng hương ước\n");
-        buf_printf(
-            &b, "- Đề xuất: %s, ngày %s.\n",
-            !strcmp(c->proposer, "initiative")
-                ? arena_printf(a, "sáng kiến của Nhân dân, %lld hộ gia đình đồng thuận",
-                               (long long)c->consents)
-                : arena_printf(a, "%s thống nhất với Ban công tác Mặt trận", dm_head_title(&x.v)),
-            dm_vn_iso(a, c->proposed_on));
-        buf_puts(&b, c->drafting_team[0] ? "- Tổ soạn thảo gồm:\n" : "- Tổ soạn thảo: chưa ghi.\n");
-        json_t *team = lines_json(a, c->drafting_team);
-        for (size_t i = 0; i < json_array_size(team); i++)
-            buf_printf(&b, "+ %s;\n", json_string_value(json_array_get(team, i)));
-        json_decref(team);
-        buf_printf(&b, "- Dự thảo niêm yết lấy ý kiến Nhân dân từ ngày %s%s.\n",
-                   dm_vn_iso(a, c->posted_on),
-                   c->consultation_id
-                       ? arena_printf(a, " và trên trang điện tử (%s/gop-y/du-thao/%lld)",
-                                      env->base_url, (long long)c->consultation_id)
-                       : "");
-        buf_printf(&b,
-                   "- Thông qua ngày %s: %lld trên tổng số %lld hộ gia đình tán thành (%lld hộ dự "
-                   "họp, %lld hộ biểu quyết bằng phiếu lấy ý kiến).\n\n",
-                   dm_vn_iso(a, c->adopted_on), (long long)v.approve, (long long)v.households_total,
-                   (long long)meeting, (long long)ballot);
-        buf_puts(&b, "# 2. Hồ sơ kèm theo\n- Tờ trình này (Mẫu 01);\n- Biên bản hoặc nghị quyết "
-                     "của cuộc họp cộng đồng dân cư (Mẫu 02);\n- Văn bản hương ước.\n\n");
-        buf_printf(&b,
-                   "Hồ sơ gửi chậm nhất ngày %s (%d ngày làm việc kể từ ngày thông qua). Kính đề "
-                   "nghị Ủy ban nhân dân %s xem xét, công nhận trong %d ngày làm việc kể từ ngày "
-                   "nhận đủ hồ sơ.\n",
-                   du.submit_due, rules->covenant_submit_wd, cname, rules->covenant_recognise_wd);
-        static const struct export_signer cos[] = {{"Trưởng Ban công tác Mặt trận", ""}};
-        n.cosigners = cos;
-        n.n_cosigners = 1;
-        n.signer_role = dm_head_title(&x.v);
-        n.recipients = arena_printf(a, "- Như trên;\n- Ủy ban MTTQ %s;\n- Lưu.", cname);
-        n.qr_url = NULL;
-    } else if (!strcmp(kind, "mau-03")) {
-        if (!c->recognised_on[0])
-            return ERR_NOT_FOUND;
-        date_parse(c->recognised_on, &d);
-        n.head.summary = arena_printf(a, "Về việc công nhận hương ước “%s”", c->title);
-        buf_printf(&b, "# CHỦ TỊCH ỦY BAN NHÂN DÂN %s\n\n%s", upper(a, cname), legal_basis);
-        buf_printf(&b,
-                   "Xét hồ sơ đề nghị công nhận hương ước của %s nhận ngày %s và đề nghị của công "
-                   "chức Văn hóa - Xã hội, công chức Tư pháp - Hộ tịch.\n\n# QUYẾT ĐỊNH:\n\n",
-                   village, dm_vn_iso(a, c->submitted_on));
-        buf_printf(
-            &b,
-            "Điều 1. Công nhận %s, được cộng đồng dân cư thông qua ngày %s%s.\n\n"
-            "Điều 2. Hương ước có hiệu lực kể từ ngày %s. Ủy ban nhân dân gửi văn bản hương "
-            "ước đến %s và Ủy ban Mặt trận Tổ quốc Việt Nam %s chậm nhất ngày %s "
-            "(%d ngày làm việc); hương ước được niêm yết tại nhà văn hóa và phổ biến bằng ít "
-            "nhất một hình thức khác. Hương ước được rà soát hằng năm vào ngày %02d/%02d.\n\n"
-            "Điều 3. Công chức Văn hóa - Xã hội, công chức Tư pháp - Hộ tịch, %s và các hộ "
-            "gia đình có liên quan chịu trách nhiệm thi hành Quyết định này.\n",
-            self, dm_vn_iso(a, c->adopted_on),
-            c->amends_id ? " (sửa đổi, bổ sung hương ước đã được công nhận)" : "",
-            dm_vn_iso(a, c->recognised_on), dm_head_title(&x.v), cname, du.distribute_due,
-            rules->covenant_distribute_wd, rules->covenant_review_day, rules->covenant_review_month,
-            village);
-        n.recipients = arena_printf(a, "- Như Điều 3;\n- Ủy ban MTTQ %s;\n- Lưu: VT.", cname);
-    } else if (!strcmp(kind, "mau-04")) {
-        if (!c->suspended_on[0])
-            return ERR_NOT_FOUND;
-        date_parse(c->suspended_on, &d);
-        int partial = !strcmp(c->scope, "partial");
-        n.head.summary = arena_printf(a, "Về việc tạm ngừng thi hành hương ước “%s”", c->title);
-        buf_printf(&b, "# CHỦ TỊCH ỦY BAN NHÂN DÂN %s\n\n%s", upper(a, cname), legal_basis);
-        buf_printf(
-            &b, "Xét báo cáo nhận ngày %s về việc thực hiện hương ước của %s.\n\n# QUYẾT ĐỊNH:\n\n",
-            dm_vn_iso(a, c->reported_on), village);
-        if (partial)
-            buf_printf(&b,
-                       "Điều 1. Tạm ngừng thi hành một phần %s, gồm các nội dung sau:\n\n%s\n\n",
-                       self, c->parts);
-        else
-            buf_printf(&b, "Điều 1. Tạm ngừng thi hành toàn bộ %s.\n\n", self);
-        buf_printf(&b, "Lý do: %s\n\n", c->suspension_reason);
-        buf_printf(
-            &b,
-            "Điều 2. %s tổ chức sửa đổi, khắc phục theo quy định và báo cáo Ủy ban nhân "
-            "dân trước ngày %s. Quá thời hạn này mà không khắc phục, hương ước bị bãi bỏ "
-            "(Điều 14 Nghị định số 61/2023/NĐ-CP).\n\n"
-            "Điều 3. Quyết định có hiệu lực kể từ ngày ký. Công chức Văn hóa - Xã hội, công "
-            "chức Tư pháp - Hộ tịch, %s và các hộ gia đình có liên quan chịu trách nhiệm thi "
-            "hành Quyết định này.\n",
-            village, dm_vn_iso(a, c->fix_by), village);
-        n.recipients = arena_printf(a, "- Như Điều 3;\n- Ủy ban MTTQ %s;\n- Lưu: VT.", cname);
-    } else if (!strcmp(kind, "mau-05")) {
-        if (!c->annulled_on[0])
-            return ERR_NOT_FOUND;
-        date_parse(c->annulled_on, &d);
-        n.head.summary = arena_printf(a, "Về việc bãi bỏ hương ước “%s”", c->title);
-        buf_printf(&b, "# CHỦ TỊCH ỦY BAN NHÂN DÂN %s\n\n%s", upper(a, cname), legal_basis);
-        if (!strcmp(c->ground, "not_fixed"))
-            buf_printf(&b,
-                       "Xét việc %s không khắc phục trong thời hạn (đến ngày %s) theo Quyết định "
-                       "tạm ngừng thi hành hương ước ngày %s.\n\n",
-                       village, dm_vn_iso(a, c->fix_by), dm_vn_iso(a, c->suspended_on));
-        else
-            buf_printf(&b, "Xét căn cứ phát sinh ngày %s: %s.\n\n", dm_vn_iso(a, c->ground_on),
-                       ground_label(c->ground));
-        buf_printf(&b,
-                   "# QUYẾT ĐỊNH:\n\nĐiều 1. Bãi bỏ %s, đã được công nhận ngày %s.\n\n"
-                   "Căn cứ bãi bỏ: %s. Lý do: %s\n\n"
-                   "Điều 2. Quyết định có hiệu lực kể từ ngày ký. %s thông báo đến các hộ gia đình "
-                   "và niêm yết tại nhà văn hóa.\n\n"
-                   "Điều 3. Công chức Văn hóa - Xã hội, công chức Tư pháp - Hộ tịch, %s và các hộ "
-                   "gia đình có liên quan chịu trách nhiệm thi hành Quyết định này.\n",
-                   self, dm_vn_iso(a, c->recognised_on), ground_label(c->ground), c->annul_reason,
-                   village, village);
-        n.recipients = arena_printf(a, "- Như Điều 3;\n- Ủy ban MTTQ %s;\n- Lưu: VT.", cname);
-    } else {
-        return ERR_NOT_FOUND;
-    }
-    n.head.date = d;
-    n.body = b.ptr;
-    buf_init(&res->body, a);
-    char err[256];
-    if ((rc = export_notice_pdf(&n, to_buf, &res->body, err, sizeof err)) != 0) {
-        log_error("covenant %lld %s: %s", (long long)c->id, kind, err);
-        return rc;
-    }
-    res->content_type = "application/pdf";
-    res->filename = arena_printf(a, "huong-uoc-%lld-%s.pdf", (long long)c->id, kind);
-    return 0;
-}
-
-/* ---- public: GET /huong-uoc?unit=CODE, /huong-uoc/{id}, /huong-uoc/thong-ke ---- */
-
-static const struct http_param_spec public_list_params[] = {
-    {"unit", HP_TEXT, 1, 1, 32},
-};
-
-static int page_public_list(struct http_request *r, struct http_response *res)
-{
-    struct unit u;
-    int rc = units_get(r->db, http_param(r, "unit"), &u);
-    if (rc)
-        return rc;
-    struct rows *t;
-    if ((rc = list_rows(r, sql_list_public, u.id, 1, &t)) != 0)
-        return rc;
-    res->model = json_object();
-    http_model_rows(res, "covenants", t);
-    json_object_set_new(res->model, "unit", json_pack("{s:s,s:s}", "code", u.code, "name", u.name));
-    set_b(res->model, "has_covenants", t->n_rows > 0);
-    set_s(res->model, "year", arena_printf(r->a, "%d", today().y));
-    res->template = "decision/covenant_public_list";
-    res->title = arena_printf(r->a, "Hương ước, quy ước – %s", u.name);
-    return 0;
-}
-
-/* GET /huong-uoc/{id} - public once recognised (also while suspended, and after annulment). */
-static int page_public(struct http_request *r, struct http_response *res)
-{
-    struct cv_ctx x;
-    int rc = cv_load(r, &x);
-    if (rc)
-        return rc;
-    const char *s = x.c.status;
-    if (strcmp(s, "recognised") && strcmp(s, "suspended") && strcmp(s, "annulled"))
-        return ERR_NOT_FOUND;
-    struct cv_dues du;
-    cv_dues(r, &x.c, &du);
-    res->model = json_object();
-    json_object_set_new(res->model, "c", cv_json(r, &x, &du));
-    int reviewed;
-    if ((rc = reviews_model(r, &x.c, res->model, &reviewed)) != 0 ||
-        (rc = amendments_model(r, &x.c, res->model, 1)) != 0)
-        return rc;
-    set_b(res->model, "can_manage", x.manage || x.recognise);
-    res->template = "decision/covenant_public";
-    res->title = x.c.title;
-    return 0;
-}
-
-static const struct http_param_spec stats_params[] = {
-    {"unit", HP_TEXT, 1, 1, 32},
-    {"nam", HP_INT, 0, 2000, 2100},
-};
-
-static int page_stats(struct http_request *r, struct http_response *res)
-{
-    struct unit u;
-    int rc = units_get(r->db, http_param(r, "unit"), &u);
-    if (rc)
-        return rc;
-    int year = (int)http_param_int(r, "nam", today().y);
-    const char *first = arena_printf(r->a, "%04d-01-01", year),
-               *last = arena_printf(r->a, "%04d-12-31", year);
-    struct db_stmt *st;
-    int64_t v[6] = {0, 0, 0, 0, 0, 0};
-    if ((rc = db_prepare(r->db, sql_stats, &st)) != 0)
-        return rc;
-    db_bind_int(st, 1, u.id);
-    db_bind_cstr(st, 2, first);
-    db_bind_cstr(st, 3, last);
-    rc = db_step(st);
-    if (rc == DB_ROW)
-        for (int i = 0; i < 6; i++)
-            v[i] = db_col_int(st, i);
-    db_reset(st);
-    if (rc < 0)
-        return rc;
-    struct rows *t;
-    if ((rc = db_prepare(r->db, sql_stats_items, &st)) != 0)
-        return rc;
-    db_bind_int(st, 1, u.id);
-    db_bind_cstr(st, 2, first);
-    db_bind_cstr(st, 3, last);
-    if ((rc = db_rows(st, r->a, 2, &t)) != 0)
-        return rc;
-    size_t sl = rows_add_col(t, "status_label"), url = rows_add_col(t, "url");
-    for (size_t i = 0; i < t->n_rows; i++) {
-        rows_set_text(rows_at(t, i, sl), status_label_of(rows_text(rows_at(t, i, 2))));
-        rows_set_text(rows_at(t, i, url),
-                      arena_printf(r->a, "/huong-uoc/%lld", (long long)rows_at(t, i, 0)->i));
-        for (size_t k = 5; k <= 8; k++)
-            rows_set_text(rows_at(t, i, k), dm_vn_iso(r->a, rows_text(rows_at(t, i, k))));
-    }
-    res->model = json_object();
-    http_model_rows(res, "items", t);
-    json_object_set_new(res->model, "unit", json_pack("{s:s,s:s}", "code", u.code, "name", u.name));
-    json_object_set_new(res->model, "year", json_integer(year));
-    json_object_set_new(res->model, "counts",
-                        json_pack("{s:I,s:I,s:I,s:I,s:I,s:I}", "recognised", (json_int_t)v[0],
-                                  "amended", (json_int_t)v[1], "refused", (json_int_t)v[2],
-                                  "suspended", (json_int_t)v[3], "annulled", (json_int_t)v[4],
-                                  "in_force", (json_int_t)v[5]));
-    set_b(res->model, "has_items", t->n_rows > 0);
-    res->template = "decision/covenant_stats";
-    res->title = arena_printf(r->a, "Thống kê hương ước, quy ước năm %d – %s", year, u.name);
-    return 0;
-}
-
 #define N(x) (sizeof(x) / sizeof((x)[0]))
 
 const struct http_route dm_covenant_routes[] = {
@@ -1941,32 +768,5 @@ const struct http_route dm_covenant_routes[] = {
     {"POST", "/quan-ly/huong-uoc", post_new, after_new, NULL, NULL, HTTP_LOGIN, new_params,
      N(new_params), 0},
     {"GET", "/quan-ly/huong-uoc/{id}", page_manage, NULL, NULL, NULL, HTTP_LOGIN, NULL, 0, 0},
-    {"POST", "/quan-ly/huong-uoc/{id}/to-soan-thao", post_team, after_step, NULL, NULL, HTTP_LOGIN,
-     team_params, N(team_params), 0},
-    {"POST", "/quan-ly/huong-uoc/{id}/niem-yet", post_post, after_step, NULL, NULL, HTTP_LOGIN,
-     post_params, N(post_params), 0},
-    {"POST", "/quan-ly/huong-uoc/{id}/bieu-quyet", post_vote, after_step, NULL, NULL, HTTP_LOGIN,
-     NULL, 0, 0},
-    {"POST", "/quan-ly/huong-uoc/{id}/thong-qua", post_adopt, after_step, NULL, NULL, HTTP_LOGIN,
-     NULL, 0, 0},
-    {"POST", "/quan-ly/huong-uoc/{id}/ho-so", post_submit, after_step, NULL, NULL, HTTP_LOGIN,
-     day_params, N(day_params), 0},
-    {"POST", "/quan-ly/huong-uoc/{id}/cong-nhan", post_recognise, after_step, NULL, NULL,
-     HTTP_LOGIN, recognise_params, N(recognise_params), 0},
-    {"POST", "/quan-ly/huong-uoc/{id}/phan-phat", post_distribute, after_step, NULL, NULL,
-     HTTP_LOGIN, distribute_params, N(distribute_params), 0},
-    {"POST", "/quan-ly/huong-uoc/{id}/ra-soat", post_review, after_step, NULL, NULL, HTTP_LOGIN,
-     review_params, N(review_params), 0},
-    {"POST", "/quan-ly/huong-uoc/{id}/tam-ngung", post_suspend, after_step, NULL, NULL, HTTP_LOGIN,
-     suspend_params, N(suspend_params), 0},
-    {"POST", "/quan-ly/huong-uoc/{id}/bai-bo", post_annul, after_step, NULL, NULL, HTTP_LOGIN,
-     annul_params, N(annul_params), 0},
-    {"GET", "/quan-ly/huong-uoc/{id}/van-ban/{kind}", get_doc, NULL, NULL, NULL,
-     HTTP_LOGIN | HTTP_RAW, NULL, 0, 0},
-    {"GET", "/huong-uoc", page_public_list, NULL, NULL, NULL, 0, public_list_params,
-     N(public_list_params), 0},
-    {"GET", "/huong-uoc/thong-ke", page_stats, NULL, NULL, NULL, 0, stats_params, N(stats_params),
-     0},
-    {"GET", "/huong-uoc/{id}", page_public, NULL, NULL, NULL, 0, NULL, 0, 0},
 };
 const size_t dm_covenant_n_routes = N(dm_covenant_routes);

@@ -17,25 +17,17 @@
  *     recognises it, the new election is due within 60 days (dr_reelect_by) and an interim head
  *     is recorded.
  *
- * The SQL of decision_elections (migration 0029) is the first section of this file, static
- * statements as in store.c; every write appends an audit row on the matter ("decision:<id>").
+ * The SQL of decision_elections (migration 0029) is in store_election.c (election.h); every
+ * write appends an audit row on the matter ("decision:<id>").
  */
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include <utf8proc.h>
 
-#include "decision/internal.h"
+#include "decision/election.h"
 
 /* ---- kinds and triggers ---- */
-
-enum el_kind {
-    EL_HEAD = 0,       /* the village head (M4) */
-    EL_INSPECTION = 1, /* a Ban Thanh tra nhân dân member (M5, F1) */
-    EL_INVESTMENT = 2, /* residents' representatives on a Ban GSĐTCĐ (M5, F2) */
-    EL_DISMISSAL = 3,  /* the village head's dismissal (M4) */
-};
 
 static const struct {
     const char *id;    /* decision_elections.kind */
@@ -59,12 +51,17 @@ static const struct {
 };
 #define N_TRIGGERS (sizeof triggers / sizeof triggers[0])
 
-static int kind_parse(const char *s)
+int el_kind_parse(const char *s)
 {
     for (size_t i = 0; s && i < N_KINDS; i++)
         if (!strcmp(s, kinds[i].id))
             return (int)i;
     return -1;
+}
+
+const char *el_kind_id(enum el_kind k)
+{
+    return kinds[k].id;
 }
 
 static int trigger_parse(const char *s)
@@ -73,161 +70,6 @@ static int trigger_parse(const char *s)
         if (!strcmp(s, triggers[i].id))
             return (int)i;
     return -1;
-}
-
-/* ---- store: decision_elections ---- */
-
-/* An election as stored. Strings are arena memory; dates "yyyy-mm-dd" or "". */
-struct el_row {
-    int64_t decision_id;                    /* the M4/M5 matter */
-    enum el_kind kind;                      /* what is elected, or a dismissal */
-    const char *election_on;                /* the day of the vote (the meeting) */
-    const char *plan_on, *team_on;          /* D10 steps recorded */
-    const char *notice_on, *candidates_on;  /* D10 steps recorded */
-    const char *team_leader, *team_members; /* the election team (members one a line) */
-    const char *candidates;                 /* one a line */
-    int term_months;                        /* the term */
-    const char *project;                    /* Ban GSĐTCĐ: the project supervised */
-    int eligible;                           /* board: eligibility confirmed */
-    const char *trigger;                    /* dismissal: resignation, proposal, petition */
-    const char *dismissed_name;             /* dismissal: the head dismissed */
-    const char *dismissal_note;             /* dismissal: why, in words */
-    const char *interim_head, *interim_on;  /* after a recognised dismissal */
-};
-
-static const char sql_el_insert[] =
-    "INSERT INTO decision_elections (decision_id, kind, election_on, candidates, term_months, "
-    "project, eligibility_confirmed, dismissal_trigger, dismissed_name, dismissal_note, "
-    "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-    "$12, $12)";
-static const char sql_el_get[] =
-    "SELECT decision_id, kind, election_on, plan_on, team_on, team_leader, team_members, "
-    "notice_on, candidates_on, candidates, term_months, project, eligibility_confirmed, "
-    "dismissal_trigger, dismissed_name, dismissal_note, interim_head, interim_on FROM "
-    "decision_elections WHERE decision_id = $1";
-static const char sql_el_list[] =
-    "SELECT e.decision_id AS id, u.name AS village, e.kind, e.election_on, d.title, d.status, "
-    "d.recognition FROM decision_elections e JOIN decisions d ON d.id = e.decision_id JOIN units "
-    "u ON u.id = d.unit_id WHERE d.unit_id = $1 OR u.parent_id = $1 ORDER BY e.decision_id DESC "
-    "LIMIT 500";
-/* The steps: $2 the day, $3 the time of the change, $4 and $5 what comes with it. */
-static const char sql_el_plan[] =
-    "UPDATE decision_elections SET plan_on = $2, updated_at = $3 WHERE decision_id = $1";
-static const char sql_el_team[] =
-    "UPDATE decision_elections SET team_on = $2, updated_at = $3, team_leader = $4, "
-    "team_members = $5 WHERE decision_id = $1";
-static const char sql_el_notice[] =
-    "UPDATE decision_elections SET notice_on = $2, updated_at = $3 WHERE decision_id = $1";
-static const char sql_el_candidates[] =
-    "UPDATE decision_elections SET candidates_on = $2, updated_at = $3, candidates = $4 WHERE "
-    "decision_id = $1";
-static const char sql_el_interim[] =
-    "UPDATE decision_elections SET interim_on = $2, updated_at = $3, interim_head = $4 WHERE "
-    "decision_id = $1";
-/* The village's next head election after a dismissal (not annulled). */
-static const char sql_el_next_head[] =
-    "SELECT e.decision_id, e.election_on FROM decision_elections e JOIN decisions d ON d.id = "
-    "e.decision_id WHERE d.unit_id = $1 AND e.kind = 'head' AND e.decision_id > $2 AND d.status "
-    "<> 'annulled' ORDER BY e.decision_id LIMIT 1";
-/* The village's active households and whether each signed the petition. */
-static const char sql_el_signatures[] =
-    "SELECT h.id AS household_id, h.code, h.representative_name AS representative, CASE WHEN "
-    "c.household_id IS NULL THEN 0 ELSE 1 END AS signed_n FROM households h LEFT JOIN "
-    "decision_consents c ON c.decision_id = $1 AND c.household_id = h.id WHERE h.village_id = $2 "
-    "AND h.status = 'active' ORDER BY h.code";
-
-static int64_t now_s(void)
-{
-    return (int64_t)time(NULL);
-}
-
-static int el_audit(struct db *db, int64_t actor, int64_t unit_id, const char *action, int64_t id,
-                    const char *detail)
-{
-    char obj[48];
-    snprintf(obj, sizeof obj, "decision:%lld", (long long)id);
-    return audit_append(db, actor, unit_id, action, obj, detail);
-}
-
-static int el_get(struct db *db, struct arena *a, int64_t id, struct el_row *o)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql_el_get, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return rc == DB_DONE ? ERR_NOT_FOUND : rc;
-    }
-    memset(o, 0, sizeof *o);
-    o->decision_id = db_col_int(st, 0);
-    int k = kind_parse(db_col_text(st, 1));
-    o->kind = k < 0 ? EL_HEAD : (enum el_kind)k;
-    o->election_on = arena_strdup(a, db_col_text(st, 2));
-    o->plan_on = arena_strdup(a, db_col_text(st, 3));
-    o->team_on = arena_strdup(a, db_col_text(st, 4));
-    o->team_leader = arena_strdup(a, db_col_text(st, 5));
-    o->team_members = arena_strdup(a, db_col_text(st, 6));
-    o->notice_on = arena_strdup(a, db_col_text(st, 7));
-    o->candidates_on = arena_strdup(a, db_col_text(st, 8));
-    o->candidates = arena_strdup(a, db_col_text(st, 9));
-    o->term_months = (int)db_col_int(st, 10);
-    o->project = arena_strdup(a, db_col_text(st, 11));
-    o->eligible = (int)db_col_int(st, 12);
-    o->trigger = arena_strdup(a, db_col_text(st, 13));
-    o->dismissed_name = arena_strdup(a, db_col_text(st, 14));
-    o->dismissal_note = arena_strdup(a, db_col_text(st, 15));
-    o->interim_head = arena_strdup(a, db_col_text(st, 16));
-    o->interim_on = arena_strdup(a, db_col_text(st, 17));
-    db_reset(st);
-    return 0;
-}
-
-static int el_insert(struct db *db, int64_t actor, const struct el_row *e)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql_el_insert, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, e->decision_id);
-    db_bind_cstr(st, 2, kinds[e->kind].id);
-    db_bind_cstr(st, 3, e->election_on);
-    db_bind_cstr(st, 4, e->candidates);
-    db_bind_int(st, 5, e->term_months);
-    db_bind_cstr(st, 6, e->project);
-    db_bind_int(st, 7, e->eligible ? 1 : 0);
-    db_bind_cstr(st, 8, e->trigger);
-    db_bind_cstr(st, 9, e->dismissed_name);
-    db_bind_cstr(st, 10, e->dismissal_note);
-    if (actor)
-        db_bind_int(st, 11, actor);
-    else
-        db_bind_null(st, 11);
-    db_bind_int(st, 12, now_s());
-    return db_run(st, NULL);
-}
-
-/* A step's update (sql_el_plan ... sql_el_interim): ERR_NOT_FOUND when the row is gone. */
-static int el_update(struct db *db, const char *sql, int64_t id, const char *day, const char *s4,
-                     const char *s5)
-{
-    struct db_stmt *st;
-    int rc = db_prepare(db, sql, &st);
-    if (rc)
-        return rc;
-    db_bind_int(st, 1, id);
-    db_bind_cstr(st, 2, day);
-    db_bind_int(st, 3, now_s());
-    if (s4)
-        db_bind_cstr(st, 4, s4);
-    if (s5)
-        db_bind_cstr(st, 5, s5);
-    int64_t changed = 0;
-    if ((rc = db_run(st, &changed)) != 0)
-        return rc;
-    return changed ? 0 : ERR_NOT_FOUND;
 }
 
 /* ---- small helpers ---- */
@@ -358,7 +200,7 @@ static int el_access(struct http_request *r, struct el_row *e, struct dm_item *d
     int64_t id;
     if (parse_int64(str_c(http_arg(r, "id")), 1, INT64_MAX, &id) != 0)
         return ERR_NOT_FOUND;
-    int rc = el_get(r->db, r->a, id, e);
+    int rc = el_store_get(r->db, r->a, id, e);
     if (rc == 0)
         rc = dm_store_get(r->db, r->a, id, d);
     if (rc == 0)
@@ -424,18 +266,14 @@ static int board_guidance(struct http_request *r, const struct unit *v, json_t *
 
 static int index_page(struct http_request *r, struct http_response *res, const struct unit *u)
 {
-    struct db_stmt *st;
     struct rows *t;
-    int rc = db_prepare(r->db, sql_el_list, &st);
+    int rc = el_store_list(r->db, r->a, u->id, &t);
     if (rc)
-        return rc;
-    db_bind_int(st, 1, u->id);
-    if ((rc = db_rows(st, r->a, 4, &t)) != 0)
         return rc;
     size_t kl = rows_add_col(t, "kind_label"), url = rows_add_col(t, "url"),
            sl = rows_add_col(t, "status_label"), day = rows_add_col(t, "election_day");
     for (size_t i = 0; i < t->n_rows; i++) {
-        int k = kind_parse(rows_text(rows_at(t, i, 2)));
+        int k = el_kind_parse(rows_text(rows_at(t, i, 2)));
         rows_set_text(rows_at(t, i, kl), k < 0 ? "" : kinds[k].label);
         rows_set_text(rows_at(t, i, url),
                       arena_printf(r->a, "/quan-ly/bau-cu/%lld", (long long)rows_at(t, i, 0)->i));
@@ -538,15 +376,7 @@ struct new_job {
 static int run_new(struct db *db, void *arg)
 {
     struct new_job *j = arg;
-    int rc = dm_store_create(db, &j->in);
-    if (rc)
-        return rc;
-    j->e.decision_id = j->in.id;
-    if ((rc = el_insert(db, j->actor, &j->e)) != 0)
-        return rc;
-    char d[160];
-    snprintf(d, sizeof d, "%s on %s", kinds[j->e.kind].id, j->e.election_on);
-    return el_audit(db, j->actor, j->in.unit_id, "election.create", j->in.id, d);
+    return el_store_create(db, j->actor, &j->in, &j->e);
 }
 
 static int after_new(struct http_request *r, struct http_response *res, int rc)
@@ -639,7 +469,7 @@ static int post_new(struct http_request *r, struct http_response *res)
         return rc;
     struct new_job *j = arena_zalloc(r->a, sizeof *j);
     struct el_row *e = &j->e;
-    int k = kind_parse(dm_trimmed(r, "loai"));
+    int k = el_kind_parse(dm_trimmed(r, "loai"));
     if (k < 0)
         return new_error(r, res, &v, "Chọn loại bầu cử.");
     e->kind = (enum el_kind)k;
@@ -706,7 +536,6 @@ static int post_new(struct http_request *r, struct http_response *res)
 /* ---- GET /quan-ly/bau-cu/{id}: the election's page ---- */
 
 /* The step keys of the head's timeline, in the order they fall due. */
-enum { ST_PLAN, ST_CANDIDATES, ST_TEAM, ST_NOTICE, N_STEPS };
 static const char *const step_keys[N_STEPS] = {"ke_hoach", "ung_cu_vien", "to_bau_cu", "niem_yet"};
 
 static int step_parse(const char *s)
@@ -815,13 +644,8 @@ static int petition_model(struct http_request *r, struct http_response *res,
                                   "can_sign", open && manage));
     if (!(open && manage))
         return 0;
-    struct db_stmt *st;
     struct rows *t;
-    if ((rc = db_prepare(r->db, sql_el_signatures, &st)) != 0)
-        return rc;
-    db_bind_int(st, 1, d->id);
-    db_bind_int(st, 2, d->unit_id);
-    if ((rc = db_rows(st, r->a, 1, &t)) != 0)
+    if ((rc = el_store_signatures(r->db, r->a, d->id, d->unit_id, &t)) != 0)
         return rc;
     size_t sc = rows_add_col(t, "signed");
     for (size_t i = 0; i < t->n_rows; i++)
@@ -840,23 +664,14 @@ static int reelect_model(struct http_request *r, struct http_response *res,
         date_parse(d->recognition_on, &rec) != 0)
         return 0;
     struct date due = dr_reelect_by(rules, rec);
-    struct db_stmt *st;
-    int rc = db_prepare(r->db, sql_el_next_head, &st);
+    int64_t next;
+    const char *on;
+    struct date next_on = {0, 0, 0};
+    int rc = el_store_next_head(r->db, r->a, d->unit_id, d->id, &next, &on);
     if (rc)
         return rc;
-    db_bind_int(st, 1, d->unit_id);
-    db_bind_int(st, 2, d->id);
-    int64_t next = 0;
-    struct date next_on = {0, 0, 0};
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        next = db_col_int(st, 0);
-        if (date_parse(db_col_text(st, 1), &next_on) != 0)
-            next = 0;
-    }
-    db_reset(st);
-    if (rc < 0)
-        return rc;
+    if (next && date_parse(on, &next_on) != 0)
+        next = 0;
     int late = next ? date_cmp(next_on, due) > 0 : date_cmp(today, due) > 0;
     json_t *j = json_pack("{s:s,s:s,s:i,s:b,s:b,s:s,s:s,s:b,s:s,s:s,s:b}", "recognised_on",
                           dm_vn(r->a, rec), "due", dm_vn(r->a, due), "days",
@@ -954,9 +769,8 @@ static int page_election(struct http_request *r, struct http_response *res)
 
 struct step_job {
     int64_t actor, id, unit_id;   /* who, which election, its village */
-    const char *sql;              /* the update */
-    const char *action;           /* audit action */
-    const char *day, *s4, *s5;    /* $2, $4, $5 of the update */
+    enum el_step step;            /* what is recorded */
+    const char *day, *s4, *s5;    /* its day and texts (el_store_step) */
     const char *flash;            /* said after it */
     int64_t *hids;                /* petition: households signing on paper */
     size_t n_hids, done, refused; /* their count; signed; not of the village */
@@ -978,13 +792,7 @@ static int run_step(struct db *db, void *arg)
         }
         return 0;
     }
-    int rc = el_update(db, j->sql, j->id, j->day, j->s4, j->s5);
-    if (rc)
-        return rc;
-    char detail[600];
-    snprintf(detail, sizeof detail, "%s%s%.250s%s%.250s", j->day, j->s4 ? ": " : "",
-             j->s4 ? j->s4 : "", j->s5 ? "; " : "", j->s5 ? j->s5 : "");
-    return el_audit(db, j->actor, j->unit_id, j->action, j->id, detail);
+    return el_store_step(db, j->actor, j->id, j->unit_id, j->step, j->day, j->s4, j->s5);
 }
 
 static int after_step(struct http_request *r, struct http_response *res, int rc)
@@ -1100,26 +908,22 @@ static int post_step(struct http_request *r, struct http_response *res)
     j->day = dm_iso(r->a, day);
     switch (step) {
     case ST_PLAN:
-        j->sql = sql_el_plan;
-        j->action = "election.plan";
+        j->step = ST_PLAN;
         j->flash = "Đã ghi ngày ban hành quyết định và kế hoạch bầu cử.";
         break;
     case ST_CANDIDATES:
-        j->sql = sql_el_candidates;
-        j->action = "election.candidates";
+        j->step = ST_CANDIDATES;
         j->s4 = candidates;
         j->flash = "Đã ghi ngày gửi danh sách người ứng cử đến Ủy ban nhân dân.";
         break;
     case ST_TEAM:
-        j->sql = sql_el_team;
-        j->action = "election.team";
+        j->step = ST_TEAM;
         j->s4 = leader;
         j->s5 = members;
         j->flash = "Đã ghi Tổ bầu cử.";
         break;
     default:
-        j->sql = sql_el_notice;
-        j->action = "election.notice";
+        j->step = ST_NOTICE;
         j->flash = "Đã ghi ngày thông báo công khai.";
         break;
     }
@@ -1204,8 +1008,7 @@ static int post_interim(struct http_request *r, struct http_response *res)
         return election_page(r, res, &e, &d, &v, manage, N_STEPS);
     }
     struct step_job *j = step_job_new(r, &e, &v);
-    j->sql = sql_el_interim;
-    j->action = "election.interim";
+    j->step = ST_INTERIM;
     j->day = dm_iso(r->a, day);
     j->s4 = name;
     j->flash = "Đã ghi người tạm thời đảm nhiệm.";

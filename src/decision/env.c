@@ -51,6 +51,9 @@ void decision_add_routes(struct http_server *srv, struct decision_env *env)
     http_add_routes_ctx(srv, dm_recognise_routes, dm_recognise_n_routes, env);
     http_add_routes_ctx(srv, dm_prepare_routes, dm_prepare_n_routes, env);
     http_add_routes_ctx(srv, dm_covenant_routes, dm_covenant_n_routes, env);
+    http_add_routes_ctx(srv, dm_covenant_step_routes, dm_covenant_step_n_routes, env);
+    http_add_routes_ctx(srv, dm_covenant_doc_routes, dm_covenant_doc_n_routes, env);
+    http_add_routes_ctx(srv, dm_covenant_public_routes, dm_covenant_public_n_routes, env);
     http_add_routes_ctx(srv, dm_election_routes, dm_election_n_routes, env);
     http_add_routes_ctx(srv, dm_conference_routes, dm_conference_n_routes, env);
 }

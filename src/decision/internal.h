@@ -258,9 +258,16 @@ int dm_initiative_model(struct http_request *r, const struct dm_item *d, const s
                         json_t *m);
 extern const struct http_route dm_initiative_routes[];
 extern const size_t dm_initiative_n_routes;
-/* Village covenants (covenant.c, DOMAIN G): the back office steps, documents, public pages. */
+/* Village covenants (DOMAIN G, covenant.h): the back office's pages (covenant.c), the steps
+ * (covenant_steps.c), the documents (covenant_docs.c), the public pages (covenant_public.c). */
 extern const struct http_route dm_covenant_routes[];
 extern const size_t dm_covenant_n_routes;
+extern const struct http_route dm_covenant_step_routes[];
+extern const size_t dm_covenant_step_n_routes;
+extern const struct http_route dm_covenant_doc_routes[];
+extern const size_t dm_covenant_doc_n_routes;
+extern const struct http_route dm_covenant_public_routes[];
+extern const size_t dm_covenant_public_n_routes;
 
 /* The result page of d (public.c), and the follow-up part of its model: sending, recognition,
  * annulment with their deadlines and who may act (recognise.c). */
