@@ -26,8 +26,8 @@
 #include "decision/covenant.h"
 
 /* D61 Art 12 (suspension within 3 working days of a report) and Art 14 (annulment within 5):
- * DOMAIN G, V. rules.h has no keys for them yet; named here until data/rules/decision.ini
- * carries them. */
+ * DOMAIN G, V; the numbers are covenant_suspend_wd and covenant_annul_wd of
+ * data/rules/decision.ini. */
 
 /* ---- labels and small helpers ---- */
 
