@@ -31,43 +31,8 @@ chmod 755 "$WORK"
 mkdir -p "$WORK/www/gop-y/du-thao" "$WORK/nginx-tmp"
 DB="$WORK/bench.db"
 PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
-    [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-stop() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$pid" ] && unset 'PIDS[i]'; done
-}
-free_port() {
-    local p
-    for _ in $(seq 200); do
-        p=$((20000 + RANDOM % 20000))
-        [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return 0; }
-    done
-    return 1
-}
-wait_http() {
-    for _ in $(seq 200); do
-        curl -fs -o /dev/null --max-time 1 "$1" && return 0
-        sleep 0.05
-    done
-    echo "bench: $1 did not answer" >&2
-    return 1
-}
-rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'; }
-meets() { awk -v r="$1" -v t="$2" 'BEGIN { print (r < t) ? "met" : "MISSED" }'; }
-pct_ms() { awk -v p="$2" '$1 == p { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
-    else if (v ~ /ms$/) sub(/ms$/, "", v); else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
-    printf "%.2f", v }' "$1"; }
-hwm_mb() { awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: demo, a generated draft of about 200 sections, $COMMENTS comments"

@@ -45,36 +45,8 @@ mkdir -p build/bench
 WORK=$(mktemp -d "$PWD/build/bench/dm.XXXXXX")
 DB="$WORK/bench.db"
 PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
-    [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-stop() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$pid" ] && unset 'PIDS[i]'; done
-}
-free_port() {
-    local p
-    for _ in $(seq 200); do
-        p=$((20000 + RANDOM % 20000))
-        [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return 0; }
-    done
-    return 1
-}
-wait_http() {
-    for _ in $(seq 200); do
-        curl -fs -o /dev/null --max-time 1 "$1" && return 0
-        sleep 0.05
-    done
-    echo "bench: $1 did not answer" >&2
-    return 1
-}
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 serve() { # starts the server on a free port: sets DPID and BASE
     local port
     port=$(free_port)
@@ -84,12 +56,6 @@ serve() { # starts the server on a free port: sets DPID and BASE
     PIDS+=("$DPID")
     wait_http "$BASE/healthz"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'; }
-meets() { awk -v r="$1" -v t="$2" -v dir="$3" 'BEGIN {
-    ok = (dir == "ge") ? (r >= t) : (r < t); print ok ? "met" : "MISSED" }'; }
-metric() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
-secs_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-fail() { echo "bench: $*" >&2; exit 1; }
 thread_ticks() { # PID: "tid comm ticks" of each of its threads (user + system time)
     local t
     for t in /proc/"$1"/task/*; do

@@ -31,43 +31,8 @@ mkdir -p build/bench
 WORK=$(mktemp -d "$PWD/build/bench/fb.XXXXXX")
 DB="$WORK/bench.db"
 PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && wait "$pid" 2>/dev/null || true; done
-    [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-stop() {
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    for i in "${!PIDS[@]}"; do [ "${PIDS[$i]}" = "$pid" ] && unset 'PIDS[i]'; done
-}
-free_port() {
-    local p
-    for _ in $(seq 200); do
-        p=$((20000 + RANDOM % 20000))
-        [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ] && { echo "$p"; return 0; }
-    done
-    return 1
-}
-wait_http() {
-    for _ in $(seq 200); do
-        curl -fs -o /dev/null --max-time 1 "$1" && return 0
-        sleep 0.05
-    done
-    echo "bench: $1 did not answer" >&2
-    return 1
-}
-rps() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'; }
-meets() { awk -v r="$1" -v t="$2" -v dir="$3" 'BEGIN {
-    ok = (dir == "ge") ? (r >= t) : (r < t); print ok ? "met" : "MISSED" }'; }
-p99_ms() { awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 }
-    else if (v ~ /ms$/) sub(/ms$/, "", v); else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 }
-    printf "%.2f", v }' "$1"; }
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 
 CFLAGS_BENCH="-std=c17 -O2 -Wall -Wextra -Werror -Wvla -Wshadow -D_GNU_SOURCE"
 # shellcheck disable=SC2046,SC2086
