@@ -22,14 +22,6 @@
 
 static struct h_server srv;
 
-/* A client signed in as login; fails the case otherwise. */
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, PW), 0);
-    return c;
-}
-
 /* A refused sign-in shows the form again: 200 as documented; the server answers 422 (the
  * status http_form_error sets), which a browser shows the same way. Never a redirect. */
 #define assert_form_again(r) assert_true((r)->status == 200 || (r)->status == 422)
@@ -98,7 +90,7 @@ static void signin_unknown_login_same_message(void **state)
 static void signout_ends_session(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("mattran");
+    struct h_client *c = h_signed_in(&srv, "mattran");
     const char *old = h_cookie(c, "dc_session");
     assert_non_null(old);
     struct h_response *r = h_get(c, "/don-vi/9900101/ho");
@@ -145,7 +137,7 @@ static void revoked_role_and_disabled_account_count_at_once(void **state)
     (void)state;
     struct h_client *c[6];
     for (size_t i = 0; i < 6; i++) {
-        c[i] = i ? h_client_new(&srv) : signed_in("truongthon2");
+        c[i] = i ? h_client_new(&srv) : h_signed_in(&srv, "truongthon2");
         if (i)
             h_cookie_put(c[i], "dc_session", h_cookie(c[0], "dc_session"));
         assert_int_equal(h_get(c[i], "/don-vi/9900201/ho?format=json")->status, 200);
@@ -237,7 +229,7 @@ static long long households_in_db(void)
 static void resident_cannot_view_roll(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("nguoidan");
+    struct h_client *c = h_signed_in(&srv, "nguoidan");
     struct h_response *r = h_get(c, "/don-vi/9900101/ho");
     assert_int_equal(r->status, 403);
     assert_false(h_has(r, "9900101-0001"));
@@ -252,7 +244,7 @@ static void resident_cannot_view_roll(void **state)
 static void village_head_only_own_village(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     assert_int_equal(h_get(c, "/don-vi/9900101/ho")->status, 200);
     assert_int_equal(h_get(c, "/don-vi/9900201/ho")->status, 403);
     assert_int_equal(h_get(c, "/don-vi/9900102/ho")->status, 403);
@@ -280,7 +272,7 @@ static void village_head_only_own_village(void **state)
 static void officer_sees_ward_groups_not_rural_villages(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     for (int g = 1; g <= 5; g++) {
         struct h_response *r = h_get(c, h_fmt(c, "/don-vi/990010%d/ho?format=json", g));
         assert_int_equal(r->status, 200);
@@ -296,7 +288,7 @@ static void officer_sees_ward_groups_not_rural_villages(void **state)
 static void province_admin_sees_everything(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("tinh");
+    struct h_client *c = h_signed_in(&srv, "tinh");
     long long sum = 0;
     for (int cm = 1; cm <= 2; cm++)
         for (int v = 1; v <= 5; v++) {
@@ -313,7 +305,7 @@ static void province_admin_sees_everything(void **state)
 static void council_views_but_cannot_edit(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("hdnd");
+    struct h_client *c = h_signed_in(&srv, "hdnd");
     struct h_response *r = h_get(c, "/don-vi/9900101/ho?format=json");
     assert_int_equal(r->status, 200);
     assert_false(json_is_true(h_jget(h_json(r), "can_edit")));

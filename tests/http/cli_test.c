@@ -39,13 +39,6 @@ static const char bad_csv[] =
                "9900103-5103;Ninh Văn Lạc;1972;Nam;Chủ hộ;9900201;Số 3\n"
                "9900103-5104;Ninh Thị Sai;31/02/1990;Nữ;Chủ hộ;9900103;\n";
 
-static long long db_count(const struct h_server *s, const char *sql)
-{
-    long long n = -1;
-    assert_int_equal(h_db_int(s, sql, &n), 0);
-    return n;
-}
-
 static void help_texts_exit_zero(void **state)
 {
     (void)state;
@@ -114,7 +107,7 @@ static void import_bad_file_lists_each_line_and_exits_nonzero(void **state)
     char path[700];
     assert_int_equal(h_write_file(&srv, "loi.csv", bad_csv, sizeof bad_csv - 1, path, sizeof path),
                      0);
-    long long before = db_count(&srv, "SELECT count(*) FROM households");
+    long long before = h_db_count(&srv, "SELECT count(*) FROM households");
     struct h_proc p;
     int rc = h_run(&srv,
                    (const char *[]){"import", "households", "--unit", "9900103", path, "--db",
@@ -128,9 +121,9 @@ static void import_bad_file_lists_each_line_and_exits_nonzero(void **state)
     assert_null(strstr(p.err, "dòng 2:"));
     assert_non_null(strstr(p.err, "Thiếu họ và tên"));
     h_proc_free(&p);
-    assert_int_equal(db_count(&srv, "SELECT count(*) FROM households"), before);
-    assert_int_equal(db_count(&srv, "SELECT count(*) FROM households WHERE code = '9900103-5101'"),
-                     0);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM households"), before);
+    assert_int_equal(
+        h_db_count(&srv, "SELECT count(*) FROM households WHERE code = '9900103-5101'"), 0);
 }
 
 static void import_good_file_twice_second_changes_nothing(void **state)
@@ -145,15 +138,15 @@ static void import_good_file_twice_second_changes_nothing(void **state)
     assert_int_equal(h_run(&srv, args, NULL, &p), 0);
     assert_non_null(strstr(p.out, "2 household(s) added, 0 updated; 3 member(s) added"));
     h_proc_free(&p);
-    long long audit = db_count(&srv, "SELECT count(*) FROM audit_log");
-    long long events = db_count(&srv, "SELECT count(*) FROM household_events");
+    long long audit = h_db_count(&srv, "SELECT count(*) FROM audit_log");
+    long long events = h_db_count(&srv, "SELECT count(*) FROM household_events");
     assert_int_equal(h_run(&srv, args, NULL, &p), 0);
     assert_non_null(strstr(p.out, "0 household(s) added, 0 updated; 0 member(s) added, 0 updated"));
     h_proc_free(&p);
-    assert_int_equal(db_count(&srv, "SELECT count(*) FROM audit_log"), audit);
-    assert_int_equal(db_count(&srv, "SELECT count(*) FROM household_events"), events);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM audit_log"), audit);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM household_events"), events);
     assert_int_equal(
-        db_count(&srv, "SELECT count(*) FROM households WHERE code LIKE '9900103-50%'"), 2);
+        h_db_count(&srv, "SELECT count(*) FROM households WHERE code LIKE '9900103-50%'"), 2);
 }
 
 static void backup_is_readable(void **state)
@@ -212,7 +205,7 @@ static void audit_verify_detects_a_row_edited_by_hand(void **state)
     assert_non_null(strstr(p.out, "intact"));
     h_proc_free(&p);
 
-    long long id = db_count(&own, "SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 3");
+    long long id = h_db_count(&own, "SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 3");
     assert_true(id > 0);
     char sql[200];
     snprintf(sql, sizeof sql, "UPDATE audit_log SET detail = 'sửa tay' WHERE id = %lld", id);

@@ -33,20 +33,7 @@ static int file_seq;
 /* Covenants shared by the cases, in order: A refused, B recognised then annulled, C amends B. */
 static long long cov_a, cov_b, cov_c;
 
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
-    return c;
-}
-
-static long long db_count(const char *sql)
-{
-    long long n = -1;
-    assert_int_equal(h_db_int(&srv, sql, &n), 0);
-    return n;
-}
-
+/* Today plus days in Vietnam (UTC+7). */
 static struct tm vn_tm(int days)
 {
     time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
@@ -55,32 +42,11 @@ static struct tm vn_tm(int days)
     return tm;
 }
 
-/* Today plus days in Vietnam: dd/mm/yyyy, and yyyy-mm-dd as stored. */
-static const char *vn_day(struct h_client *c, int days)
-{
-    struct tm tm = vn_tm(days);
-    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-}
-
+/* As stored, yyyy-mm-dd; h_vn_day gives the dd/mm/yyyy of the forms. */
 static const char *iso_day(struct h_client *c, int days)
 {
     struct tm tm = vn_tm(days);
     return h_fmt(c, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
-static struct h_response *post(struct h_client *c, const char *page, const char *path,
-                               const char *const *extra)
-{
-    const char *csrf = h_csrf(c, page);
-    assert_non_null(csrf);
-    const char *f[80] = {"_csrf", csrf};
-    size_t n = 2;
-    for (size_t i = 0; extra && extra[i] && n < 78; i += 2) {
-        f[n++] = extra[i];
-        f[n++] = extra[i + 1];
-    }
-    f[n] = NULL;
-    return h_post_form(c, path, f);
 }
 
 /* Asserts the response holds needle, printing the body when it does not. */
@@ -102,34 +68,37 @@ static struct h_response *step(struct h_client *c, long long id, const char *wha
                                const char *const *fields)
 {
     const char *page = page_of(c, id);
-    return post(c, page, h_fmt(c, "%s/%s", page, what), fields);
+    return h_post_page(c, page, h_fmt(c, "%s/%s", page, what), fields);
 }
 
 static long long village_households(void)
 {
-    return db_count("SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.village_id WHERE "
-                    "u.code = '" VILLAGE "' AND h.status = 'active'");
+    return h_db_count(&srv,
+                      "SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.village_id WHERE "
+                      "u.code = '" VILLAGE "' AND h.status = 'active'");
 }
 
 static long long covenant_int(struct h_client *c, long long id, const char *column)
 {
-    return db_count(h_fmt(c, "SELECT %s FROM covenants WHERE id = %lld", column, id));
+    return h_db_count(&srv, h_fmt(c, "SELECT %s FROM covenants WHERE id = %lld", column, id));
 }
 
 static int status_is(struct h_client *c, long long id, const char *status)
 {
-    return db_count(h_fmt(c, "SELECT COUNT(*) FROM covenants WHERE id = %lld AND status = '%s'", id,
-                          status)) == 1;
+    return h_db_count(&srv,
+                      h_fmt(c, "SELECT COUNT(*) FROM covenants WHERE id = %lld AND status = '%s'",
+                            id, status)) == 1;
 }
 
 /* Proposes a covenant as the village head with the Ban CTMT; returns its id. */
 static long long propose(struct h_client *c, const char *title, const char *amends)
 {
     /* Proposed 60 days ago, so that a posting 30 days ago comes after it. */
-    const char *f[] = {"don_vi",       VILLAGE,        "tieu_de", title,     "de_xuat",
-                       "head",         "ban_ctmt",     "1",       "sua_doi", amends ? amends : "",
-                       "ngay_de_xuat", vn_day(c, -60), NULL};
-    struct h_response *r = post(c, "/quan-ly/huong-uoc?don_vi=" VILLAGE, "/quan-ly/huong-uoc", f);
+    const char *f[] = {"don_vi",       VILLAGE,          "tieu_de", title,     "de_xuat",
+                       "head",         "ban_ctmt",       "1",       "sua_doi", amends ? amends : "",
+                       "ngay_de_xuat", h_vn_day(c, -60), NULL};
+    struct h_response *r =
+        h_post_page(c, "/quan-ly/huong-uoc?don_vi=" VILLAGE, "/quan-ly/huong-uoc", f);
     assert_int_equal(r->status, 303);
     return strtoll(strrchr(h_header(r, "Location"), '/') + 1, NULL, 10);
 }
@@ -142,7 +111,7 @@ static void draft_and_post(struct h_client *c, long long id)
                           "Liên hiệp Phụ nữ)\nLê Văn Cường (người có uy tín)",
                           NULL};
     assert_int_equal(step(c, id, "to-soan-thao", team)->status, 303);
-    const char *posting[] = {"ngay_niem_yet", vn_day(c, 0), "ma_gop_y", "", NULL};
+    const char *posting[] = {"ngay_niem_yet", h_vn_day(c, 0), "ma_gop_y", "", NULL};
     assert_int_equal(step(c, id, "niem-yet", posting)->status, 303);
     assert_int_equal(h_db_exec(&srv, h_fmt(c,
                                            "UPDATE covenants SET posted_on = '%s' WHERE id = "
@@ -169,17 +138,18 @@ static const char *vote_page(struct h_client *c, long long did)
 static void notify(struct h_client *c, long long did)
 {
     const char *page = vote_page(c, did);
-    const char *f[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 3), NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/thong-bao", page), f)->status, 303);
+    const char *f[] = {"ngay_thong_bao", h_vn_day(c, 0), "ngay_hop", h_vn_day(c, 3), NULL};
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/thong-bao", page), f)->status, 303);
 }
 
 static long long roll_id(long long did, int k)
 {
-    return db_count(h_fmt(h_client_new(&srv),
-                          "SELECT r.household_id FROM decision_roll r JOIN households h ON h.id "
-                          "= r.household_id WHERE r.decision_id = %lld ORDER BY h.code LIMIT 1 "
-                          "OFFSET %d",
-                          did, k));
+    return h_db_count(&srv,
+                      h_fmt(h_client_new(&srv),
+                            "SELECT r.household_id FROM decision_roll r JOIN households h ON h.id "
+                            "= r.household_id WHERE r.decision_id = %lld ORDER BY h.code LIMIT 1 "
+                            "OFFSET %d",
+                            did, k));
 }
 
 /* Ticks the first n households of the roll present, and enters their hands (all approve). */
@@ -193,16 +163,16 @@ static void meeting(struct h_client *c, long long did, int n)
         att[k++] = h_fmt(c, "%lld", roll_id(did, i));
     }
     att[k] = NULL;
-    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
     const char *hands[] = {"nguon",           "meeting", "tan_thanh", h_fmt(c, "%d", n),
                            "khong_tan_thanh", "0",       NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
 }
 
 static void count(struct h_client *c, long long did)
 {
     const char *page = vote_page(c, did);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
 }
 
 /* A covenant from proposal to the dossier sent, adopted at a meeting of more than half. */
@@ -274,26 +244,26 @@ static void text_has(const char *text, const char *needle)
 static void G_D3_posted_30_days_refused_31_starts_half_present_completed_by_ballots(void **state)
 {
     assert_int_equal(sh("command -v pdftotext >/dev/null"), 0);
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     /* Art 7: the village head proposes after agreeing with the Ban CTMT; an initiative needs
      * 10% of households. */
     const char *bare[] = {"don_vi",  VILLAGE, "tieu_de", "Hương ước Tổ dân phố số 1",
                           "de_xuat", "head",  NULL};
     struct h_response *r =
-        post(c, "/quan-ly/huong-uoc?don_vi=" VILLAGE, "/quan-ly/huong-uoc", bare);
+        h_post_page(c, "/quan-ly/huong-uoc?don_vi=" VILLAGE, "/quan-ly/huong-uoc", bare);
     assert_int_equal(r->status, 422);
     has(r, "Ban công tác Mặt trận");
     has(r, "value=\"Hương ước Tổ dân phố số 1\"");
     const char *few[] = {"don_vi",  VILLAGE,      "tieu_de",          "Quy ước giữ gìn vệ sinh",
                          "de_xuat", "initiative", "so_ho_dong_thuan", "1",
                          NULL};
-    r = post(c, "/quan-ly/huong-uoc?don_vi=" VILLAGE, "/quan-ly/huong-uoc", few);
+    r = h_post_page(c, "/quan-ly/huong-uoc?don_vi=" VILLAGE, "/quan-ly/huong-uoc", few);
     assert_int_equal(r->status, 422);
     has(r, "10%");
     cov_a = propose(c, "Hương ước Tổ dân phố số 1", NULL);
     assert_true(status_is(c, cov_a, "proposed"));
     /* Art 8: the team first; the ethnic-area guidance is on the page. */
-    const char *posting[] = {"ngay_niem_yet", vn_day(c, -30), "ma_gop_y", "1", NULL};
+    const char *posting[] = {"ngay_niem_yet", h_vn_day(c, -30), "ma_gop_y", "1", NULL};
     r = step(c, cov_a, "niem-yet", posting);
     assert_int_equal(r->status, 422);
     has(r, "tổ soạn thảo");
@@ -308,11 +278,11 @@ static void G_D3_posted_30_days_refused_31_starts_half_present_completed_by_ball
     assert_true(status_is(c, cov_a, "consulting"));
     r = h_get(c, page_of(c, cov_a));
     has(r, "href=\"/gop-y/du-thao/1\"");
-    has(r, h_fmt(c, "Được biểu quyết thông qua từ ngày %s", vn_day(c, 1)));
+    has(r, h_fmt(c, "Được biểu quyết thông qua từ ngày %s", h_vn_day(c, 1)));
     /* Day 30 of the posting: too early, and the page says from when. */
     r = step(c, cov_a, "bieu-quyet", NULL);
     assert_int_equal(r->status, 422);
-    has(r, h_fmt(c, "sớm nhất được biểu quyết từ ngày %s", vn_day(c, 1)));
+    has(r, h_fmt(c, "sớm nhất được biểu quyết từ ngày %s", h_vn_day(c, 1)));
     assert_int_equal(covenant_int(c, cov_a, "COALESCE(decision_id, 0)"), 0);
     /* Day 31 (time passes by SQL): the M3 matter is made and linked. */
     assert_int_equal(h_db_exec(&srv, h_fmt(c,
@@ -321,12 +291,13 @@ static void G_D3_posted_30_days_refused_31_starts_half_present_completed_by_ball
                                            iso_day(c, -31), cov_a)),
                      0);
     long long did = start_vote(c, cov_a);
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM decisions WHERE id = %lld AND matter "
-                                    "= 3 AND title = 'Thông qua hương ước: Hương ước Tổ dân phố "
-                                    "số 1' AND forms = 1",
-                                    did)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(c,
+                               "SELECT COUNT(*) FROM decisions WHERE id = %lld AND matter "
+                               "= 3 AND title = 'Thông qua hương ước: Hương ước Tổ dân phố "
+                               "số 1' AND forms = 1",
+                               did)),
+        1);
     assert_int_equal(step(c, cov_a, "bieu-quyet", NULL)->status, 422); /* once */
     /* Not counted yet: no adoption. */
     r = step(c, cov_a, "thong-qua", NULL);
@@ -340,11 +311,11 @@ static void G_D3_posted_30_days_refused_31_starts_half_present_completed_by_ball
     has(r, "cần phát phiếu lấy ý kiến các hộ gia đình");
     /* Household ballots complete it: enough approvals for more than half of ALL households. */
     const char *vp = vote_page(c, did);
-    assert_int_equal(post(c, vp, h_fmt(c, "%s/phat-phieu", vp), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, vp, h_fmt(c, "%s/phat-phieu", vp), NULL)->status, 303);
     long long needed = total / 2 + 1, collect = needed - total / 2 + 1;
     for (long long k = total / 2; k < total / 2 + collect; k++) {
         const char *f[] = {"ho", h_fmt(c, "%lld", roll_id(did, (int)k)), "thu", "1", NULL};
-        assert_int_equal(post(c, vp, h_fmt(c, "%s/thu-phieu", vp), f)->status, 303);
+        assert_int_equal(h_post_page(c, vp, h_fmt(c, "%s/thu-phieu", vp), f)->status, 303);
     }
     const char *ballots[] = {"nguon",
                              "ballot",
@@ -357,28 +328,28 @@ static void G_D3_posted_30_days_refused_31_starts_half_present_completed_by_ball
                              "nhan_chung",
                              "Đỗ Văn Hùng\nPhan Thị Lan",
                              NULL};
-    assert_int_equal(post(c, vp, h_fmt(c, "%s/kiem-phieu", vp), ballots)->status, 303);
+    assert_int_equal(h_post_page(c, vp, h_fmt(c, "%s/kiem-phieu", vp), ballots)->status, 303);
     count(c, did);
     assert_int_equal(step(c, cov_a, "thong-qua", NULL)->status, 303);
     assert_true(status_is(c, cov_a, "adopted"));
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM covenants WHERE id = %lld AND "
-                                    "adopted_on = '%s'",
-                                    cov_a, iso_day(c, 0))),
+    assert_int_equal(h_db_count(&srv, h_fmt(c,
+                                            "SELECT COUNT(*) FROM covenants WHERE id = %lld AND "
+                                            "adopted_on = '%s'",
+                                            cov_a, iso_day(c, 0))),
                      1);
     r = h_get(c, page_of(c, cov_a));
     has(r, h_fmt(c, "Kết quả: %lld/%lld hộ gia đình tán thành", needed, total));
     has(r, "Hạn gửi hồ sơ: ");
     has(r, "(5 ngày làm việc)");
     /* Art 11(3): the dossier, with its request (Mẫu 01); the M3 matter counts as sent. */
-    const char *future[] = {"ngay_ho_so", vn_day(c, 2), NULL};
+    const char *future[] = {"ngay_ho_so", h_vn_day(c, 2), NULL};
     assert_int_equal(step(c, cov_a, "ho-so", future)->status, 422);
     assert_int_equal(step(c, cov_a, "ho-so", NULL)->status, 303);
     assert_true(status_is(c, cov_a, "submitted"));
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
-                                    "sent_on <> ''",
-                                    did)),
+    assert_int_equal(h_db_count(&srv, h_fmt(c,
+                                            "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
+                                            "sent_on <> ''",
+                                            did)),
                      1);
     const char *text = pdf_text(c, h_get(c, h_fmt(c, "%s/van-ban/mau-01.pdf", page_of(c, cov_a))));
     text_has(text, "TỜ TRÌNH");
@@ -387,7 +358,7 @@ static void G_D3_posted_30_days_refused_31_starts_half_present_completed_by_ball
     /* D8: only the UBND recognises; a refusal needs its reasons in writing. */
     const char *ok[] = {"ket_qua", "recognised", NULL};
     assert_int_equal(step(c, cov_a, "cong-nhan", ok)->status, 403);
-    struct h_client *ch = signed_in("chutich");
+    struct h_client *ch = h_signed_in(&srv, "chutich");
     const char *no[] = {"ket_qua", "refused", "ly_do_tu_choi", " ", NULL};
     r = step(ch, cov_a, "cong-nhan", no);
     assert_int_equal(r->status, 422);
@@ -398,15 +369,16 @@ static void G_D3_posted_30_days_refused_31_starts_half_present_completed_by_ball
     assert_true(status_is(c, cov_a, "refused"));
     r = h_get(ch, page_of(ch, cov_a));
     has(r, "Điều 5 quy định mức phạt tiền");
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
-                                    "recognition = 'refused'",
-                                    did)),
+    assert_int_equal(h_db_count(&srv, h_fmt(c,
+                                            "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
+                                            "recognition = 'refused'",
+                                            did)),
                      1);
     /* Not public. */
     assert_int_equal(h_get(h_client_new(&srv), h_fmt(c, "/huong-uoc/%lld", cov_a))->status, 404);
     /* Every step audited on the covenant. */
-    assert_true(db_count(h_fmt(c,
+    assert_true(
+        h_db_count(&srv, h_fmt(c,
                                "SELECT COUNT(*) FROM audit_log WHERE object = 'covenant:%lld' "
                                "AND action IN ('covenant.create', 'covenant.team', "
                                "'covenant.post', 'covenant.vote', 'covenant.adopt', "
@@ -418,8 +390,8 @@ static void G_D3_posted_30_days_refused_31_starts_half_present_completed_by_ball
  * at the community house plus one channel, reviewed yearly. */
 static void G_D8_second_covenant_recognised_distributed_reviewed(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
-    struct h_client *ch = signed_in("chutich");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
+    struct h_client *ch = h_signed_in(&srv, "chutich");
     long long id = propose(c, "Quy ước nếp sống văn minh", NULL);
     draft_and_post(c, id);
     long long did = start_vote(c, id);
@@ -437,10 +409,10 @@ static void G_D8_second_covenant_recognised_distributed_reviewed(void **state)
     const char *ok[] = {"ket_qua", "recognised", NULL};
     assert_int_equal(step(ch, id, "cong-nhan", ok)->status, 303);
     assert_true(status_is(c, id, "recognised"));
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
-                                    "recognition = 'recognised'",
-                                    did)),
+    assert_int_equal(h_db_count(&srv, h_fmt(c,
+                                            "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
+                                            "recognition = 'recognised'",
+                                            did)),
                      1);
     r = h_get(ch, page_of(ch, id));
     has(r, "Hạn gửi, phổ biến: ");
@@ -479,7 +451,7 @@ static void G_D8_second_covenant_recognised_distributed_reviewed(void **state)
     r = h_get(anon, h_fmt(anon, "/huong-uoc/%lld", id));
     assert_int_equal(r->status, 200);
     has(r, "Đang có hiệu lực kể từ ngày");
-    has(r, h_fmt(anon, "niêm yết dự thảo từ ngày %s", vn_day(anon, -31)));
+    has(r, h_fmt(anon, "niêm yết dự thảo từ ngày %s", h_vn_day(anon, -31)));
     has(r, "đề nghị bổ sung điều về rác thải");
     r = h_get(anon, "/huong-uoc?unit=" COMMUNE);
     has(r, "Quy ước nếp sống văn minh");
@@ -492,19 +464,19 @@ static void G_D8_second_covenant_recognised_distributed_reviewed(void **state)
 static void G_suspension_amendment_and_annulment_with_their_pdfs(void **state)
 {
     assert_true(cov_b > 0);
-    struct h_client *c = signed_in("truongthon");
-    struct h_client *ch = signed_in("chutich");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
+    struct h_client *ch = h_signed_in(&srv, "chutich");
     long long id = cov_b;
     /* Art 12: a partial suspension names its parts; the fix deadline comes after it. */
     const char *partial[] = {
-        "ngay_bao_cao",  vn_day(c, 0),      "pham_vi",
+        "ngay_bao_cao",  h_vn_day(c, 0),    "pham_vi",
         "partial",       "ly_do_tam_ngung", "Nội dung Điều 7 không còn phù hợp.",
-        "han_khac_phuc", vn_day(c, 20),     NULL};
+        "han_khac_phuc", h_vn_day(c, 20),   NULL};
     struct h_response *r = step(ch, id, "tam-ngung", partial);
     assert_int_equal(r->status, 422);
     has(r, "ghi rõ các điều, khoản");
     const char *late_fix[] = {"ngay_bao_cao",
-                              vn_day(c, 0),
+                              h_vn_day(c, 0),
                               "pham_vi",
                               "partial",
                               "noi_dung_tam_ngung",
@@ -512,11 +484,11 @@ static void G_suspension_amendment_and_annulment_with_their_pdfs(void **state)
                               "ly_do_tam_ngung",
                               "Nội dung Điều 7 không còn phù hợp.",
                               "han_khac_phuc",
-                              vn_day(c, 0),
+                              h_vn_day(c, 0),
                               NULL};
     assert_int_equal(step(ch, id, "tam-ngung", late_fix)->status, 422);
     const char *good[] = {"ngay_bao_cao",
-                          vn_day(c, 0),
+                          h_vn_day(c, 0),
                           "pham_vi",
                           "partial",
                           "noi_dung_tam_ngung",
@@ -524,7 +496,7 @@ static void G_suspension_amendment_and_annulment_with_their_pdfs(void **state)
                           "ly_do_tam_ngung",
                           "Nội dung Điều 7 không còn phù hợp.",
                           "han_khac_phuc",
-                          vn_day(c, 20),
+                          h_vn_day(c, 20),
                           NULL};
     assert_int_equal(step(c, id, "tam-ngung", good)->status, 403);
     assert_int_equal(step(ch, id, "tam-ngung", good)->status, 303);
@@ -532,7 +504,7 @@ static void G_suspension_amendment_and_annulment_with_their_pdfs(void **state)
     const char *text = pdf_text(ch, h_get(ch, h_fmt(ch, "%s/van-ban/mau-04.pdf", page_of(ch, id))));
     text_has(text, "Về việc tạm ngừng thi hành hương ước “Quy ước nếp sống văn minh”");
     text_has(text, "Tạm ngừng thi hành một phần");
-    text_has(text, h_fmt(ch, "trước ngày %s", vn_day(ch, 20)));
+    text_has(text, h_fmt(ch, "trước ngày %s", h_vn_day(ch, 20)));
     /* Art 13: the amendment repeats the steps and is recognised. */
     cov_c =
         adopted_and_submitted(c, "Sửa đổi Điều 7 Quy ước nếp sống văn minh", h_fmt(c, "%lld", id));
@@ -564,7 +536,8 @@ static void G_suspension_amendment_and_annulment_with_their_pdfs(void **state)
     r = h_get(anon, h_fmt(anon, "/huong-uoc/%lld", id));
     assert_int_equal(r->status, 200);
     has(r, "Đã bị Ủy ban nhân dân bãi bỏ");
-    assert_true(db_count(h_fmt(c,
+    assert_true(
+        h_db_count(&srv, h_fmt(c,
                                "SELECT COUNT(*) FROM audit_log WHERE object = 'covenant:%lld' "
                                "AND action IN ('covenant.suspend', 'covenant.annul', "
                                "'covenant.distribute', 'covenant.review', 'covenant.recognise')",
@@ -602,7 +575,7 @@ static void G_statistics_count_recognised_refused_amended_suspended_annulled(voi
 static void G_resident_gets_403_on_the_back_office(void **state)
 {
     assert_true(cov_c > 0);
-    struct h_client *a = signed_in("nguoidan");
+    struct h_client *a = h_signed_in(&srv, "nguoidan");
     assert_int_equal(h_get(a, "/quan-ly/huong-uoc?don_vi=" VILLAGE)->status, 403);
     assert_int_equal(h_get(a, page_of(a, cov_c))->status, 403);
     assert_int_equal(h_get(a, h_fmt(a, "%s/van-ban/mau-03.pdf", page_of(a, cov_c)))->status, 403);

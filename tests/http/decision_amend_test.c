@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -21,141 +20,110 @@ static struct h_server srv;
 
 #define VILLAGE "9900101"
 
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
-    return c;
-}
-
-static long long db_count(const char *sql)
-{
-    long long n = -1;
-    assert_int_equal(h_db_int(&srv, sql, &n), 0);
-    return n;
-}
-
-static const char *vn_day(struct h_client *c, int days)
-{
-    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-}
-
-static struct h_response *post(struct h_client *c, const char *page, const char *path,
-                               const char *const *extra)
-{
-    const char *csrf = h_csrf(c, page);
-    assert_non_null(csrf);
-    const char *f[300] = {"_csrf", csrf};
-    size_t n = 2;
-    for (size_t i = 0; extra && extra[i] && n < 298; i += 2) {
-        f[n++] = extra[i];
-        f[n++] = extra[i + 1];
-    }
-    f[n] = NULL;
-    return h_post_form(c, path, f);
-}
-
 /* A counted M6 matter of the village, every household present and approving. */
 static long long decided(struct h_client *c, const char *title)
 {
     const char *f[] = {"don_vi",    VILLAGE, "loai",    "6",
                        "tieu_de",   title,   "cau_hoi", "Bà con có tán thành không?",
                        "hinh_thuc", "0",     NULL};
-    struct h_response *r = post(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
+    struct h_response *r =
+        h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
     assert_int_equal(r->status, 303);
     long long id = strtoll(strrchr(h_header(r, "Location"), '/') + 1, NULL, 10);
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
-    const char *nf[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 3), NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/thong-bao", page), nf)->status, 303);
+    const char *nf[] = {"ngay_thong_bao", h_vn_day(c, 0), "ngay_hop", h_vn_day(c, 3), NULL};
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/thong-bao", page), nf)->status, 303);
     long long total =
-        db_count(h_fmt(c, "SELECT households_total FROM decisions WHERE id = %lld", id));
+        h_db_count(&srv, h_fmt(c, "SELECT households_total FROM decisions WHERE id = %lld", id));
     const char *att[120];
     size_t n = 0;
     for (long long k = 0; k < total && n < 116; k++) {
         att[n++] = "ho";
         att[n++] = h_fmt(c, "%lld",
-                         db_count(h_fmt(c,
-                                        "SELECT household_id FROM decision_roll WHERE "
-                                        "decision_id = %lld ORDER BY household_id LIMIT 1 "
-                                        "OFFSET %lld",
-                                        id, k)));
+                         h_db_count(&srv, h_fmt(c,
+                                                "SELECT household_id FROM decision_roll WHERE "
+                                                "decision_id = %lld ORDER BY household_id LIMIT 1 "
+                                                "OFFSET %lld",
+                                                id, k)));
     }
     att[n] = NULL;
-    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
     const char *hands[] = {"nguon",           "meeting", "tan_thanh", h_fmt(c, "%lld", total),
                            "khong_tan_thanh", "0",       NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
     return id;
 }
 
 static void D9_committee_requests_amendment_in_writing_and_the_community_decides_again(void **state)
 {
-    struct h_client *head = signed_in("truongthon");
+    struct h_client *head = h_signed_in(&srv, "truongthon");
     long long id = decided(head, "Quy định giờ giữ trật tự trong khu dân cư");
     const char *result = h_fmt(head, "/decisions/%lld", id);
     /* A resident may not ask for an amendment, nor amend. */
-    struct h_client *resident = signed_in("nguoidan");
+    struct h_client *resident = h_signed_in(&srv, "nguoidan");
     const char *why[] = {"ly_do", "Thông báo họp chưa niêm yết tại nhà văn hóa.", NULL};
     assert_int_equal(
-        post(resident, result, h_fmt(resident, "%s/yeu-cau-sua-doi", result), why)->status, 403);
-    assert_int_equal(post(resident, result, h_fmt(resident, "%s/sua-doi", result), NULL)->status,
-                     403);
+        h_post_page(resident, result, h_fmt(resident, "%s/yeu-cau-sua-doi", result), why)->status,
+        403);
+    assert_int_equal(
+        h_post_page(resident, result, h_fmt(resident, "%s/sua-doi", result), NULL)->status, 403);
     /* The UBND must give its reasons in writing. */
-    struct h_client *ubnd = signed_in("chutich");
-    struct h_response *r = post(ubnd, result, h_fmt(ubnd, "%s/yeu-cau-sua-doi", result), NULL);
+    struct h_client *ubnd = h_signed_in(&srv, "chutich");
+    struct h_response *r =
+        h_post_page(ubnd, result, h_fmt(ubnd, "%s/yeu-cau-sua-doi", result), NULL);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "phải nêu rõ sai sót về trình tự, thủ tục"));
-    assert_int_equal(post(ubnd, result, h_fmt(ubnd, "%s/yeu-cau-sua-doi", result), why)->status,
-                     303);
+    assert_int_equal(
+        h_post_page(ubnd, result, h_fmt(ubnd, "%s/yeu-cau-sua-doi", result), why)->status, 303);
     r = h_get(h_client_new(&srv), result);
     assert_true(h_has(r, "Ủy ban nhân dân yêu cầu sửa đổi, bổ sung"));
     assert_true(h_has(r, "Thông báo họp chưa niêm yết tại nhà văn hóa."));
     /* Once only: a second request changes nothing. */
     const char *again[] = {"ly_do", "Lý do khác", NULL};
-    r = post(ubnd, result, h_fmt(ubnd, "%s/yeu-cau-sua-doi", result), again);
+    r = h_post_page(ubnd, result, h_fmt(ubnd, "%s/yeu-cau-sua-doi", result), again);
     assert_int_equal(r->status, 303);
-    assert_int_equal(db_count(h_fmt(ubnd,
-                                    "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
-                                    "amend_request = 'Thông báo họp chưa niêm yết tại nhà văn "
-                                    "hóa.'",
-                                    id)),
-                     1);
-    assert_int_equal(db_count(h_fmt(ubnd,
-                                    "SELECT COUNT(*) FROM audit_log WHERE action = "
-                                    "'decision.amend_request' AND object = 'decision:%lld'",
-                                    id)),
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(ubnd,
+                               "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
+                               "amend_request = 'Thông báo họp chưa niêm yết tại nhà văn "
+                               "hóa.'",
+                               id)),
+        1);
+    assert_int_equal(h_db_count(&srv, h_fmt(ubnd,
+                                            "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                            "'decision.amend_request' AND object = 'decision:%lld'",
+                                            id)),
                      1);
     /* The village head tables the amendment: a new matter, decided again from its notice. */
-    r = post(head, result, h_fmt(head, "%s/sua-doi", result), NULL);
+    r = h_post_page(head, result, h_fmt(head, "%s/sua-doi", result), NULL);
     assert_int_equal(r->status, 303);
     long long am = strtoll(strrchr(h_header(r, "Location"), '/') + 1, NULL, 10);
     assert_true(am > id);
-    assert_int_equal(db_count(h_fmt(head,
-                                    "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
-                                    "amends_id = %lld AND status = 'draft' AND matter = 6 AND "
-                                    "title = 'Sửa đổi, bổ sung: Quy định giờ giữ trật tự trong "
-                                    "khu dân cư'",
-                                    am, id)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(head,
+                               "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
+                               "amends_id = %lld AND status = 'draft' AND matter = 6 AND "
+                               "title = 'Sửa đổi, bổ sung: Quy định giờ giữ trật tự trong "
+                               "khu dân cư'",
+                               am, id)),
+        1);
     r = h_get(head, h_fmt(head, "/quan-ly/bieu-quyet/%lld", am));
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, h_fmt(head, "href=\"/decisions/%lld\"", id)));
-    assert_int_equal(db_count(h_fmt(head,
-                                    "SELECT COUNT(*) FROM decisions WHERE id = %lld AND body "
-                                    "LIKE 'Theo yêu cầu của Ủy ban nhân dân ngày %%: Thông báo "
-                                    "họp chưa niêm yết tại nhà văn hóa.%%'",
-                                    am)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(head,
+                               "SELECT COUNT(*) FROM decisions WHERE id = %lld AND body "
+                               "LIKE 'Theo yêu cầu của Ủy ban nhân dân ngày %%: Thông báo "
+                               "họp chưa niêm yết tại nhà văn hóa.%%'",
+                               am)),
+        1);
     /* The original names its amendment. */
     r = h_get(h_client_new(&srv), result);
     assert_true(h_has(r, h_fmt(head, "/decisions/%lld", am)));
     /* Only a decided matter is amended. */
-    r = post(head, h_fmt(head, "/quan-ly/bieu-quyet/%lld", am),
-             h_fmt(head, "/decisions/%lld/sua-doi", am), NULL);
+    r = h_post_page(head, h_fmt(head, "/quan-ly/bieu-quyet/%lld", am),
+                    h_fmt(head, "/decisions/%lld/sua-doi", am), NULL);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Chỉ sửa đổi, bổ sung quyết định đã có kết quả"));
 }

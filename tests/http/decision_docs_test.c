@@ -17,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -28,50 +27,12 @@ static int file_seq;
 
 #define VILLAGE "9900101"
 
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
-    return c;
-}
-
-static long long db_count(const char *sql)
-{
-    long long n = -1;
-    assert_int_equal(h_db_int(&srv, sql, &n), 0);
-    return n;
-}
-
-/* Today plus days in Vietnam, dd/mm/yyyy. */
-static const char *vn_day(struct h_client *c, int days)
-{
-    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-}
-
-static struct h_response *post(struct h_client *c, const char *page, const char *path,
-                               const char *const *extra)
-{
-    const char *csrf = h_csrf(c, page);
-    assert_non_null(csrf);
-    const char *f[80] = {"_csrf", csrf};
-    size_t n = 2;
-    for (size_t i = 0; extra && extra[i] && n < 78; i += 2) {
-        f[n++] = extra[i];
-        f[n++] = extra[i + 1];
-    }
-    f[n] = NULL;
-    return h_post_form(c, path, f);
-}
-
 static long long village_households(const char *village)
 {
-    return db_count(h_fmt(h_client_new(&srv),
-                          "SELECT COUNT(*) FROM households h JOIN units u ON u.id = "
-                          "h.village_id WHERE u.code = '%s' AND h.status = 'active'",
-                          village));
+    return h_db_count(&srv, h_fmt(h_client_new(&srv),
+                                  "SELECT COUNT(*) FROM households h JOIN units u ON u.id = "
+                                  "h.village_id WHERE u.code = '%s' AND h.status = 'active'",
+                                  village));
 }
 
 /* Tables a matter on village; returns its id. forms: pairs ("hinh_thuc", "0", ...). */
@@ -84,8 +45,8 @@ static long long table(struct h_client *c, const char *village, const char *matt
     for (size_t i = 0; forms[i]; i++)
         f[n++] = forms[i];
     f[n] = NULL;
-    struct h_response *r =
-        post(c, h_fmt(c, "/quan-ly/bieu-quyet?don_vi=%s", village), "/quan-ly/bieu-quyet", f);
+    struct h_response *r = h_post_page(c, h_fmt(c, "/quan-ly/bieu-quyet?don_vi=%s", village),
+                                       "/quan-ly/bieu-quyet", f);
     assert_int_equal(r->status, 303);
     return strtoll(strrchr(h_header(r, "Location"), '/') + 1, NULL, 10);
 }
@@ -94,19 +55,20 @@ static long long table(struct h_client *c, const char *village, const char *matt
 static void notify(struct h_client *c, long long id)
 {
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
-    const char *f[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 3),
-                       "han_phieu",      vn_day(c, 7), NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/thong-bao", page), f)->status, 303);
+    const char *f[] = {"ngay_thong_bao", h_vn_day(c, 0), "ngay_hop", h_vn_day(c, 3),
+                       "han_phieu",      h_vn_day(c, 7), NULL};
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/thong-bao", page), f)->status, 303);
 }
 
 /* Household ids of the frozen roll, in code order. */
 static long long roll_id(long long id, int k)
 {
-    return db_count(h_fmt(h_client_new(&srv),
-                          "SELECT r.household_id FROM decision_roll r JOIN households h ON h.id "
-                          "= r.household_id WHERE r.decision_id = %lld ORDER BY h.code LIMIT 1 "
-                          "OFFSET %d",
-                          id, k));
+    return h_db_count(&srv,
+                      h_fmt(h_client_new(&srv),
+                            "SELECT r.household_id FROM decision_roll r JOIN households h ON h.id "
+                            "= r.household_id WHERE r.decision_id = %lld ORDER BY h.code LIMIT 1 "
+                            "OFFSET %d",
+                            id, k));
 }
 
 /* Ticks the first n households of the roll present at the meeting. */
@@ -120,7 +82,7 @@ static void attend(struct h_client *c, long long id, int n)
         att[k++] = h_fmt(c, "%lld", roll_id(id, i));
     }
     att[k] = NULL;
-    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
 }
 
 static int sh(const char *cmd)
@@ -205,7 +167,7 @@ static void tools_present(void)
 static void D7_decision_document_after_the_count(void **state)
 {
     tools_present();
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *meeting[] = {"hinh_thuc", "0", NULL};
     const char *title = "Đóng góp làm đường ngõ 5 (200.000 đồng mỗi hộ)";
     long long id = table(c, VILLAGE, "1", title, meeting);
@@ -244,10 +206,10 @@ static void D7_decision_document_after_the_count(void **state)
                            "thu_ky",
                            "Nguyễn Thị Thư",
                            NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
     const char *decision = "Mỗi hộ gia đình đóng góp 200.000 đồng để làm đường ngõ 5.";
     const char *count[] = {"noi_dung", decision, NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), count)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), count)->status, 303);
 
     /* Public once counted: anyone may print it. */
     struct h_response *r = h_get(anon, pdf_url);
@@ -260,7 +222,7 @@ static void D7_decision_document_after_the_count(void **state)
     has(t, h_fmt(c, "Về %s", title));
     /* D7: date, households (total, taking part by channel, absent), matter, form, question,
      * result against the threshold, the decision, roll changes, the signatures. */
-    has(t, h_fmt(c, "Ngày %s, cộng đồng dân cư Tổ dân phố số 1", vn_day(c, 0)));
+    has(t, h_fmt(c, "Ngày %s, cộng đồng dân cư Tổ dân phố số 1", h_vn_day(c, 0)));
     has(t, h_fmt(c, "Tổng số hộ gia đình: %lld hộ", total));
     has(t, h_fmt(c, "Số hộ gia đình tham gia biểu quyết: %lld hộ", present));
     has(t, h_fmt(c, "dự họp: %lld hộ", present));
@@ -315,15 +277,15 @@ static void D7_decision_document_after_the_count(void **state)
 /* A thôn's decision is signed by its Trưởng thôn, under the commune's UBND. */
 static void D7_village_decision_signed_by_the_village_head(void **state)
 {
-    struct h_client *c = signed_in("truongthon2");
+    struct h_client *c = h_signed_in(&srv, "truongthon2");
     const char *meeting[] = {"hinh_thuc", "0", NULL};
     long long id = table(c, "9900201", "6", "Giờ mở cửa nhà văn hóa", meeting);
     notify(c, id);
     attend(c, id, 2);
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
     const char *hands[] = {"nguon", "meeting", "tan_thanh", "2", "khong_tan_thanh", "0", NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
     const char *t = pdf_text(c, h_get(c, h_fmt(c, "/decisions/%lld/quyet-dinh.pdf", id)));
     has(t, "UBND XÃ HÒA BÌNH");
     has(t, "THÔN ĐÔNG LAO");
@@ -337,7 +299,7 @@ static void D7_village_decision_signed_by_the_village_head(void **state)
 /* A meeting short of households completed by ballots: the minutes name the witnesses. */
 static void D5_counting_minutes_of_a_meeting_completed_by_ballots(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *forms[] = {"hinh_thuc", "0", "hinh_thuc", "1", NULL};
     long long id = table(c, VILLAGE, "2", "Thu, chi quỹ khuyến học năm 2026", forms);
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
@@ -347,13 +309,13 @@ static void D5_counting_minutes_of_a_meeting_completed_by_ballots(void **state)
     assert_int_equal(h_get(c, minutes)->status, 404);
     attend(c, id, 3);
     const char *hands[] = {"nguon", "meeting", "tan_thanh", "3", "khong_tan_thanh", "0", NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
-    long long made =
-        db_count(h_fmt(c, "SELECT COUNT(*) FROM decision_cards WHERE decision_id = %lld", id));
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
+    long long made = h_db_count(
+        &srv, h_fmt(c, "SELECT COUNT(*) FROM decision_cards WHERE decision_id = %lld", id));
     for (int k = 3; k < 7; k++) {
         const char *f[] = {"ho", h_fmt(c, "%lld", roll_id(id, k)), "thu", "1", NULL};
-        assert_int_equal(post(c, page, h_fmt(c, "%s/thu-phieu", page), f)->status, 303);
+        assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/thu-phieu", page), f)->status, 303);
     }
     const char *ballots[] = {"nguon",
                              "ballot",
@@ -370,8 +332,8 @@ static void D5_counting_minutes_of_a_meeting_completed_by_ballots(void **state)
                              "nhan_chung",
                              "Nguyễn Văn Chứng\nTrần Thị Kiến",
                              NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), ballots)->status, 303);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), ballots)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
     struct h_response *r = h_get(c, minutes);
     const char *t = pdf_text(c, r);
     has(t, "BIÊN BẢN KIỂM PHIẾU");
@@ -387,7 +349,7 @@ static void D5_counting_minutes_of_a_meeting_completed_by_ballots(void **state)
     assert_int_equal(count_of(t, "Nguyễn Văn Chứng"), 2);
     assert_int_equal(count_of(t, "Trần Thị Kiến"), 2);
     /* Residents and visitors get neither the minutes nor the cards. */
-    struct h_client *a = signed_in("nguoidan");
+    struct h_client *a = h_signed_in(&srv, "nguoidan");
     long long st = h_get(a, minutes)->status;
     assert_true(st == 403 || st == 404);
     st = h_get(a, h_fmt(a, "%s/phieu.pdf", page))->status;
@@ -400,7 +362,7 @@ static void D5_counting_minutes_of_a_meeting_completed_by_ballots(void **state)
 /* D5: the card sheet of an M6 matter decided by ballots or online. */
 static void D5_ballot_cards_one_page_each_with_a_working_QR_code(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *forms[] = {"hinh_thuc", "1", "hinh_thuc", "2", NULL};
     long long id = table(c, VILLAGE, "6", "Giờ thu gom rác thải", forms);
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
@@ -408,7 +370,7 @@ static void D5_ballot_cards_one_page_each_with_a_working_QR_code(void **state)
     notify(c, id);
     /* No cards made yet: nothing to print. */
     assert_int_equal(h_get(c, sheet)->status, 404);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
     struct h_response *m = h_get(c, h_fmt(c, "%s?format=json", page));
     json_t *cards = json_object_get(h_json(m), "cards");
     size_t n = json_array_size(cards);
@@ -434,7 +396,7 @@ static void D5_ballot_cards_one_page_each_with_a_working_QR_code(void **state)
     has(t, "Về: Giờ thu gom rác thải");
     has(t, "Câu hỏi: Bà con có tán thành không?");
     has(t, h_fmt(c, "Hộ gia đình: %s", household));
-    has(t, h_fmt(c, "Hạn nộp phiếu: ngày %s", vn_day(c, 7)));
+    has(t, h_fmt(c, "Hạn nộp phiếu: ngày %s", h_vn_day(c, 7)));
     has(t, h_fmt(c, "%.5s-%s", code, code + 5));
     has(t, "Quét mã để biểu quyết trực tuyến (nếu được tổ chức)");
     /* The first page's QR code, as a phone reads it, opens that household's ballot. */
@@ -454,12 +416,12 @@ static void D5_ballot_cards_one_page_each_with_a_working_QR_code(void **state)
 /* Cards of a matter not decided online carry no QR code (nothing to scan it for). */
 static void D5_cards_without_the_online_form_have_no_QR_code(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *forms[] = {"hinh_thuc", "1", NULL};
     long long id = table(c, VILLAGE, "1", "Đóng góp sửa cống thoát nước", forms);
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
     notify(c, id);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
     struct h_response *r = h_get(c, h_fmt(c, "%s/phieu.pdf", page));
     const char *t = pdf_text(c, r);
     has(t, "PHIẾU LẤY Ý KIẾN HỘ GIA ĐÌNH");

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -21,43 +20,6 @@
 static struct h_server srv;
 
 #define VILLAGE "9900101"
-
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
-    return c;
-}
-
-static long long db_count(const char *sql)
-{
-    long long n = -1;
-    assert_int_equal(h_db_int(&srv, sql, &n), 0);
-    return n;
-}
-
-static const char *vn_day(struct h_client *c, int days)
-{
-    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-}
-
-static struct h_response *post(struct h_client *c, const char *page, const char *path,
-                               const char *const *extra)
-{
-    const char *csrf = h_csrf(c, page);
-    assert_non_null(csrf);
-    const char *f[300] = {"_csrf", csrf};
-    size_t n = 2;
-    for (size_t i = 0; extra && extra[i] && n < 298; i += 2) {
-        f[n++] = extra[i];
-        f[n++] = extra[i + 1];
-    }
-    f[n] = NULL;
-    return h_post_form(c, path, f);
-}
 
 /* The code of the k-th household of the frozen roll of matter id (by code). */
 static const char *roll_code(struct h_client *c, long long id, int k)
@@ -78,23 +40,24 @@ static const char *roll_code(struct h_client *c, long long id, int k)
 
 static void D4_attendance_from_the_paper_sheet_by_household_codes(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *f[] = {"don_vi",    VILLAGE,
                        "loai",      "6",
                        "tieu_de",   "Lịch vệ sinh môi trường",
                        "cau_hoi",   "Bà con có tán thành không?",
                        "hinh_thuc", "0",
                        NULL};
-    struct h_response *r = post(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
+    struct h_response *r =
+        h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
     assert_int_equal(r->status, 303);
     long long id = strtoll(strrchr(h_header(r, "Location"), '/') + 1, NULL, 10);
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
     /* No sheet before the roll is frozen. */
     assert_int_equal(h_get(c, h_fmt(c, "%s/diem-danh.pdf", page))->status, 404);
-    const char *nf[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 3), NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/thong-bao", page), nf)->status, 303);
+    const char *nf[] = {"ngay_thong_bao", h_vn_day(c, 0), "ngay_hop", h_vn_day(c, 3), NULL};
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/thong-bao", page), nf)->status, 303);
     long long total =
-        db_count(h_fmt(c, "SELECT households_total FROM decisions WHERE id = %lld", id));
+        h_db_count(&srv, h_fmt(c, "SELECT households_total FROM decisions WHERE id = %lld", id));
     /* The sheet: every household of the frozen roll with room to sign. */
     r = h_get(c, h_fmt(c, "%s/diem-danh.pdf", page));
     assert_int_equal(r->status, 200);
@@ -112,37 +75,40 @@ static void D4_attendance_from_the_paper_sheet_by_household_codes(void **state)
     assert_non_null(strstr(text, "Ký tên"));
     assert_non_null(strstr(text, roll_code(c, id, 0)));
     assert_non_null(strstr(text, roll_code(c, id, (int)total - 1)));
-    assert_non_null(strstr(text, h_fmt(c, "danh sách chốt ngày %s: %lld", vn_day(c, 0), total)));
+    assert_non_null(strstr(text, h_fmt(c, "danh sách chốt ngày %s: %lld", h_vn_day(c, 0), total)));
     /* A resident gets no sheet. */
-    long long st = h_get(signed_in("nguoidan"), h_fmt(c, "%s/diem-danh.pdf", page))->status;
+    long long st = h_get(h_signed_in(&srv, "nguoidan"), h_fmt(c, "%s/diem-danh.pdf", page))->status;
     assert_true(st == 403 || st == 404);
     /* One unknown code refuses the whole entry, names it and keeps what was typed. */
     const char *typed = h_fmt(c, "%s\n%s\nXX999", roll_code(c, id, 0), roll_code(c, id, 1));
     const char *bad[] = {"ma_ho", typed, NULL};
-    r = post(c, page, h_fmt(c, "%s/diem-danh", page), bad);
+    r = h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), bad);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "1 mã hộ không có trong danh sách đã chốt: XX999"));
     assert_true(h_has(r, roll_code(c, id, 1)));
     assert_int_equal(
-        db_count(h_fmt(c, "SELECT COUNT(*) FROM decision_votes WHERE decision_id = %lld", id)), 0);
+        h_db_count(&srv,
+                   h_fmt(c, "SELECT COUNT(*) FROM decision_votes WHERE decision_id = %lld", id)),
+        0);
     /* Codes in lower case, separated by commas, one ticked as well: each household once. */
     const char *ok[] = {
         "ma_ho",
         h_fmt(c, "%s, %s ,%s", roll_code(c, id, 0), roll_code(c, id, 1), roll_code(c, id, 2)), "ho",
         h_fmt(c, "%lld",
-              db_count(h_fmt(c, "SELECT h.id FROM households h WHERE h.code = '%s'",
-                             roll_code(c, id, 2)))),
+              h_db_count(&srv, h_fmt(c, "SELECT h.id FROM households h WHERE h.code = '%s'",
+                                     roll_code(c, id, 2)))),
         NULL};
     for (char *q = (char *)ok[1]; *q; q++)
         if (*q >= 'A' && *q <= 'Z')
             *q = (char)(*q - 'A' + 'a');
-    r = post(c, page, h_fmt(c, "%s/diem-danh", page), ok);
+    r = h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), ok);
     assert_int_equal(r->status, 303);
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM decision_votes WHERE decision_id = %lld "
-                                    "AND channel = 'meeting'",
-                                    id)),
-                     3);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(c,
+                               "SELECT COUNT(*) FROM decision_votes WHERE decision_id = %lld "
+                               "AND channel = 'meeting'",
+                               id)),
+        3);
 }
 
 int main(void)

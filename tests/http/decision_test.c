@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -25,47 +24,11 @@ static struct h_server srv;
 
 #define VILLAGE "9900101"
 
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
-    return c;
-}
-
-static long long db_count(const char *sql)
-{
-    long long n = -1;
-    assert_int_equal(h_db_int(&srv, sql, &n), 0);
-    return n;
-}
-
-static const char *vn_day(struct h_client *c, int days)
-{
-    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-}
-
-static struct h_response *post(struct h_client *c, const char *page, const char *path,
-                               const char *const *extra)
-{
-    const char *csrf = h_csrf(c, page);
-    assert_non_null(csrf);
-    const char *f[300] = {"_csrf", csrf};
-    size_t n = 2;
-    for (size_t i = 0; extra && extra[i] && n < 298; i += 2) {
-        f[n++] = extra[i];
-        f[n++] = extra[i + 1];
-    }
-    f[n] = NULL;
-    return h_post_form(c, path, f);
-}
-
 static long long village_households(void)
 {
-    return db_count("SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.village_id WHERE "
-                    "u.code = '" VILLAGE "' AND h.status = 'active'");
+    return h_db_count(&srv,
+                      "SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.village_id WHERE "
+                      "u.code = '" VILLAGE "' AND h.status = 'active'");
 }
 
 /* Tables a matter; returns its id. forms: extra pairs ("hinh_thuc", "0", ...). */
@@ -82,7 +45,8 @@ static long long table(struct h_client *c, const char *matter, const char *title
         f[n++] = "1";
     }
     f[n] = NULL;
-    struct h_response *r = post(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
+    struct h_response *r =
+        h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
     assert_int_equal(r->status, 303);
     return strtoll(strrchr(h_header(r, "Location"), '/') + 1, NULL, 10);
 }
@@ -90,55 +54,57 @@ static long long table(struct h_client *c, const char *matter, const char *title
 static void notify(struct h_client *c, long long id)
 {
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
-    const char *f[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 3), NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/thong-bao", page), f)->status, 303);
+    const char *f[] = {"ngay_thong_bao", h_vn_day(c, 0), "ngay_hop", h_vn_day(c, 3), NULL};
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/thong-bao", page), f)->status, 303);
 }
 
 /* Household ids of the frozen roll, in code order. */
 static long long roll_id(long long id, int k)
 {
-    return db_count(h_fmt(h_client_new(&srv),
-                          "SELECT r.household_id FROM decision_roll r JOIN households h ON h.id "
-                          "= r.household_id WHERE r.decision_id = %lld ORDER BY h.code LIMIT 1 "
-                          "OFFSET %d",
-                          id, k));
+    return h_db_count(&srv,
+                      h_fmt(h_client_new(&srv),
+                            "SELECT r.household_id FROM decision_roll r JOIN households h ON h.id "
+                            "= r.household_id WHERE r.decision_id = %lld ORDER BY h.code LIMIT 1 "
+                            "OFFSET %d",
+                            id, k));
 }
 
 static void D3_forms_follow_the_matter(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     /* Online only for M6; a covenant (M3) only at a meeting. */
     const char *online[] = {"hinh_thuc", "2", NULL};
     const char *f[] = {"don_vi",  VILLAGE, "loai",      "1", "tieu_de", "Làm đường",
                        "cau_hoi", "?",     "hinh_thuc", "2", NULL};
-    struct h_response *r = post(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
+    struct h_response *r =
+        h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Chỉ nội dung tự quản khác (M6)"));
     const char *f3[] = {"don_vi",  VILLAGE, "loai",      "3", "tieu_de", "Hương ước",
                         "cau_hoi", "?",     "hinh_thuc", "1", NULL};
-    r = post(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f3);
+    r = h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f3);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "phải quyết định tại cuộc họp"));
     assert_true(table(c, "6", "Giờ thu gom rác", online, 0) > 0);
     /* A resident may not table anything. */
-    struct h_client *a = signed_in("nguoidan");
+    struct h_client *a = h_signed_in(&srv, "nguoidan");
     assert_int_equal(h_get(a, "/quan-ly/bieu-quyet?don_vi=" VILLAGE)->status, 403);
 }
 
 static void D4_notice_at_least_2_days_before_freezes_the_roll(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *meeting[] = {"hinh_thuc", "0", NULL};
     long long id = table(c, "6", "Trồng cây xanh", meeting, 0);
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
     /* A meeting 2 days away is too soon (notice at least 2 days before: by day - 3). */
-    const char *f[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 2), NULL};
-    struct h_response *r = post(c, page, h_fmt(c, "%s/thong-bao", page), f);
+    const char *f[] = {"ngay_thong_bao", h_vn_day(c, 0), "ngay_hop", h_vn_day(c, 2), NULL};
+    struct h_response *r = h_post_page(c, page, h_fmt(c, "%s/thong-bao", page), f);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "ít nhất 2 ngày"));
     notify(c, id);
     assert_int_equal(
-        db_count(h_fmt(c, "SELECT households_total FROM decisions WHERE id = %lld", id)),
+        h_db_count(&srv, h_fmt(c, "SELECT households_total FROM decisions WHERE id = %lld", id)),
         village_households());
     /* The notice (Mẫu 01) is public from now on, with the threshold on all households. */
     struct h_client *anon = h_client_new(&srv);
@@ -160,7 +126,7 @@ static void D4_notice_at_least_2_days_before_freezes_the_roll(void **state)
 
 static void D1_meeting_of_40_percent_completed_by_ballots_counts_all_households(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *forms[] = {"hinh_thuc", "0", "hinh_thuc", "1", NULL};
     long long id = table(c, "1", "Đóng góp làm đường ngõ 3", forms, 0);
     notify(c, id);
@@ -176,37 +142,38 @@ static void D1_meeting_of_40_percent_completed_by_ballots_counts_all_households(
         att[n++] = h_fmt(c, "%lld", roll_id(id, (int)k));
     }
     att[n] = NULL;
-    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
     /* More hands than households present is refused. */
     const char *too_many[] = {
         "nguon",           "meeting", "tan_thanh", h_fmt(c, "%lld", present + 1),
         "khong_tan_thanh", "0",       NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), too_many)->status, 422);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), too_many)->status, 422);
     const char *hands[] = {"nguon",           "meeting", "tan_thanh", h_fmt(c, "%lld", present),
                            "khong_tan_thanh", "0",       NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
     /* Cards for the others only. */
-    assert_int_equal(post(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM decision_cards WHERE decision_id = "
-                                    "%lld",
-                                    id)),
-                     total - present);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(c,
+                               "SELECT COUNT(*) FROM decision_cards WHERE decision_id = "
+                               "%lld",
+                               id)),
+        total - present);
     /* A household present at the meeting cannot also hand in a ballot. */
     const char *dup[] = {"ho", h_fmt(c, "%lld", roll_id(id, 0)), "thu", "1", NULL};
-    struct h_response *r = post(c, page, h_fmt(c, "%s/thu-phieu", page), dup);
+    struct h_response *r = h_post_page(c, page, h_fmt(c, "%s/thu-phieu", page), dup);
     assert_int_equal(r->status, 303);
     /* Collect exactly enough for needed approvals, minus one: the vote fails by one household. */
     long long collect = needed - present;
     for (long long k = present; k < present + collect; k++) {
         const char *f[] = {"ho", h_fmt(c, "%lld", roll_id(id, (int)k)), "thu", "1", NULL};
-        assert_int_equal(post(c, page, h_fmt(c, "%s/thu-phieu", page), f)->status, 303);
+        assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/thu-phieu", page), f)->status, 303);
     }
     /* The ballot count must match the cards collected, with 2 witnesses. */
     const char *bad[] = {"nguon", "ballot", "tan_thanh", "1",          "khong_tan_thanh",
                          "0",     "cach",   "paper",     "nhan_chung", "Nguyễn Văn A\nTrần Thị B",
                          NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), bad)->status, 422);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), bad)->status, 422);
     const char *ballots[] = {"nguon",
                              "ballot",
                              "tan_thanh",
@@ -218,8 +185,8 @@ static void D1_meeting_of_40_percent_completed_by_ballots_counts_all_households(
                              "nhan_chung",
                              "Nguyễn Văn A\nTrần Thị B",
                              NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), ballots)->status, 303);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), ballots)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
     struct h_response *res = h_get(c, h_fmt(c, "/decisions/%lld?format=json", id));
     assert_int_equal(res->status, 200);
     json_t *d = h_jget(h_json(res), "d");
@@ -239,7 +206,7 @@ static void D1_meeting_of_40_percent_completed_by_ballots_counts_all_households(
 
 static void D6_online_vote_after_opt_in_secret_with_receipts_once_per_household(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *forms[] = {"hinh_thuc", "2", NULL};
     long long id = table(c, "6", "Giờ mở cửa nhà văn hóa", forms, 1);
     notify(c, id);
@@ -247,15 +214,15 @@ static void D6_online_vote_after_opt_in_secret_with_receipts_once_per_household(
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
     /* Exactly half agreeing to vote online is not enough; half plus one is. */
     const char *half[] = {"dong_y", h_fmt(c, "%lld", total / 2), "so_gio", "24", NULL};
-    struct h_response *r = post(c, page, h_fmt(c, "%s/truc-tuyen", page), half);
+    struct h_response *r = h_post_page(c, page, h_fmt(c, "%s/truc-tuyen", page), half);
     if (total % 2 == 0) {
         assert_int_equal(r->status, 422);
         assert_true(h_has(r, "quá 50%"));
     }
     const char *more[] = {"dong_y", h_fmt(c, "%lld", total / 2 + 1), "so_gio", "24", NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/truc-tuyen", page), more)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/truc-tuyen", page), more)->status, 303);
     /* Cards carry the one-time codes; read three from the officials' page. */
-    assert_int_equal(post(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/phat-phieu", page), NULL)->status, 303);
     r = h_get(c, h_fmt(c, "%s?format=json", page));
     assert_int_equal(r->status, 200);
     json_t *cards = json_object_get(h_json(r), "cards");
@@ -268,13 +235,13 @@ static void D6_online_vote_after_opt_in_secret_with_receipts_once_per_household(
     const char *card = h_fmt(v, "/phieu/%s", code0);
     assert_int_equal(h_get(v, card)->status, 200);
     const char *yes[] = {"lua_chon", "1", NULL};
-    r = post(v, card, card, yes);
+    r = h_post_page(v, card, card, yes);
     assert_int_equal(r->status, 200);
     const char *receipt = h_between(v, r, "<code>", "</code>");
     assert_non_null(receipt);
     assert_int_equal(strlen(receipt), 12);
     /* The same code again: refused, counted once. */
-    r = post(v, card, card, yes);
+    r = h_post_page(v, card, card, yes);
     assert_int_equal(r->status, 409);
     assert_true(h_has(r, "đã biểu quyết"));
     /* Lower-case with a dash still finds the card. */
@@ -288,7 +255,8 @@ static void D6_online_vote_after_opt_in_secret_with_receipts_once_per_household(
     assert_int_equal(r->status, 303);
     const char *no[] = {"lua_chon", "2", NULL};
     assert_int_equal(
-        post(v2, h_fmt(v2, "/phieu/%s", code1), h_fmt(v2, "/phieu/%s", code1), no)->status, 200);
+        h_post_page(v2, h_fmt(v2, "/phieu/%s", code1), h_fmt(v2, "/phieu/%s", code1), no)->status,
+        200);
     /* Two members of one household online: the second is refused. */
     long long h2 = roll_id(id, 2);
     assert_int_equal(h_db_exec(&srv, h_fmt(c,
@@ -296,10 +264,10 @@ static void D6_online_vote_after_opt_in_secret_with_receipts_once_per_household(
                                            "IN ('nguoidan', 'mattran')",
                                            h2)),
                      0);
-    struct h_client *m1 = signed_in("nguoidan"), *m2 = signed_in("mattran");
+    struct h_client *m1 = h_signed_in(&srv, "nguoidan"), *m2 = h_signed_in(&srv, "mattran");
     const char *vp = h_fmt(m1, "/bieu-quyet/%lld", id);
-    assert_int_equal(post(m1, vp, vp, yes)->status, 200);
-    assert_int_equal(post(m2, vp, vp, yes)->status, 409);
+    assert_int_equal(h_post_page(m1, vp, vp, yes)->status, 200);
+    assert_int_equal(h_post_page(m2, vp, vp, yes)->status, 409);
     /* A wrong code says so. */
     r = h_get(v, "/phieu?ma=AAAAAAAAAA");
     assert_int_equal(r->status, 422);
@@ -309,7 +277,7 @@ static void D6_online_vote_after_opt_in_secret_with_receipts_once_per_household(
                                            "%lld",
                                            id)),
                      0);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
     r = h_get(v, h_fmt(v, "/decisions/%lld?format=json", id));
     json_t *d = h_jget(h_json(r), "d");
     assert_int_equal(h_jint(d, "households_voted"), 3);
@@ -329,22 +297,24 @@ static void D6_online_vote_after_opt_in_secret_with_receipts_once_per_household(
     /* Nothing links a household to a secret choice: the ballots table has no household, no
      * time, no account column, and the votes of a secret matter carry no choice. */
     long long linking =
-        srv.is_pg ? db_count("SELECT COUNT(*) FROM information_schema.columns WHERE table_name = "
-                             "'decision_ballots' AND column_name NOT IN ('decision_id', "
-                             "'receipt', 'choice')")
-                  : db_count("SELECT COUNT(*) FROM pragma_table_info('decision_ballots') WHERE "
-                             "name NOT IN ('decision_id', 'receipt', 'choice')");
+        srv.is_pg
+            ? h_db_count(&srv, "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = "
+                               "'decision_ballots' AND column_name NOT IN ('decision_id', "
+                               "'receipt', 'choice')")
+            : h_db_count(&srv, "SELECT COUNT(*) FROM pragma_table_info('decision_ballots') WHERE "
+                               "name NOT IN ('decision_id', 'receipt', 'choice')");
     assert_int_equal(linking, 0);
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM decision_votes WHERE decision_id = "
-                                    "%lld AND choice IS NOT NULL",
-                                    id)),
-                     0);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(c,
+                               "SELECT COUNT(*) FROM decision_votes WHERE decision_id = "
+                               "%lld AND choice IS NOT NULL",
+                               id)),
+        0);
 }
 
 static void D1_roll_frozen_household_added_later_or_moved_away(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *forms[] = {"hinh_thuc", "0", NULL};
     long long id = table(c, "6", "Sửa nhà văn hóa", forms, 0);
     notify(c, id);
@@ -361,20 +331,21 @@ static void D1_roll_frozen_household_added_later_or_moved_away(void **state)
                                      "parent_id, id, 'MOI-01', 'Nhà mới', 'active', 0, 0 FROM "
                                      "units WHERE code = '" VILLAGE "'"),
                      0);
-    long long added = db_count("SELECT id FROM households WHERE code = 'MOI-01'");
+    long long added = h_db_count(&srv, "SELECT id FROM households WHERE code = 'MOI-01'");
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
     const char *att[] = {"ho", h_fmt(c, "%lld", left),           "ho", h_fmt(c, "%lld", added),
                          "ho", h_fmt(c, "%lld", roll_id(id, 1)), NULL};
-    struct h_response *r = post(c, page, h_fmt(c, "%s/diem-danh", page), att);
+    struct h_response *r = h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), att);
     assert_int_equal(r->status, 303);
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM decision_votes WHERE decision_id = "
-                                    "%lld",
-                                    id)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(c,
+                               "SELECT COUNT(*) FROM decision_votes WHERE decision_id = "
+                               "%lld",
+                               id)),
+        1);
     const char *hands[] = {"nguon", "meeting", "tan_thanh", "1", "khong_tan_thanh", "0", NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
     r = h_get(c, h_fmt(c, "/decisions/%lld?format=json", id));
     json_t *d = h_jget(h_json(r), "d");
     assert_int_equal(h_jint(d, "households_total"), total); /* the one who left still counts */
@@ -385,7 +356,7 @@ static void D1_roll_frozen_household_added_later_or_moved_away(void **state)
 
 static void D8_D9_head_election_recognised_refused_with_reasons_and_annulled(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *forms[] = {"hinh_thuc", "0", NULL};
     long long id = table(c, "4", "Bầu Tổ trưởng tổ dân phố nhiệm kỳ 2027-2029", forms, 0);
     notify(c, id);
@@ -400,43 +371,44 @@ static void D8_D9_head_election_recognised_refused_with_reasons_and_annulled(voi
         att[n++] = h_fmt(c, "%lld", roll_id(id, (int)k));
     }
     att[n] = NULL;
-    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
     const char *hands[] = {"nguon",           "meeting", "tan_thanh", h_fmt(c, "%lld", yes),
                            "khong_tan_thanh", "0",       NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), hands)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
     const char *result = h_fmt(c, "/decisions/%lld", id);
     struct h_response *r = h_get(c, result);
     assert_true(h_has(r, "chờ công nhận"));
     assert_true(h_has(r, "chưa gửi"));
     /* The village head cannot recognise; sends it. */
-    assert_int_equal(post(c, result, h_fmt(c, "%s/cong-nhan", result), NULL)->status, 403);
-    assert_int_equal(post(c, result, h_fmt(c, "%s/gui", result), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, result, h_fmt(c, "%s/cong-nhan", result), NULL)->status, 403);
+    assert_int_equal(h_post_page(c, result, h_fmt(c, "%s/gui", result), NULL)->status, 303);
     /* The chairperson refuses without reasons: refused; with reasons: recorded. */
-    struct h_client *ch = signed_in("chutich");
+    struct h_client *ch = h_signed_in(&srv, "chutich");
     const char *bare[] = {"ket_qua", "refused", "ly_do", "", NULL};
-    r = post(ch, result, h_fmt(ch, "%s/cong-nhan", result), bare);
+    r = h_post_page(ch, result, h_fmt(ch, "%s/cong-nhan", result), bare);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "phải nêu rõ lý do"));
     const char *why[] = {"ket_qua", "refused", "ly_do", "Người trúng cử chưa đủ 21 tuổi.", NULL};
-    assert_int_equal(post(ch, result, h_fmt(ch, "%s/cong-nhan", result), why)->status, 303);
+    assert_int_equal(h_post_page(ch, result, h_fmt(ch, "%s/cong-nhan", result), why)->status, 303);
     r = h_get(ch, result);
     assert_true(h_has(r, "từ chối công nhận"));
     assert_true(h_has(r, "chưa đủ 21 tuổi"));
     /* Once decided, not again. */
     const char *ok[] = {"ket_qua", "recognised", NULL};
-    assert_int_equal(post(ch, result, h_fmt(ch, "%s/cong-nhan", result), ok)->status, 303);
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
-                                    "recognition = 'refused'",
-                                    id)),
+    assert_int_equal(h_post_page(ch, result, h_fmt(ch, "%s/cong-nhan", result), ok)->status, 303);
+    assert_int_equal(h_db_count(&srv, h_fmt(c,
+                                            "SELECT COUNT(*) FROM decisions WHERE id = %lld AND "
+                                            "recognition = 'refused'",
+                                            id)),
                      1);
     /* Annulment needs a reason and the UBND. */
     const char *annul[] = {"ly_do", "Thủ tục bầu cử không đúng quy định.", NULL};
-    assert_int_equal(post(c, result, h_fmt(c, "%s/bai-bo", result), annul)->status, 403);
-    assert_int_equal(post(ch, result, h_fmt(ch, "%s/bai-bo", result), annul)->status, 303);
+    assert_int_equal(h_post_page(c, result, h_fmt(c, "%s/bai-bo", result), annul)->status, 403);
+    assert_int_equal(h_post_page(ch, result, h_fmt(ch, "%s/bai-bo", result), annul)->status, 303);
     assert_true(h_has(h_get(ch, result), "đã bị Ủy ban nhân dân bãi bỏ"));
-    assert_true(db_count(h_fmt(c,
+    assert_true(
+        h_db_count(&srv, h_fmt(c,
                                "SELECT COUNT(*) FROM audit_log WHERE object = 'decision:%lld' "
                                "AND action IN ('decision.sent', 'decision.recognition', "
                                "'decision.annul')",
@@ -446,12 +418,14 @@ static void D8_D9_head_election_recognised_refused_with_reasons_and_annulled(voi
 static void
 D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months(void **state)
 {
-    long long h1 = db_count("SELECT h.id FROM households h JOIN units u ON u.id = h.village_id "
-                            "WHERE u.code = '" VILLAGE "' AND h.status = 'active' ORDER BY h.code "
-                            "LIMIT 1 OFFSET 5");
-    long long h2 = db_count("SELECT h.id FROM households h JOIN units u ON u.id = h.village_id "
-                            "WHERE u.code = '" VILLAGE "' AND h.status = 'active' ORDER BY h.code "
-                            "LIMIT 1 OFFSET 6");
+    long long h1 =
+        h_db_count(&srv, "SELECT h.id FROM households h JOIN units u ON u.id = h.village_id "
+                         "WHERE u.code = '" VILLAGE "' AND h.status = 'active' ORDER BY h.code "
+                         "LIMIT 1 OFFSET 5");
+    long long h2 =
+        h_db_count(&srv, "SELECT h.id FROM households h JOIN units u ON u.id = h.village_id "
+                         "WHERE u.code = '" VILLAGE "' AND h.status = 'active' ORDER BY h.code "
+                         "LIMIT 1 OFFSET 6");
     struct h_client *c = h_client_new(&srv);
     assert_int_equal(h_db_exec(&srv, h_fmt(c,
                                            "UPDATE accounts SET household_id = %lld WHERE login "
@@ -465,13 +439,13 @@ D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months(vo
                      0);
     long long total = village_households();
     long long needed = (total + 9) / 10;
-    struct h_client *a = signed_in("nguoidan");
+    struct h_client *a = h_signed_in(&srv, "nguoidan");
     assert_true(h_has(h_get(a, "/decisions/de-xuat"), "Gửi đề xuất"));
     const char *f[] = {"loai",    "6",
                        "tieu_de", "Lắp camera an ninh đầu ngõ",
                        "cau_hoi", "Bà con có tán thành lắp camera không?",
                        NULL};
-    struct h_response *r = post(a, "/decisions/de-xuat", "/decisions/de-xuat", f);
+    struct h_response *r = h_post_page(a, "/decisions/de-xuat", "/decisions/de-xuat", f);
     assert_int_equal(r->status, 303);
     const char *page = h_header(r, "Location");
     long long id = strtoll(strrchr(page, '/') + 1, NULL, 10);
@@ -483,28 +457,31 @@ D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months(vo
     assert_int_equal(h_get(anon, page)->status, 200);
     assert_true(h_has(h_get(anon, "/decisions?unit=" VILLAGE), "Lắp camera an ninh"));
     /* Consents up to one short of 10% (the village head enters some from paper). */
-    struct h_client *c2 = signed_in("truongthon");
+    struct h_client *c2 = h_signed_in(&srv, "truongthon");
     const char *paper[40];
     size_t n = 0;
     for (long long k = 0; k < needed - 2 && k < 15; k++) {
         paper[n++] = "ho";
-        paper[n++] = h_fmt(c2, "%lld",
-                           db_count(h_fmt(c2,
-                                          "SELECT h.id FROM households h JOIN units u ON u.id = "
-                                          "h.village_id WHERE u.code = '" VILLAGE "' AND "
-                                          "h.status = 'active' ORDER BY h.code LIMIT 1 OFFSET "
-                                          "%lld",
-                                          10 + k)));
+        paper[n++] =
+            h_fmt(c2, "%lld",
+                  h_db_count(&srv, h_fmt(c2,
+                                         "SELECT h.id FROM households h JOIN units u ON u.id = "
+                                         "h.village_id WHERE u.code = '" VILLAGE "' AND "
+                                         "h.status = 'active' ORDER BY h.code LIMIT 1 OFFSET "
+                                         "%lld",
+                                         10 + k)));
     }
     paper[n] = NULL;
     if (n)
-        assert_int_equal(post(c2, page, h_fmt(c2, "%s/dong-thuan-giay", page), paper)->status, 303);
+        assert_int_equal(
+            h_post_page(c2, page, h_fmt(c2, "%s/dong-thuan-giay", page), paper)->status, 303);
     r = h_get(a, page);
     assert_false(h_has(r, "Đã đủ số hộ đồng thuận")); /* one short */
     /* A resident may not enter paper consents. */
-    assert_int_equal(post(a, page, h_fmt(a, "%s/dong-thuan-giay", page), paper)->status, 403);
-    struct h_client *m = signed_in("mattran");
-    assert_int_equal(post(m, page, h_fmt(m, "%s/dong-thuan", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(a, page, h_fmt(a, "%s/dong-thuan-giay", page), paper)->status,
+                     403);
+    struct h_client *m = h_signed_in(&srv, "mattran");
+    assert_int_equal(h_post_page(m, page, h_fmt(m, "%s/dong-thuan", page), NULL)->status, 303);
     r = h_get(a, page);
     assert_true(h_has(r, "Đã đủ số hộ đồng thuận"));
     /* A consent older than 3 months no longer counts. */
@@ -516,20 +493,22 @@ D2_initiative_obliges_at_10_percent_of_households_each_consent_valid_3_months(vo
     r = h_get(a, page);
     assert_false(h_has(r, "Đã đủ số hộ đồng thuận"));
     /* A household of another village cannot consent. */
-    long long other = db_count("SELECT h.id FROM households h JOIN units u ON u.id = h.village_id "
-                               "WHERE u.code = '9900102' AND h.status = 'active' LIMIT 1");
+    long long other =
+        h_db_count(&srv, "SELECT h.id FROM households h JOIN units u ON u.id = h.village_id "
+                         "WHERE u.code = '9900102' AND h.status = 'active' LIMIT 1");
     const char *far[] = {"ho", h_fmt(c2, "%lld", other), NULL};
-    assert_int_equal(post(c2, page, h_fmt(c2, "%s/dong-thuan-giay", page), far)->status, 303);
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT COUNT(*) FROM decision_consents WHERE "
-                                    "decision_id = %lld AND household_id = %lld",
-                                    id, other)),
+    assert_int_equal(h_post_page(c2, page, h_fmt(c2, "%s/dong-thuan-giay", page), far)->status,
+                     303);
+    assert_int_equal(h_db_count(&srv, h_fmt(c,
+                                            "SELECT COUNT(*) FROM decision_consents WHERE "
+                                            "decision_id = %lld AND household_id = %lld",
+                                            id, other)),
                      0);
 }
 
 static void D4_village_of_200_households_meets_in_clusters_and_results_add_up(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     /* Grow the village to 200 households. */
     long long have = village_households();
     assert_int_equal(h_db_exec(&srv, h_fmt(c,
@@ -554,17 +533,17 @@ static void D4_village_of_200_households_meets_in_clusters_and_results_add_up(vo
         att[n++] = h_fmt(c, "%lld", roll_id(id, k));
     }
     att[n] = NULL;
-    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
     const char *c1[] = {"nguon", "meeting",         "cum", "Cụm 1", "tan_thanh",
                         "55",    "khong_tan_thanh", "5",   NULL};
     const char *c2[] = {"nguon", "meeting",         "cum", "Cụm 2", "tan_thanh",
                         "50",    "khong_tan_thanh", "10",  NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), c1)->status, 303);
-    struct h_response *r = post(c, page, h_fmt(c, "%s/kiem-phieu", page), c1);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), c1)->status, 303);
+    struct h_response *r = h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), c1);
     assert_int_equal(r->status, 303);
     assert_true(h_has(h_get(c, h_header(r, "Location")), "Kết quả của cụm này đã được nhập"));
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), c2)->status, 303);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), c2)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
     json_t *d = h_jget(h_json(h_get(c, h_fmt(c, "/decisions/%lld?format=json", id))), "d");
     assert_int_equal(h_jint(d, "households_total"), 200);
     assert_int_equal(h_jint(d, "approve"), 105);
@@ -578,17 +557,17 @@ static void D4_village_of_200_households_meets_in_clusters_and_results_add_up(vo
 
 static void D10_D1_two_candidates_counted_each_elected_above_half_of_all_households(void **state)
 {
-    struct h_client *ch = signed_in("chutich");
-    const char *f[] = {"don_vi",   VILLAGE,        "loai",        "head",
-                       "ngay_bau", vn_day(ch, 30), "ung_cu_vien", "Nguyễn Văn An\nLê Thị Bình",
+    struct h_client *ch = h_signed_in(&srv, "chutich");
+    const char *f[] = {"don_vi",   VILLAGE,          "loai",        "head",
+                       "ngay_bau", h_vn_day(ch, 30), "ung_cu_vien", "Nguyễn Văn An\nLê Thị Bình",
                        NULL};
-    struct h_response *r = post(ch, "/quan-ly/bau-cu?don_vi=" VILLAGE, "/quan-ly/bau-cu", f);
+    struct h_response *r = h_post_page(ch, "/quan-ly/bau-cu?don_vi=" VILLAGE, "/quan-ly/bau-cu", f);
     assert_int_equal(r->status, 303);
     long long id = strtoll(strrchr(h_header(r, "Location"), '/') + 1, NULL, 10);
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
-    const char *fn[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 30), NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/thong-bao", page), fn)->status, 303);
+    const char *fn[] = {"ngay_thong_bao", h_vn_day(c, 0), "ngay_hop", h_vn_day(c, 30), NULL};
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/thong-bao", page), fn)->status, 303);
     r = h_get(c, page);
     assert_true(h_has(r, "Số phiếu bầu của từng người ứng cử"));
     assert_true(h_has(r, "Lê Thị Bình"));
@@ -600,7 +579,7 @@ static void D10_D1_two_candidates_counted_each_elected_above_half_of_all_househo
         att[n++] = h_fmt(c, "%lld", roll_id(id, (int)k));
     }
     att[n] = NULL;
-    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
     /* One more than half of ALL households for the first: elected (exactly half would not be). */
     long long half = total / 2;
     const char *t[] = {"nguon",
@@ -616,8 +595,8 @@ static void D10_D1_two_candidates_counted_each_elected_above_half_of_all_househo
                        "nhan_chung",
                        "Đỗ Văn Tư\nNgô Thị Năm",
                        NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), t)->status, 303);
-    assert_int_equal(post(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), t)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/ket-qua", page), NULL)->status, 303);
     r = h_get(c, h_fmt(c, "/decisions/%lld?format=json", id));
     json_t *m = h_json(r);
     json_t *cands = json_object_get(m, "candidates");
@@ -631,37 +610,37 @@ static void D10_D1_two_candidates_counted_each_elected_above_half_of_all_househo
 
 static void D4_D5_documents_two_days_before_and_a_ballot_team_of_three_to_five(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *forms[] = {"hinh_thuc", "0", "hinh_thuc", "1", NULL};
     long long id = table(c, "1", "Đóng góp sửa cổng làng", forms, 0);
     const char *page = h_fmt(c, "/quan-ly/bieu-quyet/%lld", id);
     /* Meeting in 10 days: documents at least 2 days before, so by day 7. */
-    const char *fn[] = {"ngay_thong_bao", vn_day(c, 0), "ngay_hop", vn_day(c, 10), NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/thong-bao", page), fn)->status, 303);
+    const char *fn[] = {"ngay_thong_bao", h_vn_day(c, 0), "ngay_hop", h_vn_day(c, 10), NULL};
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/thong-bao", page), fn)->status, 303);
     struct h_response *r = h_get(c, page);
-    assert_true(h_has(r, h_fmt(c, "chậm nhất ngày %s", vn_day(c, 7))));
+    assert_true(h_has(r, h_fmt(c, "chậm nhất ngày %s", h_vn_day(c, 7))));
     assert_true(h_has(r, "<strong>Chưa đủ:</strong> Tài liệu"));
     /* Day 8 is too late; day 7 is in time. */
-    const char *late[] = {"tai_lieu", vn_day(c, 8), NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/chuan-bi", page), late)->status, 303);
+    const char *late[] = {"tai_lieu", h_vn_day(c, 8), NULL};
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/chuan-bi", page), late)->status, 303);
     assert_true(h_has(h_get(c, page), "<strong>Chưa đủ:</strong> Tài liệu"));
     /* A team of two is refused; of three, recorded with the plan. */
-    const char *two[] = {"tai_lieu", vn_day(c, 7), "to", "Hoàng Thị Mặt trận\nLê Văn Nam", NULL};
-    r = post(c, page, h_fmt(c, "%s/chuan-bi", page), two);
+    const char *two[] = {"tai_lieu", h_vn_day(c, 7), "to", "Hoàng Thị Mặt trận\nLê Văn Nam", NULL};
+    r = h_post_page(c, page, h_fmt(c, "%s/chuan-bi", page), two);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Tổ gồm từ 3 đến 5 người"));
     const char *three[] = {"tai_lieu",
-                           vn_day(c, 7),
+                           h_vn_day(c, 7),
                            "to",
                            "Hoàng Thị Mặt trận\nLê Văn Nam\nPhạm Thị Lan",
                            "ke_hoach",
-                           vn_day(c, 0),
+                           h_vn_day(c, 0),
                            "gui_ke_hoach",
-                           vn_day(c, 1),
+                           h_vn_day(c, 1),
                            "phat_phieu",
-                           vn_day(c, 12),
+                           h_vn_day(c, 12),
                            NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/chuan-bi", page), three)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/chuan-bi", page), three)->status, 303);
     r = h_get(c, page);
     assert_true(h_has(r, "Đã đủ: Tài liệu"));
     assert_true(h_has(r, "Đã đủ: Tổ phát phiếu"));
@@ -672,7 +651,7 @@ static void D4_D5_documents_two_days_before_and_a_ballot_team_of_three_to_five(v
 static void D12_report_of_decided_matters_for_the_council(void **state)
 {
     /* The demo's three finished votes (and any counted by the cases above) are in it. */
-    struct h_client *h = signed_in("hdnd");
+    struct h_client *h = h_signed_in(&srv, "hdnd");
     struct h_response *r = h_get(h, "/quan-ly/bieu-quyet/bao-cao?don_vi=99001&format=json");
     assert_int_equal(r->status, 200);
     json_t *m = h_json(r);
@@ -686,13 +665,13 @@ static void D12_report_of_decided_matters_for_the_council(void **state)
     /* An empty period, and a resident who may not read it. */
     r = h_get(h, "/quan-ly/bieu-quyet/bao-cao?don_vi=99001&tu=01/01/2020&den=31/12/2020");
     assert_true(h_has(r, "Không có nội dung nào"));
-    struct h_client *a = signed_in("nguoidan");
+    struct h_client *a = h_signed_in(&srv, "nguoidan");
     assert_int_equal(h_get(a, "/quan-ly/bieu-quyet/bao-cao?don_vi=99001")->status, 403);
 }
 
 static void D4_secretary_and_method_chosen_by_more_than_half_of_those_attending(void **state)
 {
-    struct h_client *c = signed_in("truongthon");
+    struct h_client *c = h_signed_in(&srv, "truongthon");
     const char *forms[] = {"hinh_thuc", "0", NULL};
     long long id = table(c, "6", "Chọn ngày tổng vệ sinh", forms, 0);
     notify(c, id);
@@ -704,30 +683,30 @@ static void D4_secretary_and_method_chosen_by_more_than_half_of_those_attending(
         att[n++] = h_fmt(c, "%lld", roll_id(id, k));
     }
     att[n] = NULL;
-    assert_int_equal(post(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/diem-danh", page), att)->status, 303);
     /* 10 attend: 5 for the secretary is half, not more than half. */
     const char *half[] = {
         "nguon",  "meeting",           "tan_thanh",    "8", "khong_tan_thanh", "2",
         "thu_ky", "Nguyễn Thị Thư ký", "thu_ky_phieu", "5", "cach_phieu",      "10",
         NULL};
-    struct h_response *r = post(c, page, h_fmt(c, "%s/kiem-phieu", page), half);
+    struct h_response *r = h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), half);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Thư ký cuộc họp phải được quá nửa"));
     const char *method[] = {
         "nguon",  "meeting",           "tan_thanh",    "8", "khong_tan_thanh", "2",
         "thu_ky", "Nguyễn Thị Thư ký", "thu_ky_phieu", "6", "cach_phieu",      "5",
         NULL};
-    r = post(c, page, h_fmt(c, "%s/kiem-phieu", page), method);
+    r = h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), method);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Hình thức giơ tay hay bỏ phiếu kín"));
     const char *ok[] = {"nguon",  "meeting",           "tan_thanh",    "8", "khong_tan_thanh", "2",
                         "thu_ky", "Nguyễn Thị Thư ký", "thu_ky_phieu", "6", "cach_phieu",      "6",
                         NULL};
-    assert_int_equal(post(c, page, h_fmt(c, "%s/kiem-phieu", page), ok)->status, 303);
-    assert_int_equal(db_count(h_fmt(c,
-                                    "SELECT secretary_votes FROM decision_tallies WHERE "
-                                    "decision_id = %lld",
-                                    id)),
+    assert_int_equal(h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), ok)->status, 303);
+    assert_int_equal(h_db_count(&srv, h_fmt(c,
+                                            "SELECT secretary_votes FROM decision_tallies WHERE "
+                                            "decision_id = %lld",
+                                            id)),
                      6);
 }
 

@@ -30,22 +30,6 @@
 
 static struct h_server srv;
 
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
-    return c;
-}
-
-/* Today in Vietnam as dd/mm/yyyy, shifted by days. */
-static const char *vn_day(struct h_client *c, int days)
-{
-    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-}
-
 /* Creates an item through the form (fields added to the defaults); returns its id or -1
  * with *resp set to the answer. */
 static long long create(struct h_client *c, const char *const *extra, const char *file_name,
@@ -53,7 +37,7 @@ static long long create(struct h_client *c, const char *const *extra, const char
 {
     const char *csrf = h_csrf(c, "/quan-ly/cong-khai/99001/moi");
     assert_non_null(csrf);
-    const char *f[48] = {"_csrf", csrf, "ngay_quyet_dinh", vn_day(c, 0), "cong_bo", "ngay"};
+    const char *f[48] = {"_csrf", csrf, "ngay_quyet_dinh", h_vn_day(c, 0), "cong_bo", "ngay"};
     size_t n = 6;
     for (size_t i = 0; extra && extra[i] && n < 46; i += 2) {
         /* A later value replaces a default of the same name. */
@@ -146,7 +130,7 @@ static int is_atom(const struct h_response *r)
 static void publish_now_reaches_portal_item_feed_search(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     const char *title = "Công khai dự toán ngân sách phường năm 2027 (ca A)";
     const char *f[] = {"linh_vuc",
                        "2",
@@ -209,7 +193,7 @@ static void publish_now_reaches_portal_item_feed_search(void **state)
 static void secret_item_never_reaches_public_outputs(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     const char *title = "Phương án phòng thủ khu vực biên giới (ca B, mật)";
     const char *f[] = {"linh_vuc",           "14",     "tieu_de", title, "noi_dung",
                        "Nội dung mật khẩn.", "bi_mat", "1",       NULL};
@@ -246,7 +230,7 @@ static void secret_item_never_reaches_public_outputs(void **state)
                      0);
     assert_int_equal(n, 0); /* never indexed */
     /* A resident signed in does not see it either. */
-    struct h_client *res = signed_in("nguoidan");
+    struct h_client *res = h_signed_in(&srv, "nguoidan");
     assert_int_equal(h_get(res, h_fmt(res, "/thong-tin/%lld", id))->status, 404);
     h_client_free(res);
     h_client_free(anon);
@@ -256,10 +240,10 @@ static void secret_item_never_reaches_public_outputs(void **state)
 static void scheduled_item_appears_only_at_its_time(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     const char *title = "Thông báo lịch tiếp công dân tháng sau (ca C)";
-    const char *f[] = {"linh_vuc", "14",         "tieu_de", title,   "cong_bo", "hen",
-                       "ngay_hen", vn_day(c, 2), "gio_hen", "07:30", NULL};
+    const char *f[] = {"linh_vuc", "14",           "tieu_de", title,   "cong_bo", "hen",
+                       "ngay_hen", h_vn_day(c, 2), "gio_hen", "07:30", NULL};
     long long id = create(c, f, NULL, NULL, 0, NULL);
     assert_true(id > 0);
     struct h_client *anon = h_client_new(&srv);
@@ -277,7 +261,7 @@ static void scheduled_item_appears_only_at_its_time(void **state)
     assert_true(search_finds(anon, "lich tiep cong dan thang sau", title, id));
     /* A time in the past is refused, and the form keeps what was typed. */
     const char *g[] = {"linh_vuc", "14",    "tieu_de",  "Hẹn giờ sai (ca C)",
-                       "cong_bo",  "hen",   "ngay_hen", vn_day(c, -1),
+                       "cong_bo",  "hen",   "ngay_hen", h_vn_day(c, -1),
                        "gio_hen",  "07:30", NULL};
     struct h_response *bad;
     assert_int_equal(create(c, g, NULL, NULL, 0, &bad), -1);
@@ -291,7 +275,7 @@ static void scheduled_item_appears_only_at_its_time(void **state)
 static void correction_keeps_old_version_and_withdrawal_keeps_page(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     const char *title = "Danh sách hộ được hỗ trợ sửa nhà năm 2026 (ca D)";
     const char *f[] = {"linh_vuc", "7", "tieu_de", title, "noi_dung", "Mức hỗ trợ 20.000.000 đồng.",
                        NULL};
@@ -357,7 +341,7 @@ static void correction_keeps_old_version_and_withdrawal_keeps_page(void **state)
 static void bad_input_comes_back_with_what_was_typed(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     const char *f[] = {
         "linh_vuc",        "3",          "tieu_de", "", "noi_dung", "Nội dung đã gõ (ca E)",
         "ngay_quyet_dinh", "31/02/2026", NULL};
@@ -378,8 +362,8 @@ static void bad_input_comes_back_with_what_was_typed(void **state)
     assert_true(h_has(r, "kiểm tra theo nội dung"));
     assert_true(h_has(r, "value=\"Có tệp giả (ca E)\""));
     /* The future cannot be a decision date. */
-    const char *h[] = {"linh_vuc",        "3",          "tieu_de", "Ngày tương lai (ca E)",
-                       "ngay_quyet_dinh", vn_day(c, 3), NULL};
+    const char *h[] = {"linh_vuc",     "3", "tieu_de", "Ngày tương lai (ca E)", "ngay_quyet_dinh",
+                       h_vn_day(c, 3), NULL};
     assert_int_equal(create(c, h, NULL, NULL, 0, &r), -1);
     assert_true(h_has(r, "Ngày quyết định không thể ở tương lai."));
     h_client_free(c);
@@ -388,7 +372,7 @@ static void bad_input_comes_back_with_what_was_typed(void **state)
 static void legal_channels_cannot_be_unticked(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     /* CK07 needs the board, the loudspeaker and the village head: none ticked, all kept. */
     const char *f[] = {"linh_vuc", "7", "tieu_de", "Danh sách hộ nghèo năm 2027 (ca F)", NULL};
     long long id = create(c, f, NULL, NULL, 0, NULL);
@@ -413,7 +397,7 @@ static void legal_channels_cannot_be_unticked(void **state)
 static void item_plan_names_channels_durations_and_owner(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     struct h_response *form = h_get(c, "/quan-ly/cong-khai/99001/moi?format=json");
     assert_string_equal(h_jstr(h_json(form), "form.nguoi_phu_trach"), "Trần Thị Cán bộ");
     const char *f[] = {"linh_vuc",
@@ -457,39 +441,40 @@ static void item_plan_names_channels_durations_and_owner(void **state)
 static void postings_make_an_item_complete_and_village_heads_post_for_their_own(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     const char *title = "Công khai thủ tục đăng ký khai sinh (ca G)";
     const char *f[] = {"linh_vuc", "13", "tieu_de", title, NULL};
     long long id = create(c, f, NULL, NULL, 0, NULL);
     assert_true(id > 0);
     /* The officer posts at the office; the group head at their house. */
     const char *csrf = h_csrf(c, h_fmt(c, "/quan-ly/thong-tin/%lld", id));
-    const char *p1[] = {"_csrf", csrf,      "kenh",       "1",       "noi",
-                        "99001", "tu_ngay", vn_day(c, 0), "ghi_chu", "Bảng tin trụ sở",
+    const char *p1[] = {"_csrf", csrf,      "kenh",         "1",       "noi",
+                        "99001", "tu_ngay", h_vn_day(c, 0), "ghi_chu", "Bảng tin trụ sở",
                         NULL};
     struct h_response *r =
         h_post_multipart(c, h_fmt(c, "/quan-ly/thong-tin/%lld/niem-yet", id), p1, "anh", "", "", 0);
     assert_int_equal(r->status, 303);
-    struct h_client *head = signed_in("truongthon");
+    struct h_client *head = h_signed_in(&srv, "truongthon");
     const char *hcsrf = h_csrf(head, h_fmt(head, "/quan-ly/thong-tin/%lld", id));
     assert_non_null(hcsrf);
-    const char *p2[] = {"_csrf",   hcsrf,     "kenh",       "1", "noi",
-                        "9900101", "tu_ngay", vn_day(c, 0), NULL};
+    const char *p2[] = {"_csrf",   hcsrf,     "kenh",         "1", "noi",
+                        "9900101", "tu_ngay", h_vn_day(c, 0), NULL};
     r = h_post_multipart(head, h_fmt(head, "/quan-ly/thong-tin/%lld/niem-yet", id), p2, "anh", "",
                          "", 0);
     assert_int_equal(r->status, 303);
-    const char *p3[] = {"_csrf",   hcsrf,     "kenh",       "1", "noi",
-                        "9900102", "tu_ngay", vn_day(c, 0), NULL};
+    const char *p3[] = {"_csrf",   hcsrf,     "kenh",         "1", "noi",
+                        "9900102", "tu_ngay", h_vn_day(c, 0), NULL};
     r = h_post_multipart(head, h_fmt(head, "/quan-ly/thong-tin/%lld/niem-yet", id), p3, "anh", "",
                          "", 0);
     assert_int_equal(r->status, 403); /* another group's house */
-    const char *p4[] = {"_csrf", hcsrf, "kenh", "1", "noi", "99001", "tu_ngay", vn_day(c, 0), NULL};
+    const char *p4[] = {"_csrf", hcsrf,     "kenh",         "1", "noi",
+                        "99001", "tu_ngay", h_vn_day(c, 0), NULL};
     r = h_post_multipart(head, h_fmt(head, "/quan-ly/thong-tin/%lld/niem-yet", id), p4, "anh", "",
                          "", 0);
     assert_int_equal(r->status, 403); /* the office is the commune's */
     /* A posting dated tomorrow is refused with the typed values kept. */
-    const char *p5[] = {"_csrf",      csrf,      "kenh",          "1", "noi", "99001", "tu_ngay",
-                        vn_day(c, 1), "ghi_chu", "ghi chú đã gõ", NULL};
+    const char *p5[] = {"_csrf",        csrf,      "kenh",          "1", "noi", "99001", "tu_ngay",
+                        h_vn_day(c, 1), "ghi_chu", "ghi chú đã gõ", NULL};
     r = h_post_multipart(c, h_fmt(c, "/quan-ly/thong-tin/%lld/niem-yet", id), p5, "anh", "", "", 0);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Không ghi nhận trước việc chưa diễn ra."));
@@ -508,7 +493,7 @@ static void postings_make_an_item_complete_and_village_heads_post_for_their_own(
 static void officials_lists_and_dashboard(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     const char *f[] = {"linh_vuc", "6",    "tieu_de", "Công khai tài sản công quý này (ca H)",
                        "cong_bo",  "nhap", NULL};
     long long id = create(c, f, NULL, NULL, 0, NULL);
@@ -541,7 +526,7 @@ static void officials_lists_and_dashboard(void **state)
     assert_int_equal(x->status, 200);
     assert_true(x->len > 100);
     assert_memory_equal(x->body, "PK", 2);
-    struct h_client *prov = signed_in("tinh");
+    struct h_client *prov = h_signed_in(&srv, "tinh");
     struct h_response *ph = h_get(prov, "/quan-ly/cong-khai");
     assert_int_equal(ph->status, 303);
     assert_string_equal(h_header(ph, "Location"), "/quan-ly/tuan-thu/99");
@@ -550,7 +535,7 @@ static void officials_lists_and_dashboard(void **state)
     assert_true(h_has(pd, "/quan-ly/tuan-thu/99001"));
     assert_true(h_has(pd, "/quan-ly/tuan-thu/99002"));
     /* A resident may not see the back office. */
-    struct h_client *res = signed_in("nguoidan");
+    struct h_client *res = h_signed_in(&srv, "nguoidan");
     assert_int_equal(h_get(res, "/quan-ly/cong-khai/99001")->status, 403);
     assert_int_equal(h_get(res, "/quan-ly/cong-khai/99001/moi")->status, 403);
     /* Nor may an officer of one commune manage another's. */
@@ -571,7 +556,7 @@ static int sh(const char *cmd)
 static void notice_and_quarterly_list_print(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     const char *title = "Thông báo mức thu phí chợ năm 2027 (ca I)";
     const char *f[] = {"linh_vuc",
                        "12",
@@ -648,7 +633,7 @@ static void notice_and_quarterly_list_print(void **state)
 static void report_to_the_council_counts_the_period(void **state)
 {
     (void)state;
-    struct h_client *c = signed_in("canbo");
+    struct h_client *c = h_signed_in(&srv, "canbo");
     time_t now = time(NULL) + 7 * 3600;
     struct tm tm;
     char today[11], yesterday[11];
@@ -707,7 +692,7 @@ static void report_to_the_council_counts_the_period(void **state)
     assert_int_equal(h_get(c, "/quan-ly/bao-cao-cong-khai/99001/ban-in.pdf?tu_ngay=xx")->status,
                      400);
     /* Only officials of the commune. */
-    struct h_client *resident = signed_in("nguoidan");
+    struct h_client *resident = h_signed_in(&srv, "nguoidan");
     assert_int_equal(h_get(resident, "/quan-ly/bao-cao-cong-khai/99001?format=json")->status, 403);
     h_client_free(resident);
     h_client_free(c);

@@ -25,22 +25,6 @@
 
 static struct h_server srv;
 
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
-    return c;
-}
-
-/* Today in Vietnam as dd/mm/yyyy, shifted by days. */
-static const char *vn_day(struct h_client *c, int days)
-{
-    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-}
-
 /* Sends the public form of ward 99001 with fields (NULL-terminated pairs) and an optional
  * photo; the response. */
 static struct h_response *send_form(struct h_client *c, const char *const *extra,
@@ -174,7 +158,7 @@ static void resident_sends_feedback_and_follows_it_by_code(void **state)
     assert_int_equal(r->status, 404);
     assert_true(h_has(r, "Không tìm thấy mã này"));
     /* The officer sees it in the queue, with the photo and the sender. */
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     r = h_get(o, "/quan-ly/y-kien/99001");
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, "T1 Đường ngõ 5 sụt lún"));
@@ -358,12 +342,12 @@ static void C6_information_request_is_answered_with_a_document(void **state)
     long long id = case_id(code);
     r = h_get(c, h_fmt(c, "/theo-doi/%s", code));
     assert_true(h_has(r, "Trả lời"));
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     /* The report to the HĐND (C7) counts requests for information received in its period. */
     const char *report = h_fmt(o,
                                "/quan-ly/bao-cao-cong-khai/99001?tu_ngay=%s&den_ngay=%s"
                                "&format=json",
-                               vn_day(o, 0), vn_day(o, 0));
+                               h_vn_day(o, 0), h_vn_day(o, 0));
     json_t *j = h_json(h_get(o, report));
     long long received = h_jint(j, "info.received"), on_time = h_jint(j, "info.on_time");
     assert_true(received >= 1);
@@ -425,19 +409,19 @@ static void C6_information_request_is_answered_with_a_document(void **state)
 static void complaint_is_accepted_decided_and_sent(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
-    const char *f[] = {"loai",      "complaint",    "kenh",       "post",
-                       "ngay_nhan", vn_day(o, -20), "tieu_de",    "T5 Khiếu nại diện tích đất ở",
-                       "noi_dung",  "Đo đạc sai.",  "ho_ten",     "Phạm Văn Năm",
-                       "dia_chi",   "Tổ 3",         "dien_thoai", "0911111111",
+    struct h_client *o = h_signed_in(&srv, "canbo");
+    const char *f[] = {"loai",      "complaint",      "kenh",       "post",
+                       "ngay_nhan", h_vn_day(o, -20), "tieu_de",    "T5 Khiếu nại diện tích đất ở",
+                       "noi_dung",  "Đo đạc sai.",    "ho_ten",     "Phạm Văn Năm",
+                       "dia_chi",   "Tổ 3",           "dien_thoai", "0911111111",
                        NULL};
     struct h_response *r;
     long long id = record(o, f, &r);
     assert_true(id > 0);
     r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id));
-    if (!h_has(r, vn_day(o, -20)))
+    if (!h_has(r, h_vn_day(o, -20)))
         fprintf(stderr, "%s\n", r->body);
-    assert_true(h_has(r, vn_day(o, -20)));
+    assert_true(h_has(r, h_vn_day(o, -20)));
     assert_true(h_has(r, "Thụ lý"));
     /* Received 20 days ago, not accepted: the 10 (or 7) working days are past. */
     assert_true(h_has(r, "Quá hạn"));
@@ -475,7 +459,7 @@ static void complaint_is_accepted_decided_and_sent(void **state)
     assert_int_equal(n, 3); /* accepted, answered, sent: the receipt is the case row */
     r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", id));
     assert_true(
-        h_has(r, h_fmt(o, "%s – Tiếp nhận: Qua bưu chính (Trần Thị Cán bộ)", vn_day(o, -20))));
+        h_has(r, h_fmt(o, "%s – Tiếp nhận: Qua bưu chính (Trần Thị Cán bộ)", h_vn_day(o, -20))));
     assert_true(h_has(r, "Gửi quyết định"));
     /* Done: nothing is due any more, so it leaves the open queue. */
     assert_int_equal(h_db_int(&srv,
@@ -487,8 +471,9 @@ static void complaint_is_accepted_decided_and_sent(void **state)
                      0);
     assert_int_equal(n, 1);
     /* A paper request dated ahead, or typed wrong, comes back with what was typed. */
-    const char *bad[] = {"loai",    "feedback",    "kenh",   "in_person", "ngay_nhan", vn_day(o, 3),
-                         "tieu_de", "T5 ngày sai", "ho_ten", "A",         NULL};
+    const char *bad[] = {
+        "loai",    "feedback",    "kenh",   "in_person", "ngay_nhan", h_vn_day(o, 3),
+        "tieu_de", "T5 ngày sai", "ho_ten", "A",         NULL};
     assert_true(record(o, bad, &r) < 0);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "không ở tương lai"));
@@ -500,12 +485,12 @@ static void complaint_is_accepted_decided_and_sent(void **state)
 static void queue_orders_by_deadline_and_flags_overdue(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
-    const char *old[] = {"loai",      "feedback",     "kenh",    "phone",
-                         "ngay_nhan", vn_day(o, -40), "tieu_de", "T6 phản ánh cũ",
-                         "ho_ten",    "Bà Sáu",       NULL};
+    struct h_client *o = h_signed_in(&srv, "canbo");
+    const char *old[] = {"loai",      "feedback",       "kenh",    "phone",
+                         "ngay_nhan", h_vn_day(o, -40), "tieu_de", "T6 phản ánh cũ",
+                         "ho_ten",    "Bà Sáu",         NULL};
     const char *fresh[] = {"loai",      "recommendation", "kenh",    "in_person",
-                           "ngay_nhan", vn_day(o, 0),     "tieu_de", "T6 kiến nghị mới",
+                           "ngay_nhan", h_vn_day(o, 0),   "tieu_de", "T6 kiến nghị mới",
                            "ho_ten",    "Ông Bảy",        NULL};
     long long a = record(o, old, NULL), b = record(o, fresh, NULL);
     assert_true(a > 0 && b > 0);
@@ -591,7 +576,7 @@ static void resident_confirms_or_reopens(void **state)
 {
     (void)state;
     struct h_client *c = h_client_new(&srv);
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     const char *f[] = {"loai",    "feedback", "tieu_de", "T7 Đèn đường hỏng", "noi_dung", "x",
                        "an_danh", "1",        NULL};
     const char *code = code_of(c, send_form(c, f, NULL, NULL, 0));
@@ -660,10 +645,10 @@ static void each_role_sees_what_it_may(void **state)
     long long id = case_id(code_of(c, send_form(c, f, NULL, NULL, 0)));
     const char *page = h_fmt(c, "/quan-ly/y-kien/ho-so/%lld", id);
     assert_int_equal(h_get(c, "/quan-ly/y-kien/99001")->status, 303); /* to sign in */
-    struct h_client *res = signed_in("nguoidan");
+    struct h_client *res = h_signed_in(&srv, "nguoidan");
     assert_int_equal(h_get(res, "/quan-ly/y-kien/99001")->status, 403);
     assert_int_equal(h_get(res, page)->status, 403);
-    struct h_client *ib = signed_in("thanhtra");
+    struct h_client *ib = h_signed_in(&srv, "thanhtra");
     struct h_response *r = h_get(ib, "/quan-ly/y-kien/99001");
     assert_int_equal(r->status, 200);
     assert_false(h_has(r, "/moi\""));
@@ -678,7 +663,7 @@ static void each_role_sees_what_it_may(void **state)
     r = h_post_multipart(ib, h_fmt(ib, "%s/tra-loi", page), ans, "tep", "", "", 0);
     assert_int_equal(r->status, 403);
     /* The menu takes the officer to the own commune's queue. */
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     r = h_get(o, "/quan-ly/y-kien");
     assert_int_equal(r->status, 303);
     assert_non_null(strstr(h_header(r, "Location"), "/quan-ly/y-kien/99001"));
@@ -724,7 +709,7 @@ static void demo_has_cases_in_every_state(void **state)
     assert_int_equal(h_db_int(&srv, "SELECT COUNT(*) FROM cases WHERE kind = 4 AND name <> ''", &n),
                      0);
     assert_int_equal(n, 0); /* a denouncer's name is never in clear */
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     struct h_response *r = h_get(o, "/quan-ly/y-kien/99001?loc=overdue");
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, "Quá hạn"));
@@ -776,10 +761,10 @@ static int file_has(const char *path, const char *needle)
 static void I4_a_mixed_letter_is_split_and_a_closed_case_reopened(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     const char *f[] = {"loai",       "complaint",
                        "kenh",       "post",
-                       "ngay_nhan",  vn_day(o, -3),
+                       "ngay_nhan",  h_vn_day(o, -3),
                        "tieu_de",    "T13 Đơn khiếu nại kèm tố cáo",
                        "noi_dung",   "Khiếu nại việc thu phí; tố cáo cán bộ thu nhận tiền.",
                        "ho_ten",     "Hà Văn Mười Ba",
@@ -847,7 +832,7 @@ static void answered_feedback_published_as_qa_without_personal_details(void **st
 {
     (void)state;
     struct h_client *c = h_client_new(&srv);
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     const char *f[] = {"loai",       "feedback",
                        "tieu_de",    "T11 Cây đổ chắn đường",
                        "noi_dung",   "Cây bàng trước nhà Trịnh Văn Mười đổ chắn đường.",
@@ -890,7 +875,7 @@ static void answered_feedback_published_as_qa_without_personal_details(void **st
     assert_false(h_has(r, "Trịnh Văn Mười"));
     assert_false(h_has(r, "0944555666"));
     /* The inspection board reads, never publishes. */
-    struct h_client *ib = signed_in("thanhtra");
+    struct h_client *ib = h_signed_in(&srv, "thanhtra");
     const char *ibt[] = {"_csrf", h_csrf(ib, page), "rut", "1", NULL};
     assert_int_equal(h_post_form(ib, h_fmt(ib, "%s/hoi-dap", page), ibt)->status, 403);
     tok = h_csrf(o, page);
@@ -942,7 +927,7 @@ static void statistics_count_cases_by_month_field_and_section(void **state)
         "loai",     "feedback", "linh_vuc", "moi_truong", "tieu_de", "T12 Khói đốt rơm",
         "noi_dung", "x",        "an_danh",  "1",          NULL};
     long long id = case_id(code_of(c, send_form(c, f, NULL, NULL, 0)));
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     const char *ans[] = {"noi_dung", "Đã nhắc các hộ không đốt rơm.", NULL};
     assert_int_equal(act(o, id, "tra-loi", ans)->status, 303);
     j = h_json(h_get(c, "/thong-ke-y-kien/99001?format=json"));
@@ -1030,7 +1015,7 @@ static void photo_position_kept_only_with_consent(void **state)
                      0);
     assert_int_equal(n, 0);
     /* The officials see it with a map link. */
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     struct h_response *r = h_get(o, h_fmt(o, "/quan-ly/y-kien/ho-so/%lld", b));
     assert_true(h_has(r, "21.02850, 105.85420"));
     assert_true(h_has(r, "openstreetmap.org/?mlat=21.02850"));
@@ -1102,13 +1087,13 @@ static void I_denunciation_identity_is_sealed_and_revealed_only_to_holders(void 
     assert_int_equal(n, 1);
     const char *page = h_fmt(c, "/quan-ly/y-kien/ho-so/%lld", id);
     /* The inspection board and an officer without the key see the case, never the person. */
-    struct h_client *ib = signed_in("thanhtra");
+    struct h_client *ib = h_signed_in(&srv, "thanhtra");
     r = h_get(ib, page);
     assert_int_equal(r->status, 200);
     assert_false(h_has(r, name));
     assert_false(h_has(r, phone));
     assert_true(h_has(r, "được mã hóa"));
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     r = h_get(o, page);
     assert_int_equal(r->status, 200);
     assert_false(h_has(r, name));
@@ -1120,7 +1105,7 @@ static void I_denunciation_identity_is_sealed_and_revealed_only_to_holders(void 
     assert_false(h_has(r, name));
     assert_true(h_has(r, "không giữ khóa"));
     /* The chairperson: a wrong password opens nothing; the right one shows it, audited. */
-    struct h_client *ch = signed_in("chutich");
+    struct h_client *ch = h_signed_in(&srv, "chutich");
     r = h_get(ch, page);
     assert_true(h_has(r, "Xem danh tính người tố cáo"));
     tok = h_csrf(ch, page);
@@ -1191,7 +1176,7 @@ static void I_denunciation_identity_is_sealed_and_revealed_only_to_holders(void 
     /* The sealed scan is not served by the plain file route. */
     assert_int_equal(h_get(o, h_fmt(o, "%s/tep/%lld", page, scan))->status, 404);
     /* The recovery key printed by the demo gives it to the administrator. */
-    struct h_client *qa = signed_in("quantri");
+    struct h_client *qa = h_signed_in(&srv, "quantri");
     tok = h_csrf(qa, page);
     const char *qpw[] = {"_csrf", tok, "mat_khau", "danchu2026", NULL};
     assert_int_equal(h_post_form(qa, h_fmt(qa, "%s/danh-tinh", page), qpw)->status, 403);

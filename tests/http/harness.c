@@ -645,6 +645,14 @@ int h_db_text(const struct h_server *srv, const char *sql, char **out)
     return rc;
 }
 
+long long h_db_count(const struct h_server *srv, const char *sql)
+{
+    long long n = -1;
+    if (h_db_int(srv, sql, &n) != 0)
+        fail_msg("query failed: %s", sql);
+    return n;
+}
+
 int h_write_file(const struct h_server *srv, const char *name, const char *data, size_t len,
                  char *out, size_t out_len)
 {
@@ -684,6 +692,14 @@ const char *h_fmt(struct h_client *c, const char *fmt, ...)
     const char *k = keep(c, s, (size_t)n);
     free(s);
     return k;
+}
+
+const char *h_vn_day(struct h_client *c, int days)
+{
+    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
@@ -1023,6 +1039,35 @@ int h_signin(struct h_client *c, const char *login, const char *password)
         return -1;
     }
     return 0;
+}
+
+struct h_client *h_signed_in(struct h_server *srv, const char *login)
+{
+    struct h_client *c = h_client_new(srv);
+    if (h_signin(c, login, "danchu2026") != 0)
+        fail_msg("%s could not sign in", login);
+    return c;
+}
+
+struct h_response *h_post_page(struct h_client *c, const char *page, const char *path,
+                               const char *const *extra)
+{
+    const char *csrf = h_csrf(c, page);
+    if (!csrf)
+        fail_msg("no _csrf on %s", page);
+    size_t n_extra = 0;
+    while (extra && extra[n_extra])
+        n_extra++;
+    /* Sized to the call: a meeting's attendance sends one field per household present. */
+    const char **f = xmalloc((2 + n_extra + 1) * sizeof *f);
+    f[0] = "_csrf";
+    f[1] = csrf;
+    for (size_t i = 0; i < n_extra; i++)
+        f[2 + i] = extra[i];
+    f[2 + n_extra] = NULL;
+    struct h_response *r = h_post_form(c, path, f);
+    free(f);
+    return r;
 }
 
 /* ---- JSON ---------------------------------------------------------------------------------- */

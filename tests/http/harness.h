@@ -132,8 +132,18 @@ void h_cookie_put(struct h_client *c, const char *name, const char *value);
 const char *h_csrf(struct h_client *c, const char *path);
 /* Signs in through the form; 0 when answered 303 with a dc_session cookie, else -1. */
 int h_signin(struct h_client *c, const char *login, const char *password);
+/* A new client signed in as login with the demo password, "danchu2026" (h_signin); fails the
+ * running case when the sign-in does not succeed. */
+struct h_client *h_signed_in(struct h_server *srv, const char *login);
+/* GETs page for its _csrf token (failing the running case when it shows none), then POSTs the
+ * urlencoded form _csrf, extra... to path. extra: NULL-terminated name, value pairs, or NULL. */
+struct h_response *h_post_page(struct h_client *c, const char *page, const char *path,
+                               const char *const *extra);
 /* printf into a string the client owns. */
 const char *h_fmt(struct h_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Today in Vietnam (UTC+7, no daylight saving) shifted by days, as dd/mm/yyyy (client-owned):
+ * what the forms take for a date. */
+const char *h_vn_day(struct h_client *c, int days);
 /* The first substring of the body between `before` and the next `after`, client-owned; or
  * NULL. */
 const char *h_between(struct h_client *c, const struct h_response *r, const char *before,
@@ -156,6 +166,8 @@ int h_db_int(const struct h_server *srv, const char *sql, long long *out);
 /* The first column of the first row of a query, as text: *out is malloc'd (free it), NULL on
  * error. 0 or -1. */
 int h_db_text(const struct h_server *srv, const char *sql, char **out);
+/* The same answer, or the running case fails when the query does (h_db_int prints why). */
+long long h_db_count(const struct h_server *srv, const char *sql);
 
 /* Households whose kept summary (n_members, representative_name; migration 0008) disagrees
  * with their members, plus units whose kept counts (n_households, n_active) disagree with

@@ -60,18 +60,12 @@ static json_t *household(struct h_client *c, long long id)
     return h_json(r);
 }
 
-/* Posts a form of the household page (its own _csrf added). */
+/* Posts a form of the household page to /ho/{id}/{action} (its own _csrf added): h_post_page
+ * with both paths made from the household's id. */
 static struct h_response *post(struct h_client *c, long long id, const char *action,
                                const char *const *fields)
 {
-    const char *csrf = h_csrf(c, h_fmt(c, "/ho/%lld", id));
-    assert_non_null(csrf);
-    const char *f[24] = {"_csrf", csrf};
-    size_t n = 2;
-    for (size_t i = 0; fields && fields[i] && n < 22; i++)
-        f[n++] = fields[i];
-    f[n] = NULL;
-    return h_post_form(c, h_fmt(c, "/ho/%lld/%s", id, action), f);
+    return h_post_page(c, h_fmt(c, "/ho/%lld", id), h_fmt(c, "/ho/%lld/%s", id, action), fields);
 }
 
 static long long member_id(json_t *hh, const char *name)
@@ -110,13 +104,6 @@ static int has_event(json_t *hh, const char *label)
     return 0;
 }
 
-static long long db_count(const char *sql)
-{
-    long long n = -1;
-    assert_int_equal(h_db_int(&srv, sql, &n), 0);
-    return n;
-}
-
 static void add_household_shows_it_with_history(void **state)
 {
     (void)state;
@@ -146,7 +133,7 @@ static void add_household_duplicate_code_keeps_typed_values(void **state)
 {
     (void)state;
     struct h_client *c = head();
-    long long before = db_count("SELECT count(*) FROM households");
+    long long before = h_db_count(&srv, "SELECT count(*) FROM households");
     const char *csrf = h_csrf(c, "/don-vi/9900101/ho/them");
     /* 9900101-0002 exists; 9900102-0001 is in another group of the same ward. */
     const char *codes[] = {"9900101-0002", "9900102-0001"};
@@ -169,7 +156,7 @@ static void add_household_duplicate_code_keeps_typed_values(void **state)
         assert_true(h_has(r, "name=\"dia_chi\" value=\"Số 99\""));
         assert_true(h_has(r, "id=\"loi-ma_ho\""));
     }
-    assert_int_equal(db_count("SELECT count(*) FROM households"), before);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM households"), before);
 
     /* Codes are unique within a commune only: the rural commune's code is free here. */
     long long id = add_household(c, "9900201-0001", "Lâm Văn Khác Xã", "Số 1");
@@ -181,7 +168,7 @@ static void add_household_invalid_fields_are_named(void **state)
 {
     (void)state;
     struct h_client *c = head();
-    long long before = db_count("SELECT count(*) FROM households");
+    long long before = h_db_count(&srv, "SELECT count(*) FROM households");
     const char *csrf = h_csrf(c, "/don-vi/9900101/ho/them");
     const char *f[] = {"_csrf",      csrf,        "ma_ho",      "9900101-7002", "ho_ten",
                        "Hà Văn Sai", "ngay_sinh", "31/02/1990", "gioi_tinh",    "x",
@@ -207,7 +194,7 @@ static void add_household_invalid_fields_are_named(void **state)
     r = h_post_form_hdr(c, "/don-vi/9900101/ho", g, JSON_ACCEPT);
     assert_int_equal(r->status, 422);
     assert_non_null(h_jstr(h_json(r), "errors.ho_ten"));
-    assert_int_equal(db_count("SELECT count(*) FROM households"), before);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM households"), before);
     h_client_free(c);
 }
 
@@ -347,7 +334,7 @@ static void merge_needs_rights_on_the_other_household(void **state)
                  &other),
         0);
     long long members =
-        db_count(h_fmt(c, "SELECT count(*) FROM members WHERE household_id = %lld", other));
+        h_db_count(&srv, h_fmt(c, "SELECT count(*) FROM members WHERE household_id = %lld", other));
     const char *code = NULL;
     struct h_client *t = h_client_new(&srv);
     assert_int_equal(h_signin(t, "tinh", "danchu2026"), 0);
@@ -359,7 +346,7 @@ static void merge_needs_rights_on_the_other_household(void **state)
     json_t *oh = household(t, other);
     assert_string_equal(h_jstr(oh, "household.status"), "active");
     assert_int_equal(
-        db_count(h_fmt(c, "SELECT count(*) FROM members WHERE household_id = %lld", other)),
+        h_db_count(&srv, h_fmt(c, "SELECT count(*) FROM members WHERE household_id = %lld", other)),
         members);
     h_client_free(t);
     h_client_free(c);
@@ -370,7 +357,7 @@ static void move_out_closes_but_keeps_household(void **state)
     (void)state;
     struct h_client *c = head();
     long long id = add_household(c, "9900101-7009", "Dư Văn Đi", "Số 79");
-    long long households = db_count("SELECT count(*) FROM households");
+    long long households = h_db_count(&srv, "SELECT count(*) FROM households");
     long long total = h_jint(h_json(h_get(c, "/don-vi/9900101/ho?format=json")), "total");
     struct h_response *r = post(c, id, "chuyen-di", NULL);
     assert_int_equal(r->status, 303);
@@ -380,7 +367,7 @@ static void move_out_closes_but_keeps_household(void **state)
     assert_false(json_is_true(h_jget(hh, "can_edit")));
     assert_true(has_event(hh, "Chuyển đi"));
     assert_int_equal(json_array_size(h_jget(hh, "members")), 1);
-    assert_int_equal(db_count("SELECT count(*) FROM households"), households);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM households"), households);
     r = h_get(c, "/don-vi/9900101/ho?q=9900101-7009&format=json");
     assert_int_equal(h_jint(h_json(r), "total"), 1);
     assert_string_equal(h_jstr(h_json(r), "households[0].status"), "moved_out");

@@ -162,13 +162,6 @@ static int x_has_value(const struct xdoc *d, const char *path, const char *text)
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
-    return c;
-}
-
 /* The answer is JSON (application/json, UTF-8) and parses. */
 static json_t *json_of(struct h_response *r)
 {
@@ -591,7 +584,7 @@ static void post_then_token_then_request_in_json(void **state)
                               &n),
                      0);
     assert_int_equal(n, 2);
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     r = h_get(o, "/quan-ly/y-kien/99001?loc=all&format=json");
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, "O311-FLOW Đèn đường ngõ 7 tắt ba ngày nay."));
@@ -827,7 +820,7 @@ static void requests_filter_by_service_status_and_dates(void **state)
 {
     (void)state;
     struct h_client *c = h_client_new(&srv);
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     const char *key = new_key(c, "99001", "Ứng dụng lọc");
     const char *open_id = post_ok(c, key, "trat_tu_xay_dung", "O311-F-OPEN Xây lấn vỉa hè");
     const char *done_id = post_ok(c, key, "an_ninh", "O311-F-DONE Tụ tập gây ồn đêm khuya");
@@ -1210,7 +1203,7 @@ static void no_tracking_code_in_any_answer(void **state)
 {
     (void)state;
     struct h_client *c = h_client_new(&srv);
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     const char *key = new_key(c, "99001", "Ứng dụng không thấy mã");
     const char *fj[] = {"api_key",
                         key,

@@ -28,20 +28,6 @@
 
 static struct h_server srv;
 
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
-    return c;
-}
-
-static long long db_count(const char *sql)
-{
-    long long n = -1;
-    assert_int_equal(h_db_int(&srv, sql, &n), 0);
-    return n;
-}
-
 /* Vietnam's date today shifted by days. */
 static struct tm vn_tm(int days)
 {
@@ -51,13 +37,7 @@ static struct tm vn_tm(int days)
     return tm;
 }
 
-/* As dd/mm/yyyy / yyyy-mm-dd. */
-static const char *vn_day(struct h_client *c, int days)
-{
-    struct tm tm = vn_tm(days);
-    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-}
-
+/* As stored, yyyy-mm-dd; h_vn_day gives the dd/mm/yyyy of the forms. */
 static const char *iso_day(struct h_client *c, int days)
 {
     struct tm tm = vn_tm(days);
@@ -69,22 +49,6 @@ static int monday_in(int weeks)
 {
     struct tm tm = vn_tm(0);
     return 7 * weeks - (tm.tm_wday + 6) % 7;
-}
-
-/* POSTs fields (NULL-terminated pairs) with the CSRF token of page. */
-static struct h_response *post(struct h_client *c, const char *page, const char *path,
-                               const char *const *extra)
-{
-    const char *csrf = h_csrf(c, page);
-    assert_non_null(csrf);
-    const char *f[40] = {"_csrf", csrf};
-    size_t n = 2;
-    for (size_t i = 0; extra && extra[i] && n < 38; i += 2) {
-        f[n++] = extra[i];
-        f[n++] = extra[i + 1];
-    }
-    f[n] = NULL;
-    return h_post_form(c, path, f);
 }
 
 /* The id at the end of a 303's Location after prefix, or -1. */
@@ -109,7 +73,7 @@ static struct h_response *plan(struct h_client *c, const char *day, const char *
                        "chu_tri",    "Chủ tịch UBND Nguyễn Văn Chủ tịch",
                        "ghi_chu",    "",
                        NULL};
-    return post(c, "/quan-ly/tiep-cong-dan/99001", "/quan-ly/tiep-cong-dan/99001", f);
+    return h_post_page(c, "/quan-ly/tiep-cong-dan/99001", "/quan-ly/tiep-cong-dan/99001", f);
 }
 
 /* Plans a session `days` from today (regular sessions: the next working day from there, within
@@ -118,7 +82,7 @@ static long long plan_session(struct h_client *c, int days, const char *start, c
                               const char *slot, const char *kind, int *at)
 {
     for (int k = 0; k < 3; k++) {
-        struct h_response *r = plan(c, vn_day(c, days + k), start, end, slot, kind);
+        struct h_response *r = plan(c, h_vn_day(c, days + k), start, end, slot, kind);
         if (r->status == 422 && h_has(r, "ngày nghỉ"))
             continue; /* a holiday: the next day */
         if (r->status != 303)
@@ -126,11 +90,12 @@ static long long plan_session(struct h_client *c, int days, const char *start, c
         assert_int_equal(r->status, 303);
         if (at)
             *at = days + k;
-        return db_count(h_fmt(c,
-                              "SELECT id FROM reception_sessions WHERE unit_id = (SELECT id FROM "
-                              "units WHERE code = '99001') AND day = '%s' AND starts = '%s' AND "
-                              "status = 'planned'",
-                              iso_day(c, days + k), start));
+        return h_db_count(&srv,
+                          h_fmt(c,
+                                "SELECT id FROM reception_sessions WHERE unit_id = (SELECT id FROM "
+                                "units WHERE code = '99001') AND day = '%s' AND starts = '%s' AND "
+                                "status = 'planned'",
+                                iso_day(c, days + k), start));
     }
     fail_msg("no working day to plan on");
     return -1;
@@ -143,7 +108,7 @@ static struct h_response *book(struct h_client *c, long long sid, const char *sl
     const char *page = h_fmt(c, "/tiep-cong-dan/99001/buoi/%lld", sid);
     const char *f[] = {"gio",  slot,      "ho_ten",   name,    "dien_thoai", phone,
                        "thon", "9900101", "noi_dung", subject, NULL};
-    return post(c, page, page, f);
+    return h_post_page(c, page, page, f);
 }
 
 /* The text of the week section n (1-based) of a schedule page, client-owned. */
@@ -162,7 +127,7 @@ static const char warn_public[] = "Tuần này chưa có lịch tiếp công dâ
 static void I_schedule_warns_on_a_week_without_a_regular_session(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     int w1, w2, w3;
     int m = monday_in(12);
     long long s1 = plan_session(o, m + 2, "13:30", "16:30", "20", "regular", &w1);
@@ -170,12 +135,12 @@ static void I_schedule_warns_on_a_week_without_a_regular_session(void **state)
     long long s3 = plan_session(o, m + 14 + 2, "13:30", "16:30", "20", "regular", &w3);
     assert_true(s1 > 0 && s2 > 0 && s3 > 0);
     struct h_client *c = h_client_new(&srv);
-    const char *page = h_fmt(c, "/tiep-cong-dan/99001?tu_ngay=%s", vn_day(c, m));
+    const char *page = h_fmt(c, "/tiep-cong-dan/99001?tu_ngay=%s", h_vn_day(c, m));
     struct h_response *r = h_get(c, page);
     assert_int_equal(r->status, 200);
     /* What residents need: day, time, place, who receives, and where to book. */
     const char *week1 = week_section(c, r, 1);
-    assert_non_null(strstr(week1, vn_day(c, w1)));
+    assert_non_null(strstr(week1, h_vn_day(c, w1)));
     assert_non_null(strstr(week1, "13:30–16:30"));
     assert_non_null(strstr(week1, "Phòng tiếp công dân, UBND phường"));
     assert_non_null(strstr(week1, "Chủ tịch UBND Nguyễn Văn Chủ tịch"));
@@ -200,13 +165,13 @@ static void I_schedule_warns_on_a_week_without_a_regular_session(void **state)
     /* Week 1's only regular session cancelled: now week 1 is flagged too, with the reason. */
     const char *reason = "Chủ tịch đi công tác đột xuất (ca S1)";
     const char *cf[] = {"ly_do", reason, NULL};
-    r = post(o, h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld", s1),
-             h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld/huy", s1), cf);
+    r = h_post_page(o, h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld", s1),
+                    h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld/huy", s1), cf);
     assert_int_equal(r->status, 303);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM audit_log WHERE action = "
-                                    "'reception.cancel' AND object = 'session:%lld'",
-                                    s1)),
+    assert_int_equal(h_db_count(&srv, h_fmt(o,
+                                            "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                            "'reception.cancel' AND object = 'session:%lld'",
+                                            s1)),
                      1);
     r = h_get(c, page);
     week1 = week_section(c, r, 1);
@@ -216,8 +181,8 @@ static void I_schedule_warns_on_a_week_without_a_regular_session(void **state)
     assert_true(h_has(r, "Có 5 tuần dưới đây"));
     /* Cancelling twice is refused; a reason is required. */
     const char *none[] = {"ly_do", "", NULL};
-    r = post(o, h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld", s3),
-             h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld/huy", s3), none);
+    r = h_post_page(o, h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld", s3),
+                    h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld/huy", s3), none);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Vui lòng ghi lý do hủy"));
     h_client_free(c);
@@ -229,9 +194,9 @@ static void I_schedule_warns_on_a_week_without_a_regular_session(void **state)
 static void weekly_plan_expands_into_sessions(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     int m = monday_in(20);
-    const char *f[] = {"ngay",       vn_day(o, m + 3),
+    const char *f[] = {"ngay",       h_vn_day(o, m + 3),
                        "bat_dau",    "07:05",
                        "ket_thuc",   "11:05",
                        "thoi_luong", "20",
@@ -242,19 +207,20 @@ static void weekly_plan_expands_into_sessions(void **state)
                        "ghi_chu",    "Mang theo căn cước",
                        NULL};
     struct h_response *r =
-        post(o, "/quan-ly/tiep-cong-dan/99001", "/quan-ly/tiep-cong-dan/99001", f);
+        h_post_page(o, "/quan-ly/tiep-cong-dan/99001", "/quan-ly/tiep-cong-dan/99001", f);
     assert_int_equal(r->status, 303);
-    long long n = db_count(h_fmt(o,
-                                 "SELECT COUNT(*) FROM reception_sessions WHERE starts = '07:05' "
-                                 "AND day >= '%s' AND day <= '%s' AND kind = 'regular'",
-                                 iso_day(o, m), iso_day(o, m + 27)));
+    long long n =
+        h_db_count(&srv, h_fmt(o,
+                               "SELECT COUNT(*) FROM reception_sessions WHERE starts = '07:05' "
+                               "AND day >= '%s' AND day <= '%s' AND kind = 'regular'",
+                               iso_day(o, m), iso_day(o, m + 27)));
     assert_true(n >= 3 && n <= 4); /* four Thursdays, less any holiday */
-    r = h_get(o, h_fmt(o, "/quan-ly/tiep-cong-dan/99001?tu_ngay=%s", vn_day(o, m)));
+    r = h_get(o, h_fmt(o, "/quan-ly/tiep-cong-dan/99001?tu_ngay=%s", h_vn_day(o, m)));
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, "Đã lên lịch"));
     assert_true(h_count(r, "07:05–11:05") == (size_t)n);
     /* The same plan again collides with itself: refused, the form kept. */
-    r = post(o, "/quan-ly/tiep-cong-dan/99001", "/quan-ly/tiep-cong-dan/99001", f);
+    r = h_post_page(o, "/quan-ly/tiep-cong-dan/99001", "/quan-ly/tiep-cong-dan/99001", f);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Đã có buổi tiếp bắt đầu cùng giờ"));
     assert_true(h_has(r, "value=\"Hội trường UBND phường\""));
@@ -267,7 +233,7 @@ static void weekly_plan_expands_into_sessions(void **state)
 static void resident_books_a_slot_that_cannot_be_booked_twice(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     int day;
     long long sid = plan_session(o, monday_in(13) + 1, "14:10", "16:10", "15", "regular", &day);
     struct h_client *a = h_client_new(&srv);
@@ -285,15 +251,16 @@ static void resident_books_a_slot_that_cannot_be_booked_twice(void **state)
     r = h_get(a, loc);
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, "Mã lịch hẹn của bạn là")); /* the flash */
-    assert_true(h_has(r, h_fmt(a, "%s, 14:25–14:40", vn_day(a, day))));
+    assert_true(h_has(r, h_fmt(a, "%s, 14:25–14:40", h_vn_day(a, day))));
     assert_true(h_has(r, "Hỏi về đất ở (B1)"));
     assert_false(h_has(r, "0912111222"));
-    assert_int_equal(db_count(h_fmt(a,
-                                    "SELECT COUNT(*) FROM reception_bookings WHERE code = '%s' "
-                                    "AND phone = '0912111222' AND slot = '14:25' AND status = "
-                                    "'booked'",
-                                    code)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(a,
+                               "SELECT COUNT(*) FROM reception_bookings WHERE code = '%s' "
+                               "AND phone = '0912111222' AND slot = '14:25' AND status = "
+                               "'booked'",
+                               code)),
+        1);
     /* The slot is gone from the form; taking it anyway is refused with the form kept. */
     struct h_client *b = h_client_new(&srv);
     r = h_get(b, h_fmt(b, "/tiep-cong-dan/99001/buoi/%lld", sid));
@@ -307,18 +274,19 @@ static void resident_books_a_slot_that_cannot_be_booked_twice(void **state)
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Vui lòng chọn một khung giờ còn trống"));
     /* The first resident cancels: the slot is free again. */
-    r = post(a, h_fmt(a, "/tiep-cong-dan/lich-hen/%s", code),
-             h_fmt(a, "/tiep-cong-dan/lich-hen/%s/huy", code), NULL);
+    r = h_post_page(a, h_fmt(a, "/tiep-cong-dan/lich-hen/%s", code),
+                    h_fmt(a, "/tiep-cong-dan/lich-hen/%s/huy", code), NULL);
     assert_int_equal(r->status, 303);
     r = h_get(a, h_fmt(a, "/tiep-cong-dan/lich-hen/%s", code));
     assert_true(h_has(r, "Đã hủy"));
     r = book(b, sid, "14:25", "Trần Văn Đến Sau", "0912333444", "Hỏi về đất ở (B1b)");
     assert_int_equal(r->status, 303);
-    assert_int_equal(db_count(h_fmt(a,
-                                    "SELECT COUNT(*) FROM reception_bookings WHERE session_id = "
-                                    "%lld AND slot = '14:25' AND status <> 'cancelled'",
-                                    sid)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(a,
+                               "SELECT COUNT(*) FROM reception_bookings WHERE session_id = "
+                               "%lld AND slot = '14:25' AND status <> 'cancelled'",
+                               sid)),
+        1);
     h_client_free(b);
     h_client_free(a);
     h_client_free(o);
@@ -357,7 +325,7 @@ static void fire_all(struct shot *shots, size_t n)
 static void concurrent_bookings_of_one_slot_give_it_once(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     long long sid = plan_session(o, monday_in(14) + 1, "14:20", "15:20", "20", "regular", NULL);
     struct shot shots[8];
     memset(shots, 0, sizeof shots);
@@ -383,11 +351,12 @@ static void concurrent_bookings_of_one_slot_give_it_once(void **state)
     }
     assert_int_equal(won, 1);
     assert_int_equal(refused, 7);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM reception_bookings WHERE session_id = "
-                                    "%lld AND slot = '14:40'",
-                                    sid)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(o,
+                               "SELECT COUNT(*) FROM reception_bookings WHERE session_id = "
+                               "%lld AND slot = '14:40'",
+                               sid)),
+        1);
     for (size_t i = 0; i < 8; i++)
         h_client_free(shots[i].c);
     h_client_free(o);
@@ -398,7 +367,7 @@ static void concurrent_bookings_of_one_slot_give_it_once(void **state)
 static void bookings_are_rate_limited_per_address(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     long long sid = plan_session(o, monday_in(15) + 1, "07:10", "11:10", "10", "regular", NULL);
     struct h_client *c = h_client_new(&srv);
     for (int i = 0; i < 20; i++) {
@@ -444,7 +413,8 @@ static struct h_response *add_entry(struct h_client *c, const char *day, const c
                        "can_bo",
                        "Trần Thị Cán bộ",
                        NULL};
-    return post(c, "/quan-ly/tiep-cong-dan/99001/so/moi", "/quan-ly/tiep-cong-dan/99001/so", f);
+    return h_post_page(c, "/quan-ly/tiep-cong-dan/99001/so/moi", "/quan-ly/tiep-cong-dan/99001/so",
+                       f);
 }
 
 static long long entry(struct h_client *c, const char *day, const char *name, const char *content,
@@ -464,8 +434,8 @@ static struct h_response *to_case(struct h_client *c, long long id, const char *
 {
     const char *f[] = {"loai", kind,       "tieu_de", title, "noi_dung",
                        body,   "linh_vuc", "dat_dai", NULL};
-    return post(c, h_fmt(c, "/quan-ly/tiep-cong-dan/luot/%lld", id),
-                h_fmt(c, "/quan-ly/tiep-cong-dan/luot/%lld/ho-so", id), f);
+    return h_post_page(c, h_fmt(c, "/quan-ly/tiep-cong-dan/luot/%lld", id),
+                       h_fmt(c, "/quan-ly/tiep-cong-dan/luot/%lld/ho-so", id), f);
 }
 
 /* I4, Art 25(2): the register's numbers run per commune and year from 1 without a gap, even when
@@ -474,14 +444,15 @@ static struct h_response *to_case(struct h_client *c, long long id, const char *
 static void I4_register_numbers_have_no_gaps_under_concurrent_adds(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     const char *year = iso_day(o, 0);
     year = h_fmt(o, "%.4s", year);
     const char *unit = "(SELECT id FROM units WHERE code = '99001')";
-    long long before = db_count(h_fmt(
-        o, "SELECT COUNT(*) FROM reception_register WHERE unit_id = %s AND year = %s", unit, year));
+    long long before = h_db_count(
+        &srv, h_fmt(o, "SELECT COUNT(*) FROM reception_register WHERE unit_id = %s AND year = %s",
+                    unit, year));
     /* A refused entry (no name) takes no number. */
-    struct h_response *r = add_entry(o, vn_day(o, 0), "", "Thiếu tên (R0)", "received");
+    struct h_response *r = add_entry(o, h_vn_day(o, 0), "", "Thiếu tên (R0)", "received");
     assert_int_equal(r->status, 422);
     struct shot shots[12];
     memset(shots, 0, sizeof shots);
@@ -493,7 +464,7 @@ static void I4_register_numbers_have_no_gaps_under_concurrent_adds(void **state)
         const char *csrf = h_csrf(s->c, "/quan-ly/tiep-cong-dan/99001/so/moi");
         assert_non_null(csrf);
         const char *f[] = {"_csrf",    csrf,
-                           "ngay",     vn_day(s->c, 0),
+                           "ngay",     h_vn_day(s->c, 0),
                            "ho_ten",   h_fmt(s->c, "Người đến cùng lúc %zu", i),
                            "dia_chi",  "Tổ dân phố 2",
                            "noi_dung", h_fmt(s->c, "Ghi sổ cùng lúc (R%zu)", i),
@@ -509,15 +480,15 @@ static void I4_register_numbers_have_no_gaps_under_concurrent_adds(void **state)
     }
     const char *where =
         h_fmt(o, "FROM reception_register WHERE unit_id = %s AND year = %s", unit, year);
-    long long n = db_count(h_fmt(o, "SELECT COUNT(*) %s", where));
+    long long n = h_db_count(&srv, h_fmt(o, "SELECT COUNT(*) %s", where));
     assert_int_equal(n, before + 12);
-    assert_int_equal(db_count(h_fmt(o, "SELECT COUNT(DISTINCT number) %s", where)), n);
-    assert_int_equal(db_count(h_fmt(o, "SELECT MIN(number) %s", where)), 1);
-    assert_int_equal(db_count(h_fmt(o, "SELECT MAX(number) %s", where)), n);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM audit_log WHERE action = "
-                                    "'reception.register' AND unit_id = %s",
-                                    unit)),
+    assert_int_equal(h_db_count(&srv, h_fmt(o, "SELECT COUNT(DISTINCT number) %s", where)), n);
+    assert_int_equal(h_db_count(&srv, h_fmt(o, "SELECT MIN(number) %s", where)), 1);
+    assert_int_equal(h_db_count(&srv, h_fmt(o, "SELECT MAX(number) %s", where)), n);
+    assert_int_equal(h_db_count(&srv, h_fmt(o,
+                                            "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                            "'reception.register' AND unit_id = %s",
+                                            unit)),
                      n);
     /* The register lists them in number order; the entry page shows its number. */
     r = h_get(o, h_fmt(o, "/quan-ly/tiep-cong-dan/99001/so?nam=%s", year));
@@ -525,7 +496,7 @@ static void I4_register_numbers_have_no_gaps_under_concurrent_adds(void **state)
     assert_true(h_has(r, "Ghi sổ cùng lúc (R0)"));
     assert_true(h_has(r, "Ghi sổ cùng lúc (R11)"));
     assert_true(h_has(r, h_fmt(o, "%lld lượt tiếp", n)));
-    long long last = db_count(h_fmt(o, "SELECT id %s AND number = %lld", where, n));
+    long long last = h_db_count(&srv, h_fmt(o, "SELECT id %s AND number = %lld", where, n));
     r = h_get(o, h_fmt(o, "/quan-ly/tiep-cong-dan/luot/%lld", last));
     assert_true(h_has(r, h_fmt(o, "Sổ tiếp công dân, số %lld/%s", n, year)));
     /* The printed register: an A4 PDF in the Decree 30 layout. */
@@ -569,8 +540,8 @@ static void assert_clock(struct h_client *o, long long id, const char *due, cons
 static struct h_response *notify(struct h_client *o, long long id, const char *day)
 {
     const char *f[] = {"ngay_tb", day, "thong_bao", "Đã thông báo việc thụ lý đơn", NULL};
-    return post(o, h_fmt(o, "/quan-ly/tiep-cong-dan/luot/%lld", id),
-                h_fmt(o, "/quan-ly/tiep-cong-dan/luot/%lld/thong-bao", id), f);
+    return h_post_page(o, h_fmt(o, "/quan-ly/tiep-cong-dan/luot/%lld", id),
+                       h_fmt(o, "/quan-ly/tiep-cong-dan/luot/%lld/thong-bao", id), f);
 }
 
 /* Reception Law Art 28 (table I): the visitor is told within 10 working days whether the matter
@@ -581,18 +552,19 @@ static struct h_response *notify(struct h_client *o, long long id, const char *d
 static void I_Art28_notify_clock_counts_working_days_over_a_weekend_and_holidays(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     long long notified =
-        db_count("SELECT COUNT(*) FROM audit_log WHERE action = 'reception.notify'");
+        h_db_count(&srv, "SELECT COUNT(*) FROM audit_log WHERE action = 'reception.notify'");
     long long a = entry(o, "23/04/2026", "Vũ Văn Hạn (A1)", "Đơn đề nghị (A1)", "received");
     long long b = entry(o, "23/04/2026", "Vũ Văn Hạn (A2)", "Đơn đề nghị (A2)", "forwarded");
     long long c = entry(o, "14/05/2026", "Vũ Văn Hạn (A3)", "Đơn đề nghị (A3)", "received");
     long long d = entry(o, "23/04/2026", "Vũ Văn Hạn (A4)", "Hỏi thủ tục (A4)", "guided");
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM reception_register WHERE id = %lld AND "
-                                    "due_on = '2026-05-12'",
-                                    a)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(o,
+                               "SELECT COUNT(*) FROM reception_register WHERE id = %lld AND "
+                               "due_on = '2026-05-12'",
+                               a)),
+        1);
     assert_clock(o, a, "12/05/2026", "Quá hạn");
     assert_clock(o, c, "28/05/2026", "Quá hạn");
     /* Told on the last day: on time. A day later: late. */
@@ -612,16 +584,18 @@ static void I_Art28_notify_clock_counts_working_days_over_a_weekend_and_holidays
     /* On the spot: nothing to count. */
     r = h_get(o, h_fmt(o, "/quan-ly/tiep-cong-dan/luot/%lld", d));
     assert_true(h_has(r, "không có thời hạn thông báo"));
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM reception_register WHERE id = %lld AND "
-                                    "due_on = ''",
-                                    d)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(o,
+                               "SELECT COUNT(*) FROM reception_register WHERE id = %lld AND "
+                               "due_on = ''",
+                               d)),
+        1);
     /* The register shows which are late. */
     r = h_get(o, "/quan-ly/tiep-cong-dan/99001/so?nam=2026");
     assert_true(h_has(r, "Trễ hạn"));
-    assert_int_equal(db_count("SELECT COUNT(*) FROM audit_log WHERE action = 'reception.notify'"),
-                     notified + 2);
+    assert_int_equal(
+        h_db_count(&srv, "SELECT COUNT(*) FROM audit_log WHERE action = 'reception.notify'"),
+        notified + 2);
     h_client_free(o);
 }
 
@@ -634,15 +608,16 @@ static long long assert_case(struct h_client *o, struct h_response *r, long long
     if (cid <= 0)
         fprintf(stderr, "%ld %s\n", r->status, h_between(o, r, "class=\"error\"", "</p>"));
     assert_true(cid > 0);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM cases WHERE id = %lld AND kind = %d AND "
-                                    "channel = 1 AND received_on = '%s'",
-                                    cid, kind, iso)),
-                     1);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM reception_register_cases WHERE "
-                                    "entry_id = %lld AND case_id = %lld",
-                                    entry_id, cid)),
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(o,
+                               "SELECT COUNT(*) FROM cases WHERE id = %lld AND kind = %d AND "
+                               "channel = 1 AND received_on = '%s'",
+                               cid, kind, iso)),
+        1);
+    assert_int_equal(h_db_count(&srv, h_fmt(o,
+                                            "SELECT COUNT(*) FROM reception_register_cases WHERE "
+                                            "entry_id = %lld AND case_id = %lld",
+                                            entry_id, cid)),
                      1);
     return cid;
 }
@@ -653,8 +628,8 @@ static long long assert_case(struct h_client *o, struct h_response *r, long long
 static void entry_becomes_a_case_of_each_kind(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
-    const char *day = vn_day(o, -1), *iso = iso_day(o, -1);
+    struct h_client *o = h_signed_in(&srv, "canbo");
+    const char *day = h_vn_day(o, -1), *iso = iso_day(o, -1);
     static const struct {
         const char *key;
         int kind;
@@ -665,10 +640,10 @@ static void entry_becomes_a_case_of_each_kind(void **state)
         struct h_response *r = to_case(o, e, kinds[i].key, h_fmt(o, "Hồ sơ từ sổ (C%zu)", i), "");
         long long cid = assert_case(o, r, e, kinds[i].kind, iso);
         assert_int_equal(
-            db_count(h_fmt(o,
-                           "SELECT COUNT(*) FROM cases WHERE id = %lld AND name = "
-                           "'Đinh Thị Hồ Sơ %zu' AND body = 'Nội dung trình bày (C%zu)'",
-                           cid, i, i)),
+            h_db_count(&srv, h_fmt(o,
+                                   "SELECT COUNT(*) FROM cases WHERE id = %lld AND name = "
+                                   "'Đinh Thị Hồ Sơ %zu' AND body = 'Nội dung trình bày (C%zu)'",
+                                   cid, i, i)),
             1);
         r = h_get(o, h_header(r, "Location"));
         assert_int_equal(r->status, 200);
@@ -694,28 +669,32 @@ static void I2_denunciation_from_the_register_is_sealed_and_nowhere_in_clear(voi
 {
     (void)state;
     static const char name[] = "Lương Thị Kín Tiếng";
-    struct h_client *o = signed_in("canbo");
-    const char *day = vn_day(o, 0), *iso = iso_day(o, 0);
+    struct h_client *o = h_signed_in(&srv, "canbo");
+    const char *day = h_vn_day(o, 0), *iso = iso_day(o, 0);
     long long e = entry(o, day, name, "Tố cáo cán bộ thu tiền sai quy định (D1)", "received");
     struct h_response *r = to_case(o, e, "denunciation", "Tố cáo thu tiền sai quy định (D1)", "");
     long long cid = assert_case(o, r, e, 4, iso);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM cases WHERE id = %lld AND name = '' AND "
-                                    "address = '' AND phone = '' AND email = '' AND "
-                                    "identity_sealed IS NOT NULL",
-                                    cid)),
-                     1);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM reception_register WHERE id = %lld AND "
-                                    "name = '' AND address = '' AND phone = '' AND sealed = 1",
-                                    e)),
-                     1);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM case_keys WHERE case_id = %lld AND "
-                                    "account_id IS NULL",
-                                    cid)),
-                     1);
-    long long in_clear = db_count(
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(o,
+                               "SELECT COUNT(*) FROM cases WHERE id = %lld AND name = '' AND "
+                               "address = '' AND phone = '' AND email = '' AND "
+                               "identity_sealed IS NOT NULL",
+                               cid)),
+        1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(o,
+                               "SELECT COUNT(*) FROM reception_register WHERE id = %lld AND "
+                               "name = '' AND address = '' AND phone = '' AND sealed = 1",
+                               e)),
+        1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(o,
+                               "SELECT COUNT(*) FROM case_keys WHERE case_id = %lld AND "
+                               "account_id IS NULL",
+                               cid)),
+        1);
+    long long in_clear = h_db_count(
+        &srv,
         "SELECT (SELECT COUNT(*) FROM cases WHERE name LIKE '%Kín Tiếng%' OR body LIKE '%Kín "
         "Tiếng%' OR title LIKE '%Kín Tiếng%') + (SELECT COUNT(*) FROM reception_register WHERE "
         "name LIKE '%Kín Tiếng%' OR content LIKE '%Kín Tiếng%') + (SELECT COUNT(*) FROM audit_log "
@@ -735,9 +714,9 @@ static void I2_denunciation_from_the_register_is_sealed_and_nowhere_in_clear(voi
     r = h_get(o, pages[0]);
     assert_true(h_has(r, "đã được mã hóa vào hồ sơ tố cáo"));
     /* The chairperson, a holder, reveals it with their password. */
-    struct h_client *ch = signed_in("chutich");
+    struct h_client *ch = h_signed_in(&srv, "chutich");
     const char *pw[] = {"mat_khau", "danchu2026", NULL};
-    r = post(ch, pages[1], h_fmt(ch, "%s/danh-tinh", pages[1]), pw);
+    r = h_post_page(ch, pages[1], h_fmt(ch, "%s/danh-tinh", pages[1]), pw);
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, name));
     /* Now only anonymous parts: a complaint is refused, a phản ánh is taken without a name. */
@@ -746,11 +725,12 @@ static void I2_denunciation_from_the_register_is_sealed_and_nowhere_in_clear(voi
     assert_true(h_has(r, "chỉ có thể lập thêm phản ánh, kiến nghị không ghi tên"));
     r = to_case(o, e, "feedback", "Phản ánh kèm theo (D1c)", "Thu tiền không có biên lai.");
     long long fid = assert_case(o, r, e, 1, iso);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM cases WHERE id = %lld AND anonymous = 1 "
-                                    "AND name = ''",
-                                    fid)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(o,
+                               "SELECT COUNT(*) FROM cases WHERE id = %lld AND anonymous = 1 "
+                               "AND name = ''",
+                               fid)),
+        1);
     /* The log never saw the name. */
     FILE *lf = fopen(srv.log_path, "rb");
     assert_non_null(lf);
@@ -769,10 +749,10 @@ static void I2_denunciation_from_the_register_is_sealed_and_nowhere_in_clear(voi
 static void I4_a_mixed_petition_is_split_into_two_cases(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     const char *iso = iso_day(o, 0);
     long long e =
-        entry(o, vn_day(o, 0), "Phan Văn Hai Việc",
+        entry(o, h_vn_day(o, 0), "Phan Văn Hai Việc",
               "Rác không được thu gom đúng lịch; khiếu nại mức phí vệ sinh (M1)", "received");
     struct h_response *r = to_case(o, e, "feedback", "Thu gom rác không đúng lịch (M1a)",
                                    "Rác không được thu gom đúng lịch.");
@@ -781,23 +761,23 @@ static void I4_a_mixed_petition_is_split_into_two_cases(void **state)
                 "Khiếu nại mức phí vệ sinh cao hơn quy định.");
     long long c2 = assert_case(o, r, e, 3, iso);
     assert_true(c1 != c2);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM reception_register_cases WHERE "
-                                    "entry_id = %lld",
-                                    e)),
+    assert_int_equal(h_db_count(&srv, h_fmt(o,
+                                            "SELECT COUNT(*) FROM reception_register_cases WHERE "
+                                            "entry_id = %lld",
+                                            e)),
                      2);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM cases WHERE id = %lld AND body = "
-                                    "'Khiếu nại mức phí vệ sinh cao hơn quy định.'",
-                                    c2)),
+    assert_int_equal(h_db_count(&srv, h_fmt(o,
+                                            "SELECT COUNT(*) FROM cases WHERE id = %lld AND body = "
+                                            "'Khiếu nại mức phí vệ sinh cao hơn quy định.'",
+                                            c2)),
                      1);
     r = h_get(o, h_fmt(o, "/quan-ly/tiep-cong-dan/luot/%lld", e));
     assert_true(h_has(r, "Thu gom rác không đúng lịch (M1a)"));
     assert_true(h_has(r, "Khiếu nại mức phí vệ sinh (M1b)"));
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM audit_log WHERE action = "
-                                    "'reception.case' AND object = 'reception:%lld'",
-                                    e)),
+    assert_int_equal(h_db_count(&srv, h_fmt(o,
+                                            "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                            "'reception.case' AND object = 'reception:%lld'",
+                                            e)),
                      2);
     h_client_free(o);
 }
@@ -813,7 +793,7 @@ static void officer_marks_attendance_and_records_the_visit(void **state)
         fprintf(stderr, "SKIPPED: too late in the day for a session today\n");
         return;
     }
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     int start = m + 5, end = start + 30 < 24 * 60 - 1 ? start + 30 : 24 * 60 - 1;
     const char *s = h_fmt(o, "%02d:%02d", start / 60, start % 60);
     long long sid =
@@ -821,15 +801,15 @@ static void officer_marks_attendance_and_records_the_visit(void **state)
     struct h_client *a = h_client_new(&srv);
     struct h_response *r = book(a, sid, s, "Mai Văn Đúng Hẹn", "0966111222", "Hỏi hộ khẩu (K1)");
     assert_int_equal(r->status, 303);
-    long long bid =
-        db_count(h_fmt(o, "SELECT id FROM reception_bookings WHERE session_id = %lld", sid));
+    long long bid = h_db_count(
+        &srv, h_fmt(o, "SELECT id FROM reception_bookings WHERE session_id = %lld", sid));
     r = h_get(o, h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld", sid));
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, "Mai Văn Đúng Hẹn"));
     assert_true(h_has(r, "0966111222"));
     const char *f[] = {"ket_qua", "attended", NULL};
-    r = post(o, h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld", sid),
-             h_fmt(o, "/quan-ly/tiep-cong-dan/dat-lich/%lld", bid), f);
+    r = h_post_page(o, h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld", sid),
+                    h_fmt(o, "/quan-ly/tiep-cong-dan/dat-lich/%lld", bid), f);
     assert_int_equal(r->status, 303);
     r = h_get(o, h_fmt(o, "/quan-ly/tiep-cong-dan/buoi/%lld", sid));
     assert_true(h_has(r, "Đã đến"));
@@ -838,7 +818,7 @@ static void officer_marks_attendance_and_records_the_visit(void **state)
     r = h_get(o, form);
     assert_true(h_has(r, "value=\"Mai Văn Đúng Hẹn\""));
     assert_true(h_has(r, "Hỏi hộ khẩu (K1)"));
-    const char *ef[] = {"ngay",     vn_day(o, 0),
+    const char *ef[] = {"ngay",     h_vn_day(o, 0),
                         "ho_ten",   "Mai Văn Đúng Hẹn",
                         "dia_chi",  "Tổ dân phố 1",
                         "noi_dung", "Hỏi hộ khẩu (K1)",
@@ -846,14 +826,15 @@ static void officer_marks_attendance_and_records_the_visit(void **state)
                         "can_bo",   "Trần Thị Cán bộ",
                         "dat_lich", h_fmt(o, "%lld", bid),
                         NULL};
-    r = post(o, form, "/quan-ly/tiep-cong-dan/99001/so", ef);
+    r = h_post_page(o, form, "/quan-ly/tiep-cong-dan/99001/so", ef);
     long long e = id_after(r, "/quan-ly/tiep-cong-dan/luot/");
     assert_true(e > 0);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM reception_register WHERE id = %lld AND "
-                                    "booking_id = %lld",
-                                    e, bid)),
-                     1);
+    assert_int_equal(
+        h_db_count(&srv, h_fmt(o,
+                               "SELECT COUNT(*) FROM reception_register WHERE id = %lld AND "
+                               "booking_id = %lld",
+                               e, bid)),
+        1);
     h_client_free(a);
     h_client_free(o);
 }
@@ -862,15 +843,15 @@ static void officer_marks_attendance_and_records_the_visit(void **state)
 static void bad_input_comes_back_with_what_was_typed(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
-    struct h_response *r = plan(o, vn_day(o, 30), "11:00", "09:00", "20", "regular");
+    struct h_client *o = h_signed_in(&srv, "canbo");
+    struct h_response *r = plan(o, h_vn_day(o, 30), "11:00", "09:00", "20", "regular");
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "kết thúc sau bắt đầu"));
     assert_true(h_has(r, "value=\"11:00\""));
-    r = plan(o, vn_day(o, -1), "08:00", "09:00", "20", "adhoc");
+    r = plan(o, h_vn_day(o, -1), "08:00", "09:00", "20", "adhoc");
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "từ hôm nay đến một năm tới"));
-    r = add_entry(o, vn_day(o, 1), "Hà Văn Tương Lai", "Nội dung (E1)", "received");
+    r = add_entry(o, h_vn_day(o, 1), "Hà Văn Tương Lai", "Nội dung (E1)", "received");
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "không ở tương lai"));
     assert_true(h_has(r, "value=\"Hà Văn Tương Lai\""));
@@ -893,8 +874,8 @@ static void bad_input_comes_back_with_what_was_typed(void **state)
 static void only_reception_officials_manage_reception(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
-    long long e = entry(o, vn_day(o, 0), "Tạ Văn Quyền", "Nội dung (P1)", "received");
+    struct h_client *o = h_signed_in(&srv, "canbo");
+    long long e = entry(o, h_vn_day(o, 0), "Tạ Văn Quyền", "Nội dung (P1)", "received");
     long long sid = plan_session(o, monday_in(17) + 2, "16:05", "17:05", "20", "regular", NULL);
     struct h_client *anon = h_client_new(&srv);
     struct h_response *r = h_get(anon, "/quan-ly/tiep-cong-dan/99001");
@@ -902,7 +883,7 @@ static void only_reception_officials_manage_reception(void **state)
     assert_non_null(strstr(h_header(r, "Location"), "/dang-nhap"));
     const char *logins[] = {"thanhtra", "hdnd", "nguoidan", "truongthon2"};
     for (size_t i = 0; i < 4; i++) {
-        struct h_client *c = signed_in(logins[i]);
+        struct h_client *c = h_signed_in(&srv, logins[i]);
         const char *paths[] = {"/quan-ly/tiep-cong-dan/99001", "/quan-ly/tiep-cong-dan/99001/so",
                                h_fmt(c, "/quan-ly/tiep-cong-dan/luot/%lld", e),
                                h_fmt(c, "/quan-ly/tiep-cong-dan/buoi/%lld", sid),
@@ -925,13 +906,13 @@ static void only_reception_officials_manage_reception(void **state)
     /* The officer of 99001 holds nothing on 99002. */
     r = h_get(o, "/quan-ly/tiep-cong-dan/99002");
     assert_int_equal(r->status, 403);
-    assert_int_equal(db_count(h_fmt(o,
-                                    "SELECT COUNT(*) FROM reception_register_cases WHERE "
-                                    "entry_id = %lld",
-                                    e)),
+    assert_int_equal(h_db_count(&srv, h_fmt(o,
+                                            "SELECT COUNT(*) FROM reception_register_cases WHERE "
+                                            "entry_id = %lld",
+                                            e)),
                      0);
     /* The chairperson and the unit admin may. */
-    struct h_client *ch = signed_in("chutich");
+    struct h_client *ch = h_signed_in(&srv, "chutich");
     r = h_get(ch, h_fmt(ch, "/quan-ly/tiep-cong-dan/luot/%lld", e));
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, "Tạ Văn Quyền"));

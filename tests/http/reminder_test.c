@@ -23,22 +23,6 @@
 static struct h_server srv;
 static struct h_sink sink;
 
-static struct h_client *signed_in(const char *login)
-{
-    struct h_client *c = h_client_new(&srv);
-    assert_int_equal(h_signin(c, login, "danchu2026"), 0);
-    return c;
-}
-
-/* Today in Vietnam as dd/mm/yyyy, shifted by days. */
-static const char *vn_day(struct h_client *c, int days)
-{
-    time_t t = time(NULL) + 7 * 3600 + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    return h_fmt(c, "%02d/%02d/%04d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-}
-
 /* Stops the server with SIGTERM (keeping its database) and starts it again: its first tick
  * scans for reminders. */
 static void restart(void)
@@ -70,7 +54,7 @@ static void I_overdue_cases_remind_the_officer_and_escalate_to_the_chairperson(v
 {
     (void)state;
     struct h_client *c = h_client_new(&srv);
-    const char *today = vn_day(c, 0); /* dd/mm/yyyy */
+    const char *today = h_vn_day(c, 0); /* dd/mm/yyyy */
     long long overdue = q("SELECT COUNT(*) FROM cases c JOIN units u ON u.id = c.unit_id WHERE "
                           "u.code = '99001' AND c.due_on <> '' AND c.due_on < '%.4s-%.2s-%.2s'",
                           today + 6, today + 3, today);
@@ -118,7 +102,7 @@ static void I_overdue_cases_remind_the_officer_and_escalate_to_the_chairperson(v
 static void an_assigned_case_reminds_its_assignee_only(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("canbo");
+    struct h_client *o = h_signed_in(&srv, "canbo");
     long long quantri = q("SELECT id FROM accounts WHERE login = 'quantri'");
     long long ids[6];
     int n = 0;
@@ -129,7 +113,7 @@ static void an_assigned_case_reminds_its_assignee_only(void **state)
         const char *f[] = {"_csrf",     csrf,
                            "loai",      "feedback",
                            "kenh",      "in_person",
-                           "ngay_nhan", vn_day(o, -ago),
+                           "ngay_nhan", h_vn_day(o, -ago),
                            "tieu_de",   h_fmt(o, "R2 Cống tắc (%d ngày)", ago),
                            "ho_ten",    "Lò Văn Sáu",
                            NULL};
@@ -167,7 +151,7 @@ static void an_assigned_case_reminds_its_assignee_only(void **state)
 static void an_official_sets_where_reminders_go(void **state)
 {
     (void)state;
-    struct h_client *o = signed_in("quantri");
+    struct h_client *o = h_signed_in(&srv, "quantri");
     struct h_response *r = h_get(o, "/tai-khoan");
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, "quantri@xa.example.gov.vn"));

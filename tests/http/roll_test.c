@@ -75,19 +75,12 @@ static struct h_response *upload(struct h_client *c, const char *name, const cha
     return h_post_multipart(c, json ? IMPORT "?format=json" : IMPORT, f, "tep", name, data, len);
 }
 
-static long long db_count(const char *sql)
-{
-    long long n = -1;
-    assert_int_equal(h_db_int(&srv, sql, &n), 0);
-    return n;
-}
-
 static long long household_id(const char *code)
 {
     char sql[200];
     snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) FROM households WHERE code = '%s'",
              code);
-    return db_count(sql);
+    return h_db_count(&srv, sql);
 }
 
 /* The household's page as JSON. */
@@ -176,8 +169,8 @@ static void import_good_csv_adds_households_then_same_file_changes_nothing(void 
     /* The same file again: nothing new anywhere. */
     size_t ev[3] = {n_events(c, "9900102-8001"), n_events(c, "9900102-8002"),
                     n_events(c, "9900102-8003")};
-    long long audit = db_count("SELECT count(*) FROM audit_log");
-    long long hev = db_count("SELECT count(*) FROM household_events");
+    long long audit = h_db_count(&srv, "SELECT count(*) FROM audit_log");
+    long long hev = h_db_count(&srv, "SELECT count(*) FROM household_events");
     r = upload(c, "danh-sach.csv", good_csv, sizeof good_csv - 1, 0);
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, "Không có gì thay đổi"));
@@ -191,8 +184,8 @@ static void import_good_csv_adds_households_then_same_file_changes_nothing(void 
     assert_int_equal(n_events(c, "9900102-8001"), ev[0]);
     assert_int_equal(n_events(c, "9900102-8002"), ev[1]);
     assert_int_equal(n_events(c, "9900102-8003"), ev[2]);
-    assert_int_equal(db_count("SELECT count(*) FROM audit_log"), audit);
-    assert_int_equal(db_count("SELECT count(*) FROM household_events"), hev);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM audit_log"), audit);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM household_events"), hev);
     assert_int_equal(h_jint(group_list(c), "total"), total_before + 3);
     h_client_free(c);
 }
@@ -206,7 +199,7 @@ static void import_changed_file_updates_only_what_changed(void **state)
     assert_int_equal(h_jint(h_json(r), "result.added_households"), 3);
     size_t ev[3] = {n_events(c, "9900102-8101"), n_events(c, "9900102-8102"),
                     n_events(c, "9900102-8103")};
-    long long members = db_count("SELECT count(*) FROM members");
+    long long members = h_db_count(&srv, "SELECT count(*) FROM members");
 
     r = upload(c, "sua-doi.csv", changed_csv, sizeof changed_csv - 1, 1);
     assert_int_equal(r->status, 200);
@@ -228,7 +221,7 @@ static void import_changed_file_updates_only_what_changed(void **state)
     assert_int_equal(n_events(c, "9900102-8101"), ev[0] + 1);
     assert_int_equal(n_events(c, "9900102-8102"), ev[1] + 1);
     assert_int_equal(n_events(c, "9900102-8103"), ev[2]);
-    assert_int_equal(db_count("SELECT count(*) FROM members"), members + 1);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM members"), members + 1);
     /* The list's member counts and representatives follow the import (migration 0008). */
     assert_int_equal(h_jint(h_json(h_get(c, "/don-vi/9900102/ho?q=9900102-8102&format=json")),
                             "households[0].n_members"),
@@ -242,8 +235,8 @@ static void import_bad_rows_lists_every_line_and_applies_nothing(void **state)
     (void)state;
     struct h_client *c = officer();
     long long total = h_jint(group_list(c), "total");
-    long long households = db_count("SELECT count(*) FROM households");
-    long long audit = db_count("SELECT count(*) FROM audit_log");
+    long long households = h_db_count(&srv, "SELECT count(*) FROM households");
+    long long audit = h_db_count(&srv, "SELECT count(*) FROM audit_log");
 
     struct h_response *r = upload(c, "loi.csv", bad_csv, sizeof bad_csv - 1, 1);
     assert_int_equal(r->status, 422);
@@ -278,9 +271,9 @@ static void import_bad_rows_lists_every_line_and_applies_nothing(void **state)
 
     /* Nothing applied, not even the good line 2. */
     assert_int_equal(h_jint(group_list(c), "total"), total);
-    assert_int_equal(db_count("SELECT count(*) FROM households"), households);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM households"), households);
     assert_int_equal(household_id("9900102-8201"), 0);
-    assert_int_equal(db_count("SELECT count(*) FROM audit_log"), audit);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM audit_log"), audit);
     h_client_free(c);
 }
 
@@ -337,11 +330,11 @@ static void import_over_20_mb_is_refused_quickly(void **state)
     assert_non_null(data);
     memcpy(data, good_csv, sizeof good_csv - 1);
     memset(data + sizeof good_csv - 1, ' ', len - (sizeof good_csv - 1));
-    long long households = db_count("SELECT count(*) FROM households");
+    long long households = h_db_count(&srv, "SELECT count(*) FROM households");
     struct h_response *r = upload(c, "qua-lon.csv", data, len, 0);
     free(data);
     assert_true(r->seconds < 3.0);
-    assert_int_equal(db_count("SELECT count(*) FROM households"), households);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM households"), households);
     /* The server is still fine afterwards. */
     assert_int_equal(h_get(c, "/healthz")->status, 200);
     assert_int_equal(r->status, 413);

@@ -28,13 +28,6 @@ static struct h_client *head(void)
     return c;
 }
 
-static long long db_count(const char *sql)
-{
-    long long n = -1;
-    assert_int_equal(h_db_int(&srv, sql, &n), 0);
-    return n;
-}
-
 static const char *address_of(struct h_client *c, long long id)
 {
     struct h_response *r = h_get(c, h_fmt(c, "/ho/%lld?format=json", id));
@@ -53,7 +46,7 @@ static void post_without_csrf_is_refused_and_changes_nothing(void **state)
     assert_true(h_has(r, "Vui lòng tải lại trang"));
     assert_string_equal(address_of(c, 2), before);
 
-    long long households = db_count("SELECT count(*) FROM households");
+    long long households = h_db_count(&srv, "SELECT count(*) FROM households");
     const char *g[] = {"ma_ho", "9900101-6001", "ho_ten", "Không Có Mã", NULL};
     assert_int_equal(h_post_form(c, "/don-vi/9900101/ho", g)->status, 403);
     /* Empty token, and a multipart form without one. */
@@ -61,7 +54,7 @@ static void post_without_csrf_is_refused_and_changes_nothing(void **state)
     assert_int_equal(h_post_form(c, "/don-vi/9900101/ho", e)->status, 403);
     r = h_post_multipart(c, "/don-vi/9900101/nhap-ho", NULL, "tep", "a.csv", "x", 1);
     assert_int_equal(r->status, 403);
-    assert_int_equal(db_count("SELECT count(*) FROM households"), households);
+    assert_int_equal(h_db_count(&srv, "SELECT count(*) FROM households"), households);
 
     /* Sign-out needs the token too: without it the session stays. */
     assert_int_equal(h_post_form(c, "/dang-xuat", NULL)->status, 403);
