@@ -56,9 +56,9 @@ static int index_page(struct http_request *r, struct http_response *res, const s
                                                  dm_matter_label((enum dm_matter)m)));
     json_object_set_new(res->model, "matters", matters);
     if (!json_object_get(res->model, "form"))
-        json_object_set_new(
-            res->model, "form",
-            json_pack("{s:s,s:s,s:s}", "tieu_de", "", "cau_hoi", "", "noi_dung", ""));
+        json_object_set_new(res->model, "form",
+                            json_pack("{s:s,s:s,s:s,s:s}", "tieu_de", "", "cau_hoi", "", "noi_dung",
+                                      "", "ngay_thong_nhat", ""));
     res->template = "decision/admin_list";
     res->title = arena_printf(r->a, "Nhân dân bàn và quyết định – %s", u->name);
     return 0;
@@ -80,10 +80,11 @@ static int page_index(struct http_request *r, struct http_response *res)
 }
 
 static const struct http_param_spec new_params[] = {
-    {"don_vi", HP_TEXT, 1, 1, 32},       {"loai", HP_INT, 1, 1, 6},
-    {"tieu_de", HP_TEXT, 0, 0, 300},     {"cau_hoi", HP_LINES, 0, 0, 2000},
-    {"noi_dung", HP_LINES, 0, 0, 20000}, {"hinh_thuc", HP_INT, 0, 0, 2},
-    {"bo_phieu_kin", HP_TEXT, 0, 0, 2},  {"de_xuat", HP_TEXT, 0, 0, 20},
+    {"don_vi", HP_TEXT, 1, 1, 32},          {"loai", HP_INT, 1, 1, 6},
+    {"tieu_de", HP_TEXT, 0, 0, 300},        {"cau_hoi", HP_LINES, 0, 0, 2000},
+    {"noi_dung", HP_LINES, 0, 0, 20000},    {"hinh_thuc", HP_INT, 0, 0, 2},
+    {"bo_phieu_kin", HP_TEXT, 0, 0, 2},     {"de_xuat", HP_TEXT, 0, 0, 20},
+    {"ngay_thong_nhat", HP_TEXT, 0, 0, 10},
 };
 
 struct new_job {
@@ -116,8 +117,9 @@ static int post_new(struct http_request *r, struct http_response *res)
         return rc;
     res->model = json_object();
     json_object_set_new(res->model, "form",
-                        json_pack("{s:s,s:s,s:s}", "tieu_de", dm_param(r, "tieu_de"), "cau_hoi",
-                                  dm_param(r, "cau_hoi"), "noi_dung", dm_param(r, "noi_dung")));
+                        json_pack("{s:s,s:s,s:s,s:s}", "tieu_de", dm_param(r, "tieu_de"), "cau_hoi",
+                                  dm_param(r, "cau_hoi"), "noi_dung", dm_param(r, "noi_dung"),
+                                  "ngay_thong_nhat", dm_param(r, "ngay_thong_nhat")));
     if (strcmp(v.kind, "village") != 0 && strcmp(v.kind, "residential_group") != 0) {
         http_form_error(res, "don_vi", "Chọn thôn, tổ dân phố biểu quyết.");
         return index_page(r, res, &v);
@@ -133,6 +135,8 @@ static int post_new(struct http_request *r, struct http_response *res)
     }
     unsigned allowed = dr_forms_allowed(j->in.matter);
     const char *error = NULL;
+    struct date agreed, today = date_vn_from_time(time(NULL));
+    const char *agreed_text = dm_trimmed(r, "ngay_thong_nhat");
     if (!dm_trimmed(r, "tieu_de")[0])
         error = "Vui lòng nhập nội dung cần quyết định.";
     else if (!dm_trimmed(r, "cau_hoi")[0])
@@ -144,6 +148,17 @@ static int post_new(struct http_request *r, struct http_response *res)
                     ? "Chỉ nội dung tự quản khác (M6) được biểu quyết trực tuyến (Điều 17)."
                     : "Hương ước, quy ước và việc bầu, miễn nhiệm phải quyết định tại cuộc họp "
                       "(Điều 17); phiếu chỉ dùng khi cuộc họp không đủ số hộ tham dự.";
+    else if (!agreed_text[0])
+        error = (forms & (1u << DF_ONLINE))
+                    ? "Trưởng thôn đưa nội dung ra và tổ chức biểu quyết trực tuyến sau khi "
+                      "thống nhất với Ban công tác Mặt trận (Điều 16, 17): vui lòng nhập ngày "
+                      "thống nhất."
+                    : "Trưởng thôn đưa nội dung ra sau khi thống nhất với Ban công tác Mặt trận "
+                      "(Điều 16): vui lòng nhập ngày thống nhất.";
+    else if (date_parse(agreed_text, &agreed) != 0)
+        error = "Ngày thống nhất phải viết dạng ngày/tháng/năm.";
+    else if (date_cmp(agreed, today) > 0)
+        error = "Ngày thống nhất với Ban công tác Mặt trận không thể sau hôm nay.";
     if (error) {
         http_form_error(res, "form", error);
         return index_page(r, res, &v);
@@ -159,7 +174,8 @@ static int post_new(struct http_request *r, struct http_response *res)
         j->in.proposer = "head";
     j->in.forms = forms;
     j->in.secret = dm_trimmed(r, "bo_phieu_kin")[0] != '\0';
-    j->in.tabled_on = dm_iso(r->a, date_vn_from_time(time(NULL)));
+    j->in.tabled_on = dm_iso(r->a, today);
+    j->in.front_agreed_on = dm_iso(r->a, agreed);
     r->state = j;
     http_defer_write(r, run_new, j);
     return HTTP_DEFERRED;

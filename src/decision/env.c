@@ -265,6 +265,8 @@ json_t *dm_item_json(struct http_request *r, const struct dm_item *d, const stru
         j, "admin_url",
         json_string(arena_printf(r->a, "/quan-ly/bieu-quyet/%lld", (long long)d->id)));
     json_object_set_new(j, "recognition", json_string(d->recognition));
+    json_object_set_new(j, "front_agreed_on",
+                        json_string(d->front_agreed_on ? dm_vn_iso(r->a, d->front_agreed_on) : ""));
     json_object_set_new(
         j, "amends_url",
         json_string(d->amends_id ? arena_printf(r->a, "/decisions/%lld", (long long)d->amends_id)

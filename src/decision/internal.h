@@ -47,6 +47,7 @@ struct dm_item {
      * matter amends (0 if none) */
     const char *amend_request, *amend_requested_on;
     int64_t amends_id;
+    const char *front_agreed_on; /* D2: the day the Ban CTMT agreed to the head's matter, or "" */
 };
 
 /* A new matter (writer thread). */
@@ -57,9 +58,10 @@ struct dm_new {
     unsigned forms;
     int secret;
     const char *tabled_on;
-    int64_t commune_id; /* a village's part of a commune-wide matter, or 0 */
-    int64_t amends_id;  /* the decision this one amends (D9), or 0 */
-    int64_t id;         /* out */
+    int64_t commune_id;          /* a village's part of a commune-wide matter, or 0 */
+    int64_t amends_id;           /* the decision this one amends (D9), or 0 */
+    const char *front_agreed_on; /* D2: the day the Ban CTMT agreed ("yyyy-mm-dd"), or NULL */
+    int64_t id;                  /* out */
 };
 
 /* ---- labels (env.c) ---- */

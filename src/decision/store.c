@@ -15,8 +15,8 @@
 
 static const char sql_insert[] =
     "INSERT INTO decisions (unit_id, matter, title, question, body, proposer, forms, secret, "
-    "tabled_on, created_by, created_at, updated_at, commune_id, amends_id) VALUES ($1, $2, $3, "
-    "$4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id";
+    "tabled_on, created_by, created_at, updated_at, commune_id, amends_id, front_agreed_on) VALUES "
+    "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) RETURNING id";
 static const char sql_get[] =
     "SELECT id, unit_id, matter, title, question, body, proposer, forms, secret, status, "
     "tabled_on, notice_on, meeting_on, ballot_deadline, online_optin_agree, online_opens_at, "
@@ -24,7 +24,7 @@ static const char sql_get[] =
     "other, households_voted, passed, decision_text, sent_on, recognition, recognition_on, "
     "recognition_note, annulled_reason, created_at, documents_on, team, team_it, plan_issued_on, "
     "plan_sent_on, distribution_on, COALESCE(commune_id, 0), amend_request, amend_requested_on, "
-    "COALESCE(amends_id, 0) FROM decisions WHERE id = $1";
+    "COALESCE(amends_id, 0), front_agreed_on FROM decisions WHERE id = $1";
 static const char sql_list[] =
     "SELECT d.id, d.unit_id, u.name AS village, d.matter, d.title, d.status, d.tabled_on, "
     "d.meeting_on, d.households_total, d.households_voted, d.approve, d.reject, d.other, "
@@ -177,6 +177,7 @@ int dm_store_create(struct db *db, struct dm_new *in)
     db_bind_int(st, 11, now_s());
     db_bind_id(st, 12, in->commune_id);
     db_bind_id(st, 13, in->amends_id);
+    db_bind_cstr(st, 14, in->front_agreed_on ? in->front_agreed_on : "");
     if ((rc = db_insert_id(st, &in->id)) != 0)
         return rc;
     char d[320];
@@ -245,6 +246,7 @@ int dm_store_get(struct db *db, struct arena *a, int64_t id, struct dm_item *o)
     o->amend_request = dup(a, st, 40);
     o->amend_requested_on = dup(a, st, 41);
     o->amends_id = db_col_int(st, 42);
+    o->front_agreed_on = dup(a, st, 43);
     db_reset(st);
     return 0;
 }

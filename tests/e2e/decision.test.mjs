@@ -73,6 +73,7 @@ test('a village head enters a meeting tally on a tablet', { timeout: 90_000 }, a
         await page.getByLabel('Loại việc (Điều 15)').selectOption('1');
         await page.getByLabel('Nội dung cần quyết định').fill('Đóng góp lát gạch sân nhà văn hóa');
         await page.getByLabel('Câu hỏi đưa ra biểu quyết').fill('Mỗi hộ góp 200.000 đồng?');
+        await page.getByLabel('Ngày thống nhất với Ban công tác Mặt trận').fill(vnDay(0));
         await Promise.all([
             page.waitForURL('**/quan-ly/bieu-quyet/*'),
             page.getByRole('button', { name: 'Lập nội dung' }).click(),

@@ -23,9 +23,19 @@ static struct h_server srv;
 /* A counted M6 matter of the village, every household present and approving. */
 static long long decided(struct h_client *c, const char *title)
 {
-    const char *f[] = {"don_vi",    VILLAGE, "loai",    "6",
-                       "tieu_de",   title,   "cau_hoi", "Bà con có tán thành không?",
-                       "hinh_thuc", "0",     NULL};
+    const char *f[] = {"don_vi",
+                       VILLAGE,
+                       "loai",
+                       "6",
+                       "tieu_de",
+                       title,
+                       "cau_hoi",
+                       "Bà con có tán thành không?",
+                       "hinh_thuc",
+                       "0",
+                       "ngay_thong_nhat",
+                       h_vn_day(c, 0),
+                       NULL};
     struct h_response *r =
         h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
     assert_int_equal(r->status, 303);

@@ -39,9 +39,10 @@ static long long village_households(const char *village)
 static long long table(struct h_client *c, const char *village, const char *matter,
                        const char *title, const char *const *forms)
 {
-    const char *f[20] = {"don_vi",  village, "loai",    matter,
-                         "tieu_de", title,   "cau_hoi", "Bà con có tán thành không?"};
-    size_t n = 8;
+    const char *f[24] = {"don_vi",          village,       "loai",    matter,
+                         "tieu_de",         title,         "cau_hoi", "Bà con có tán thành không?",
+                         "ngay_thong_nhat", h_vn_day(c, 0)};
+    size_t n = 10;
     for (size_t i = 0; forms[i]; i++)
         f[n++] = forms[i];
     f[n] = NULL;

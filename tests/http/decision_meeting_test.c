@@ -41,11 +41,18 @@ static const char *roll_code(struct h_client *c, long long id, int k)
 static void D4_attendance_from_the_paper_sheet_by_household_codes(void **state)
 {
     struct h_client *c = h_signed_in(&srv, "truongthon");
-    const char *f[] = {"don_vi",    VILLAGE,
-                       "loai",      "6",
-                       "tieu_de",   "Lịch vệ sinh môi trường",
-                       "cau_hoi",   "Bà con có tán thành không?",
-                       "hinh_thuc", "0",
+    const char *f[] = {"don_vi",
+                       VILLAGE,
+                       "loai",
+                       "6",
+                       "tieu_de",
+                       "Lịch vệ sinh môi trường",
+                       "cau_hoi",
+                       "Bà con có tán thành không?",
+                       "hinh_thuc",
+                       "0",
+                       "ngay_thong_nhat",
+                       h_vn_day(c, 0),
                        NULL};
     struct h_response *r =
         h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);

@@ -35,9 +35,10 @@ static long long village_households(void)
 static long long table(struct h_client *c, const char *matter, const char *title,
                        const char *const *forms, int secret)
 {
-    const char *f[20] = {"don_vi",  VILLAGE, "loai",    matter,
-                         "tieu_de", title,   "cau_hoi", "Bà con có tán thành không?"};
-    size_t n = 8;
+    const char *f[24] = {"don_vi",          VILLAGE,        "loai",    matter,
+                         "tieu_de",         title,          "cau_hoi", "Bà con có tán thành không?",
+                         "ngay_thong_nhat", h_vn_day(c, -1)};
+    size_t n = 10;
     for (size_t i = 0; forms[i]; i++)
         f[n++] = forms[i];
     if (secret) {
@@ -74,18 +75,39 @@ static void D3_forms_follow_the_matter(void **state)
     struct h_client *c = h_signed_in(&srv, "truongthon");
     /* Online only for M6; a covenant (M3) only at a meeting. */
     const char *online[] = {"hinh_thuc", "2", NULL};
-    const char *f[] = {"don_vi",  VILLAGE, "loai",      "1", "tieu_de", "Làm đường",
-                       "cau_hoi", "?",     "hinh_thuc", "2", NULL};
+    const char *f[] = {"don_vi",          VILLAGE,        "loai", "1",         "tieu_de",
+                       "Làm đường",       "cau_hoi",      "?",    "hinh_thuc", "2",
+                       "ngay_thong_nhat", h_vn_day(c, 0), NULL};
     struct h_response *r =
         h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Chỉ nội dung tự quản khác (M6)"));
-    const char *f3[] = {"don_vi",  VILLAGE, "loai",      "3", "tieu_de", "Hương ước",
-                        "cau_hoi", "?",     "hinh_thuc", "1", NULL};
+    const char *f3[] = {"don_vi",          VILLAGE,        "loai", "3",         "tieu_de",
+                        "Hương ước",       "cau_hoi",      "?",    "hinh_thuc", "1",
+                        "ngay_thong_nhat", h_vn_day(c, 0), NULL};
     r = h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f3);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "phải quyết định tại cuộc họp"));
-    assert_true(table(c, "6", "Giờ thu gom rác", online, 0) > 0);
+    /* D2: the head tables a matter after agreeing with the Ban CTMT, on a day already past;
+     * refused without it, with what was typed kept. */
+    const char *alone[] = {
+        "don_vi",  VILLAGE, "loai",      "6", "tieu_de", "Giờ tắt loa phát thanh",
+        "cau_hoi", "?",     "hinh_thuc", "2", NULL};
+    r = h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", alone);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "sau khi thống nhất với Ban công tác Mặt trận"));
+    assert_true(h_has(r, "Giờ tắt loa phát thanh"));
+    const char *later[] = {"don_vi",          VILLAGE,        "loai", "6",         "tieu_de",
+                           "Giờ tắt loa",     "cau_hoi",      "?",    "hinh_thuc", "0",
+                           "ngay_thong_nhat", h_vn_day(c, 1), NULL};
+    r = h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", later);
+    assert_int_equal(r->status, 422);
+    assert_true(h_has(r, "không thể sau hôm nay"));
+    long long on = table(c, "6", "Giờ thu gom rác", online, 0);
+    assert_true(on > 0);
+    assert_true(
+        h_has(h_get(c, h_fmt(c, "/quan-ly/bieu-quyet/%lld", on)),
+              h_fmt(c, "Thống nhất với Ban công tác Mặt trận</dt><dd>ngày %s", h_vn_day(c, -1))));
     /* A resident may not table anything. */
     struct h_client *a = h_signed_in(&srv, "nguoidan");
     assert_int_equal(h_get(a, "/quan-ly/bieu-quyet?don_vi=" VILLAGE)->status, 403);
