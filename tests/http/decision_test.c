@@ -332,6 +332,22 @@ static void D6_online_vote_after_opt_in_secret_with_receipts_once_per_household(
                                "%lld AND choice IS NOT NULL",
                                id)),
         0);
+    /* D6: the decision document records the online window, the opt-in poll, where the receipts
+     * are (in place of a screenshot) and the households that took part - never their choices. */
+    r = h_get(v, h_fmt(v, "/decisions/%lld/quyet-dinh.pdf", id));
+    assert_int_equal(r->status, 200);
+    char path[700];
+    assert_int_equal(h_write_file(&srv, "d6.pdf", r->body, r->len, path, sizeof path), 0);
+    FILE *p = popen(h_fmt(v, "pdftotext -enc UTF-8 '%s' - | tr -s ' \\n' '  '", path), "r");
+    assert_non_null(p);
+    static char text[65536];
+    size_t len = fread(text, 1, sizeof text - 1, p);
+    text[len] = '\0';
+    pclose(p);
+    assert_non_null(strstr(text, "6. Biểu quyết trực tuyến"));
+    assert_non_null(strstr(text, "hộ gia đình đồng ý biểu quyết trực tuyến"));
+    assert_non_null(strstr(text, h_fmt(v, "/decisions/%lld/receipts", id)));
+    assert_non_null(strstr(text, "Các hộ gia đình tham gia biểu quyết trực tuyến (3 hộ)"));
 }
 
 static void D1_roll_frozen_household_added_later_or_moved_away(void **state)
