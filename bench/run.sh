@@ -71,7 +71,7 @@ stop() {
 free_port() {
     local p
     for _ in $(seq 200); do
-        p=$((20000 + RANDOM % 20000))
+        p=$((20000 + RANDOM % 12000)) # below the ephemeral ports (32768 on)
         if [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then
             echo "$p"
             return 0
