@@ -19,10 +19,14 @@ SANFLAGS =
 OPT = -O2
 endif
 
-PKGS = libmicrohttpd sqlite3 libpq jansson libsodium libutf8proc inih libcurl libzip expat xlsxwriter \
+PKGS = libmicrohttpd sqlite3 jansson libsodium libutf8proc inih libzip expat xlsxwriter \
 	cairo pangocairo libqrencode libcmark-gfm libmagic libexif
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# Loaded when first needed (core/dynlib.h), not linked into danchu: the tests link them, since
+# the HTTP harness reads PostgreSQL itself.
+PKGS_DL = libpq libcurl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(PKGS_DL) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+DL_LIBS := $(shell pkg-config --libs $(PKGS_DL) 2>/dev/null)
 
 CFLAGS = -std=c17 -Wall -Wextra -Werror -Wvla -Wshadow -Wno-unused-parameter -g $(OPT) \
 	 -D_GNU_SOURCE -Isrc -I$(BUILD)/gen $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
@@ -73,12 +77,12 @@ $(BUILD)/embedgen: tools/embedgen.c
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdanchu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(BUILD)/libdanchu.a \
-		$(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+		$(LDFLAGS) $(LDLIBS) $(DL_LIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/tests/http_%: tests/http/%.c $(HARNESS_OBJ) $(BUILD)/libdanchu.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(HARNESS_OBJ) \
-		$(BUILD)/libdanchu.a $(LDFLAGS) $(LDLIBS) $(shell pkg-config --libs cmocka)
+		$(BUILD)/libdanchu.a $(LDFLAGS) $(LDLIBS) $(DL_LIBS) $(shell pkg-config --libs cmocka)
 
 deps:
 	@scripts/install-deps.sh

@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "auth/auth.h"
+#include "comms/curl_api.h"
 #include "units/units.h"
 
 /* Sends one SMS through the webhook: POST {"to": ..., "message": ...}. 0 on a 2xx. */
@@ -21,6 +22,12 @@ static int sms_send(const char *url, const char *to, const char *message)
     buf_init(&body, NULL);
     int dumped = view_json_dump(j, JSON_COMPACT, &body);
     json_decref(j);
+    char why[256];
+    if (curl_api_load(why, sizeof why) != 0) {
+        log_warn("sms gateway %s: %s", url, why);
+        buf_free(&body);
+        return ERR_UNAVAILABLE;
+    }
     CURL *c = curl_easy_init();
     int rc = ERR_IO;
     if (c && dumped == 0) {

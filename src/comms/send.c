@@ -26,6 +26,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "comms/curl_api.h"
 #include "comms/internal.h"
 
 #define BATCH 8   /* messages per pass */
@@ -267,12 +268,15 @@ static void deliver(struct comms *c, const struct comms_msg *m)
     }
     char err[COMMS_MAX_ERROR + 1] = "";
     enum sent sent = SENT_FAILED;
-    /* libcurl (and OpenSSL with it: 2 MB) starts with the first message, not with every
-     * server: most never send one. curl_global_init is thread-safe in libcurl >= 7.84. */
-    if (!c->curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
+    /* libcurl (and OpenSSL, Kerberos, LDAP with it: 2 MB) is loaded and started with the first
+     * message, not with every server: most never send one. curl_global_init is thread-safe in
+     * libcurl >= 7.84. */
+    char why[256] = "";
+    if (!c->curl_ready && curl_api_load(why, sizeof why) == 0 &&
+        curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)
         c->curl_ready = 1;
     if (!c->curl_ready)
-        snprintf(err, sizeof err, "libcurl failed to start");
+        snprintf(err, sizeof err, "libcurl failed to start%s%s", why[0] ? ": " : "", why);
     else if (m->is_email)
         sent = send_email(c, m, err, sizeof err);
     else
@@ -447,6 +451,14 @@ int comms_start(struct store *s, const struct comms_config *cfg, struct comms **
             log_error("smtp_from must be an address or \"Name <address>\" (it is \"%s\")",
                       cfg->smtp_from ? cfg->smtp_from : "");
             rc = ERR_INVALID;
+            goto out;
+        }
+        /* With e-mail configured, libcurl is needed: load it now, so a server that cannot
+         * send mail says so at start, not with its first message. */
+        char why[256];
+        if (curl_api_load(why, sizeof why) != 0) {
+            log_error("smtp_url is set but %s", why);
+            rc = ERR_UNAVAILABLE;
             goto out;
         }
         /* smtp://: STARTTLS when offered; required before a password crosses the network;

@@ -22,7 +22,7 @@ void config_defaults(struct config *c)
     copy(c->db, sizeof c->db, "sqlite:danchu.db");
     copy(c->listen, sizeof c->listen, "127.0.0.1:8080");
     copy(c->base_url, sizeof c->base_url, "http://127.0.0.1:8080");
-    c->threads = 8;
+    c->threads = 0; /* one HTTP worker per processor (http/server.c) */
     c->submit_per_hour = 20;
 }
 

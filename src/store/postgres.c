@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 
 #include "store/internal.h"
+#include "store/pq.h"
 
 extern char **environ;
 
@@ -60,7 +61,10 @@ static void pg_notice(void *arg, const char *msg)
 int store_pg_connect(struct db *db, const char *url)
 {
     PGresult *res = NULL;
-    int rc = 0;
+    char why[256];
+    int rc = pq_load(why, sizeof why);
+    if (rc)
+        return store_set_err(db, rc, "%s", why);
 
     db->pg = PQconnectdb(url);
     if (!db->pg)
@@ -484,6 +488,8 @@ int store_pg_backup(struct store *s, const char *path, char *err, size_t err_len
     int rc = 0;
 
     buf_init(&envs, NULL);
+    if ((rc = pq_load(err, err_len)) != 0)
+        goto out;
     opts = PQconninfoParse(s->target, &errmsg);
     if (!opts) {
         snprintf(err, err_len, "bad PostgreSQL URL: %s", errmsg ? errmsg : "out of memory");
