@@ -2,14 +2,11 @@
  * pq.c - loading libpq when first needed (pq.h).
  */
 #define PQ_API_IMPL /* the table's own names, not calls through it */
-#include <pthread.h>
-#include <string.h>
-
 #include "core/core.h"
 #include "core/dynlib.h"
 #include "store/pq.h"
 
-struct pq_api pq_api;
+union pq_api pq_api;
 
 static const char *const names[] = {
 #define X(f) #f,
@@ -17,27 +14,9 @@ static const char *const names[] = {
 #undef X
 };
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static int loaded; /* pq_api is filled */
+static struct dynlib lib = DYNLIB_INIT("libpq.so.5", names, pq_api.slot);
 
 int pq_load(char *err, size_t err_len)
 {
-    if (__atomic_load_n(&loaded, __ATOMIC_ACQUIRE))
-        return 0;
-    int rc = 0;
-    pthread_mutex_lock(&mu);
-    if (!loaded) {
-        void *fns[sizeof names / sizeof names[0]];
-        rc = dynlib_load("libpq.so.5", names, fns, sizeof names / sizeof names[0], err, err_len);
-        if (rc == 0) {
-            /* POSIX lets a dlsym result become a function pointer: copy it bit for bit. */
-            size_t i = 0;
-#define X(f) memcpy(&pq_api.f, &fns[i++], sizeof pq_api.f);
-            PQ_FUNCS(X)
-#undef X
-            __atomic_store_n(&loaded, 1, __ATOMIC_RELEASE);
-        }
-    }
-    pthread_mutex_unlock(&mu);
-    return rc;
+    return dynlib_load(&lib, err, err_len);
 }

@@ -42,47 +42,54 @@
     X(PQstatus)                                                                                    \
     X(PQunescapeBytea)
 
-struct pq_api {
-#define X(f) __typeof__(f) *f;
-    PQ_FUNCS(X)
+/* The table: each function by name, or all as the slots dynlib_load fills. */
+#define X(f) +1
+enum { PQ_API_N = 0 PQ_FUNCS(X) };
 #undef X
+union pq_api {
+    struct {
+#define X(f) __typeof__(f) *f;
+        PQ_FUNCS(X)
+#undef X
+    } fn;
+    void *slot[PQ_API_N];
 };
-extern struct pq_api pq_api;
+extern union pq_api pq_api;
 
 /* Loads libpq.so.5 once; 0, or ERR_UNAVAILABLE with the reason in err. */
 int pq_load(char *err, size_t err_len);
 
 /* The names, as calls through the table (not in the file that fills it). */
 #ifndef PQ_API_IMPL
-#define PQclear (pq_api.PQclear)
-#define PQcmdStatus (pq_api.PQcmdStatus)
-#define PQcmdTuples (pq_api.PQcmdTuples)
-#define PQconnectdb (pq_api.PQconnectdb)
-#define PQconninfoFree (pq_api.PQconninfoFree)
-#define PQconninfoParse (pq_api.PQconninfoParse)
-#define PQdescribePrepared (pq_api.PQdescribePrepared)
-#define PQerrorMessage (pq_api.PQerrorMessage)
-#define PQexec (pq_api.PQexec)
-#define PQexecPrepared (pq_api.PQexecPrepared)
-#define PQfinish (pq_api.PQfinish)
-#define PQfname (pq_api.PQfname)
-#define PQfreemem (pq_api.PQfreemem)
-#define PQftype (pq_api.PQftype)
-#define PQgetisnull (pq_api.PQgetisnull)
-#define PQgetlength (pq_api.PQgetlength)
-#define PQgetvalue (pq_api.PQgetvalue)
-#define PQnfields (pq_api.PQnfields)
-#define PQnparams (pq_api.PQnparams)
-#define PQntuples (pq_api.PQntuples)
-#define PQprepare (pq_api.PQprepare)
-#define PQreset (pq_api.PQreset)
-#define PQresultErrorField (pq_api.PQresultErrorField)
-#define PQresultErrorMessage (pq_api.PQresultErrorMessage)
-#define PQresultStatus (pq_api.PQresultStatus)
-#define PQsetClientEncoding (pq_api.PQsetClientEncoding)
-#define PQsetNoticeProcessor (pq_api.PQsetNoticeProcessor)
-#define PQstatus (pq_api.PQstatus)
-#define PQunescapeBytea (pq_api.PQunescapeBytea)
+#define PQclear (pq_api.fn.PQclear)
+#define PQcmdStatus (pq_api.fn.PQcmdStatus)
+#define PQcmdTuples (pq_api.fn.PQcmdTuples)
+#define PQconnectdb (pq_api.fn.PQconnectdb)
+#define PQconninfoFree (pq_api.fn.PQconninfoFree)
+#define PQconninfoParse (pq_api.fn.PQconninfoParse)
+#define PQdescribePrepared (pq_api.fn.PQdescribePrepared)
+#define PQerrorMessage (pq_api.fn.PQerrorMessage)
+#define PQexec (pq_api.fn.PQexec)
+#define PQexecPrepared (pq_api.fn.PQexecPrepared)
+#define PQfinish (pq_api.fn.PQfinish)
+#define PQfname (pq_api.fn.PQfname)
+#define PQfreemem (pq_api.fn.PQfreemem)
+#define PQftype (pq_api.fn.PQftype)
+#define PQgetisnull (pq_api.fn.PQgetisnull)
+#define PQgetlength (pq_api.fn.PQgetlength)
+#define PQgetvalue (pq_api.fn.PQgetvalue)
+#define PQnfields (pq_api.fn.PQnfields)
+#define PQnparams (pq_api.fn.PQnparams)
+#define PQntuples (pq_api.fn.PQntuples)
+#define PQprepare (pq_api.fn.PQprepare)
+#define PQreset (pq_api.fn.PQreset)
+#define PQresultErrorField (pq_api.fn.PQresultErrorField)
+#define PQresultErrorMessage (pq_api.fn.PQresultErrorMessage)
+#define PQresultStatus (pq_api.fn.PQresultStatus)
+#define PQsetClientEncoding (pq_api.fn.PQsetClientEncoding)
+#define PQsetNoticeProcessor (pq_api.fn.PQsetNoticeProcessor)
+#define PQstatus (pq_api.fn.PQstatus)
+#define PQunescapeBytea (pq_api.fn.PQunescapeBytea)
 
 #endif
 #endif
