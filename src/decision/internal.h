@@ -220,6 +220,11 @@ int dm_commune_list(struct db *db, struct arena *a, int64_t unit_id, struct rows
  * households_voted, approve, reject, other, passed, matter. */
 int dm_commune_villages(struct db *db, struct arena *a, int64_t id, struct rows **out);
 void dm_commune_tally(const struct rows *villages, struct dm_commune_count *c);
+/* The commune's matters concluded in [from, to) (unix times), oldest first: id, matter, title,
+ * forms, villages_total, villages_passed, passed, effective_on, decided_at, and over its
+ * villages, households that voted and all households (D12). */
+int dm_commune_period(struct db *db, struct arena *a, int64_t unit_id, int64_t from, int64_t to,
+                      struct rows **out);
 /* Concludes from the villages' rows as they stand in the write: ERR_CONFLICT while a village has
  * not counted, or when already concluded. */
 int dm_commune_decide(struct db *db, struct dm_commune_decision *in);

@@ -2,7 +2,9 @@
  * report.c - the report of matters residents decided, for the HĐND's next regular session
  * (DOMAIN D12, Law Art 23(1)): every matter of the commune's villages counted in a period, with
  * its form, households taking part of all households, the approvals, whether it passed and its
- * recognition - as a page and as an A4 PDF table in the Decree 30 layout.
+ * recognition, then each commune-wide matter concluded in it (its villages' households, the
+ * villages approving, the effective day) - as a page and as an A4 PDF table in the Decree 30
+ * layout.
  */
 #include <stdio.h>
 #include <string.h>
@@ -88,14 +90,46 @@ static void line_of(struct arena *a, const struct rows *t, size_t i, struct line
     };
 }
 
+/* Line i of a table of dm_commune_period: the whole commune's matter. */
+static void commune_line_of(struct arena *a, const struct rows *t, size_t i, const char *commune,
+                            struct line *l)
+{
+    unsigned forms = (unsigned)rows_at(t, i, 3)->i;
+    struct buf f;
+    buf_init(&f, a);
+    for (unsigned k = 0; k < 3; k++)
+        if (forms & (1u << k)) {
+            if (f.len)
+                buf_puts(&f, "; ");
+            buf_puts(&f, dm_form_label((enum dm_form)k));
+        }
+    char day[11];
+    date_format_vn(date_vn_from_time((time_t)rows_at(t, i, 8)->i), day);
+    int passed = rows_at(t, i, 6)->i != 0;
+    *l = (struct line){
+        arena_printf(a, "Toàn %s", commune),
+        arena_printf(a, "M%lld: %s", (long long)rows_at(t, i, 1)->i, rows_text(rows_at(t, i, 2))),
+        f.len ? f.ptr : "",
+        arena_printf(a, "%lld/%lld", (long long)rows_at(t, i, 9)->i,
+                     (long long)rows_at(t, i, 10)->i),
+        arena_printf(a, "%lld/%lld thôn, tổ dân phố", (long long)rows_at(t, i, 5)->i,
+                     (long long)rows_at(t, i, 4)->i),
+        passed ? "Thông qua" : "Không thông qua",
+        passed ? arena_printf(a, "Có hiệu lực từ %s", dm_vn_iso(a, rows_text(rows_at(t, i, 7))))
+               : "",
+        arena_strdup(a, day),
+    };
+}
+
 static int page_report(struct http_request *r, struct http_response *res)
 {
     struct period p;
     int rc = period_arg(r, &p);
     if (rc)
         return rc;
-    struct rows *t;
-    if ((rc = dm_store_period(r->db, r->a, p.u.id, p.t0, p.t1, &t)) != 0)
+    struct rows *t, *ct;
+    if ((rc = dm_store_period(r->db, r->a, p.u.id, p.t0, p.t1, &t)) != 0 ||
+        (rc = dm_commune_period(r->db, r->a, p.u.id, p.t0, p.t1, &ct)) != 0)
         return rc;
     json_t *lines = json_array();
     int passed = 0;
@@ -109,12 +143,24 @@ static int page_report(struct http_request *r, struct http_response *res)
                              "households", l.households, "approve", l.approve, "result", l.result,
                              "recognition", l.recognition, "day", l.day));
     }
+    for (size_t i = 0; i < ct->n_rows; i++) {
+        struct line l;
+        commune_line_of(r->a, ct, i, p.u.name, &l);
+        passed += rows_at(ct, i, 6)->i != 0;
+        json_array_append_new(lines,
+                              json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "n",
+                                        (json_int_t)(t->n_rows + i + 1), "village", l.village,
+                                        "matter", l.matter, "forms", l.forms, "households",
+                                        l.households, "approve", l.approve, "result", l.result,
+                                        "recognition", l.recognition, "day", l.day));
+    }
     char f[11], to[11];
     date_format_vn(p.from, f);
     date_format_vn(p.to, to);
     res->model = json_pack("{s:o,s:{s:s,s:s},s:s,s:s,s:I,s:i,s:b}", "lines", lines, "unit", "code",
                            p.u.code, "name", p.u.name, "from", f, "to", to, "total",
-                           (json_int_t)t->n_rows, "passed", passed, "has_lines", t->n_rows > 0);
+                           (json_int_t)(t->n_rows + ct->n_rows), "passed", passed, "has_lines",
+                           t->n_rows + ct->n_rows > 0);
     res->template = "decision/report";
     res->title = arena_printf(r->a, "Báo cáo kết quả Nhân dân bàn và quyết định – %s", p.u.name);
     return 0;
@@ -133,13 +179,14 @@ static int get_report_pdf(struct http_request *r, struct http_response *res)
     int rc = period_arg(r, &p);
     if (rc)
         return rc;
-    struct rows *t;
-    if ((rc = dm_store_period(r->db, r->a, p.u.id, p.t0, p.t1, &t)) != 0)
+    struct rows *t, *ct;
+    if ((rc = dm_store_period(r->db, r->a, p.u.id, p.t0, p.t1, &t)) != 0 ||
+        (rc = dm_commune_period(r->db, r->a, p.u.id, p.t0, p.t1, &ct)) != 0)
         return rc;
     static const struct export_col cols[] = {
-        {"STT", 10, 1},       {"Thôn, tổ dân phố", 27, 0},      {"Nội dung", 44, 0},
-        {"Hình thức", 26, 0}, {"Hộ tham gia / tổng số", 20, 1}, {"Tán thành", 16, 1},
-        {"Kết quả", 22, 0},
+        {"STT", 12, 1},       {"Thôn, tổ dân phố", 24, 0},      {"Nội dung", 38, 0},
+        {"Hình thức", 24, 0}, {"Hộ tham gia / tổng số", 19, 1}, {"Tán thành", 20, 1},
+        {"Kết quả", 28, 0},
     };
     char f[11], to[11];
     date_format_vn(p.from, f);
@@ -177,13 +224,32 @@ static int get_report_pdf(struct http_request *r, struct http_response *res)
                                result};
         rc = export_pdf_table_row(pt, cells);
     }
+    for (size_t i = 0; rc == 0 && i < ct->n_rows; i++) {
+        struct line l;
+        commune_line_of(r->a, ct, i, p.u.name, &l);
+        passed += rows_at(ct, i, 6)->i != 0;
+        const char *result = rows_at(ct, i, 6)->i
+                                 ? arena_printf(r->a, "%s, hiệu lực từ %s", l.result,
+                                                dm_vn_iso(r->a, rows_text(rows_at(ct, i, 7))))
+                                 : l.result;
+        const char *cells[] = {arena_printf(r->a, "%zu", t->n_rows + i + 1),
+                               l.village,
+                               arena_printf(r->a, "%s (%s)", l.matter, l.day),
+                               l.forms,
+                               l.households,
+                               l.approve,
+                               result};
+        rc = export_pdf_table_row(pt, cells);
+    }
     export_pdf_table_recipients(pt, "- Thường trực HĐND;\n- Ủy ban MTTQ Việt Nam;\n- Lưu: VT.");
     const char *footer = arena_printf(r->a,
                                       "Tổng số: %zu nội dung, %d được thông qua. Kết quả tính "
                                       "trên tổng số hộ gia đình của từng thôn, tổ dân phố (Điều "
-                                      "21 Luật Thực hiện dân chủ ở cơ sở); báo cáo Hội đồng nhân "
-                                      "dân tại kỳ họp thường lệ gần nhất (Điều 23).",
-                                      t->n_rows, passed);
+                                      "21 Luật Thực hiện dân chủ ở cơ sở); nội dung trên phạm vi "
+                                      "toàn xã được thông qua khi ít nhất 2/3 số thôn, tổ dân phố "
+                                      "tán thành. Báo cáo Hội đồng nhân dân tại kỳ họp thường lệ "
+                                      "gần nhất (Điều 23).",
+                                      t->n_rows + ct->n_rows, passed);
     int rc2 =
         export_pdf_table_end(pt, footer, "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", "", err, sizeof err);
     if (rc || rc2)

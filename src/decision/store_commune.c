@@ -27,6 +27,13 @@ static const char sql_villages[] =
     "SELECT d.id, u.code, u.name, d.status, d.households_total, d.households_voted, d.approve, "
     "d.reject, d.other, d.passed, d.matter FROM decisions d JOIN units u ON u.id = d.unit_id "
     "WHERE d.commune_id = $1 ORDER BY u.code";
+static const char sql_period[] =
+    "SELECT c.id, c.matter, c.title, c.forms, c.villages_total, c.villages_passed, c.passed, "
+    "c.effective_on, c.decided_at, COALESCE(SUM(d.households_voted), 0), "
+    "COALESCE(SUM(d.households_total), 0) FROM decision_communes c LEFT JOIN decisions d ON "
+    "d.commune_id = c.id WHERE c.unit_id = $1 AND c.status = 'decided' AND c.decided_at >= $2 "
+    "AND c.decided_at < $3 GROUP BY c.id, c.matter, c.title, c.forms, c.villages_total, "
+    "c.villages_passed, c.passed, c.effective_on, c.decided_at ORDER BY c.decided_at, c.id";
 static const char sql_decided[] =
     "UPDATE decision_communes SET status = 'decided', villages_passed = $2, passed = $3, "
     "effective_on = $4, decided_at = $5, updated_at = $5 WHERE id = $1 AND status = 'open'";
@@ -141,6 +148,19 @@ int dm_commune_villages(struct db *db, struct arena *a, int64_t id, struct rows 
         return rc;
     db_bind_int(st, 1, id);
     return db_rows(st, a, 64, out);
+}
+
+int dm_commune_period(struct db *db, struct arena *a, int64_t unit_id, int64_t from, int64_t to,
+                      struct rows **out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql_period, &st);
+    if (rc)
+        return rc;
+    db_bind_int(st, 1, unit_id);
+    db_bind_int(st, 2, from);
+    db_bind_int(st, 3, to);
+    return db_rows(st, a, 0, out);
 }
 
 void dm_commune_tally(const struct rows *villages, struct dm_commune_count *c)

@@ -213,6 +213,27 @@ static void D1_commune_wide_passes_with_two_thirds_of_villages(void **state)
     r = h_get(h_client_new(&srv), "/decisions?unit=9900101");
     assert_true(h_has(r, "Mức đóng góp xây nhà văn hóa"));
     assert_true(h_has(r, "được thông qua"));
+    /* D12: the report to the council names the conclusion with its villages and its day. */
+    struct h_client *council = h_signed_in(&srv, "hdnd");
+    r = h_get(council, "/quan-ly/bieu-quyet/bao-cao?don_vi=" WARD);
+    assert_int_equal(r->status, 200);
+    assert_true(h_has(r, "Toàn Phường Bình Minh"));
+    assert_true(h_has(r, h_fmt(c, "%lld/%lld thôn, tổ dân phố", needed, villages)));
+    assert_true(h_has(r, h_fmt(c, "Có hiệu lực từ %s", h_vn_day(c, 10))));
+    r = h_get(council, "/quan-ly/bieu-quyet/bao-cao.pdf?don_vi=" WARD);
+    assert_int_equal(r->status, 200);
+    char path[700];
+    assert_int_equal(h_write_file(&srv, "bao-cao.pdf", r->body, r->len, path, sizeof path), 0);
+    FILE *p = popen(h_fmt(c, "pdftotext -enc UTF-8 '%s' - | tr -s ' \\n' '  '", path), "r");
+    assert_non_null(p);
+    static char text[65536];
+    size_t len = fread(text, 1, sizeof text - 1, p);
+    text[len] = '\0';
+    pclose(p);
+    /* (pdftotext reads a table's wrapped cells side by side: check the short ones.) */
+    assert_non_null(strstr(text, "Toàn Phường Bình Minh"));
+    assert_non_null(strstr(text, h_fmt(c, "%lld/%lld thôn", needed, villages)));
+    assert_non_null(strstr(text, "2/3 số thôn, tổ dân phố"));
 }
 
 static void D1_commune_wide_fails_with_one_village_short_of_two_thirds(void **state)
