@@ -221,6 +221,48 @@ static const struct dr_rules *rules_of(struct http_request *r, const struct dm_c
     return rules ? rules : &env->rules->versions[0];
 }
 
+/* Each village's households as one bar (approving, rejecting, other, not voting), for the eye
+ * to compare the approving part with two thirds of the bar. "" before any notice. */
+static const char *villages_chart(struct http_request *r, const struct rows *vs,
+                                  const struct unit *u)
+{
+    size_t n = vs->n_rows, with_roll = 0;
+    const char **labels = arena_alloc(r->a, (n ? n : 1) * sizeof *labels);
+    double *v[4];
+    for (int s = 0; s < 4; s++)
+        v[s] = arena_zalloc(r->a, (n ? n : 1) * sizeof *v[s]);
+    for (size_t i = 0; i < n; i++) {
+        int64_t total = rows_at(vs, i, 4)->i, voted = rows_at(vs, i, 5)->i;
+        labels[i] = rows_text(rows_at(vs, i, 2));
+        v[0][i] = (double)rows_at(vs, i, 6)->i;
+        v[1][i] = (double)rows_at(vs, i, 7)->i;
+        v[2][i] = (double)rows_at(vs, i, 8)->i;
+        v[3][i] = (double)(total > voted ? total - voted : 0);
+        with_roll += total > 0;
+    }
+    if (!with_roll)
+        return "";
+    const struct view_chart_series series[] = {
+        {"Tán thành", "#2e7d32", v[0]},
+        {"Không tán thành", "#b00020", v[1]},
+        {"Ý kiến khác", "#b35c00", v[2]},
+        {"Chưa biểu quyết, vắng", "#757575", v[3]},
+    };
+    struct view_chart chart = {
+        .title = arena_printf(r->a, "Kết quả biểu quyết của từng thôn, tổ dân phố – %s", u->name),
+        .desc = "Mỗi thanh là tổng số hộ gia đình của một thôn, tổ dân phố; thôn tán thành khi "
+                "phần tán thành chiếm ít nhất hai phần ba thanh.",
+        .labels = labels,
+        .n_labels = n,
+        .series = series,
+        .n_series = 4,
+    };
+    struct buf svg;
+    buf_init(&svg, r->a);
+    view_chart_svg(&chart, &svg);
+    return svg.ptr ? svg.ptr : "";
+}
+
 /* Fills the model of c's page: the matter, each village's result, the count of villages. */
 static int matter_model(struct http_request *r, const struct dm_commune *c, const struct unit *u,
                         int admin, json_t *m)
@@ -308,6 +350,7 @@ static int matter_model(struct http_request *r, const struct dm_commune *c, cons
     json_object_set_new(j, "outlook", json_string(outlook));
     json_object_set_new(m, "c", j);
     json_object_set_new(m, "villages", villages);
+    json_object_set_new(m, "chart_svg", json_string(villages_chart(r, vs, u)));
     json_object_set_new(m, "unit", json_pack("{s:s,s:s}", "code", u->code, "name", u->name));
     json_object_set_new(m, "admin", json_boolean(admin));
     int can = admin && !decided && n.total > 0 && n.done == n.total && r->user &&

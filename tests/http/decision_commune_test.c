@@ -267,6 +267,10 @@ static void D1_commune_wide_fails_with_one_village_short_of_two_thirds(void **st
     assert_int_equal(r->status, 200);
     assert_true(h_has(r, "Không được thông qua"));
     assert_true(h_has(r, "Tổ dân phố Quyết Tiến"));
+    /* ... and a chart of each village's households, approving or not, as an image with its
+     * title for screen readers. */
+    assert_true(h_has(r, "<svg"));
+    assert_true(h_has(r, "Kết quả biểu quyết của từng thôn, tổ dân phố"));
 }
 
 /* D5: a commune-wide ballot comes from the UBND (its stamp at the top), not signed by the
