@@ -34,19 +34,6 @@ static int commune_arg(struct http_request *r, const char *code, const char *per
     return http_authorize(r, perm, u->code);
 }
 
-static const char *forms_text(struct arena *a, unsigned forms)
-{
-    struct buf b;
-    buf_init(&b, a);
-    for (unsigned f = 0; f < 3; f++)
-        if (forms & (1u << f)) {
-            if (b.len)
-                buf_puts(&b, "; ");
-            buf_puts(&b, dm_form_label((enum dm_form)f));
-        }
-    return b.len ? b.ptr : "";
-}
-
 /* ---- the list and the form ---- */
 
 static const struct http_param_spec list_params[] = {
@@ -211,16 +198,6 @@ static int commune_get(struct http_request *r, struct dm_commune *c, struct unit
     return units_get_id(r->db, c->unit_id, u);
 }
 
-static const struct dr_rules *rules_of(struct http_request *r, const struct dm_commune *c)
-{
-    struct date t;
-    const struct dr_rules *rules = NULL;
-    const struct decision_env *env = dm_env(r);
-    if (date_parse(c->tabled_on, &t) == 0)
-        rules = dr_rules_at(env->rules, t);
-    return rules ? rules : &env->rules->versions[0];
-}
-
 /* Each village's households as one bar (approving, rejecting, other, not voting), for the eye
  * to compare the approving part with two thirds of the bar. "" before any notice. */
 static const char *villages_chart(struct http_request *r, const struct rows *vs,
@@ -271,7 +248,7 @@ static int matter_model(struct http_request *r, const struct dm_commune *c, cons
     int rc = dm_commune_villages(r->db, r->a, c->id, &vs);
     if (rc)
         return rc;
-    const struct dr_rules *rules = rules_of(r, c);
+    const struct dr_rules *rules = dm_rules_on(dm_env(r), c->tabled_on);
     struct dm_commune_count n;
     dm_commune_tally(vs, &n);
     int64_t needed = dr_needed(rules->commune_villages, n.total);
@@ -328,7 +305,7 @@ static int matter_model(struct http_request *r, const struct dm_commune *c, cons
         arena_printf(r->a, "/quan-ly/bieu-quyet/toan-xa/%lld", (long long)c->id), "title", c->title,
         "question", c->question, "body", c->body, "matter_code",
         arena_printf(r->a, "M%d", (int)c->matter), "matter_label", dm_matter_label(c->matter),
-        "secret", c->secret, "forms", forms_text(r->a, c->forms), "front_agreed_on", agreed,
+        "secret", c->secret, "forms", dm_forms_text(r->a, c->forms), "front_agreed_on", agreed,
         "tabled_on", dm_vn_iso(r->a, c->tabled_on), "status", c->status);
     json_object_set_new(j, "status_label",
                         json_string(!decided    ? "Các thôn, tổ dân phố đang biểu quyết"
@@ -460,7 +437,7 @@ static int post_decide(struct http_request *r, struct http_response *res)
         return rc;
     struct dm_commune_count n;
     dm_commune_tally(vs, &n);
-    const struct dr_rules *rules = rules_of(r, &c);
+    const struct dr_rules *rules = dm_rules_on(dm_env(r), c.tabled_on);
     int passes = dr_commune_passes(rules, (int)n.total, (int)n.passed);
     struct date today = date_vn_from_time(time(NULL)), eff = today;
     const char *e = dm_trimmed(r, "ngay_hieu_luc"), *error = NULL;

@@ -152,10 +152,8 @@ static int index_page(struct http_request *r, struct http_response *res, const s
                                       dm_param(r, "dia_diem"), "nam", dm_param(r, "nam"),
                                       "chuong_trinh", agenda ? agenda : default_agenda(r->a, u)));
     }
-    const struct dr_ruleset *rs = dm_env(r)->rules;
-    const struct dr_rules *today = dr_rules_at(rs, date_vn_from_time(time(NULL)));
-    json_object_set_new(m, "invite_days",
-                        json_integer((today ? today : &rs->versions[0])->conference_invite_days));
+    const struct dr_rules *today = dm_rules_day(dm_env(r), date_vn_from_time(time(NULL)));
+    json_object_set_new(m, "invite_days", json_integer(today->conference_invite_days));
     res->template = "decision/conference_list";
     res->title = arena_printf(r->a, "Hội nghị định kỳ của cộng đồng dân cư – %s", u->name);
     return 0;
@@ -302,12 +300,7 @@ static void cstep_rule(struct http_request *r, const struct dr_rules *rules, str
 /* The rules for the conference: the version in force on its day. */
 static const struct dr_rules *cf_rules(struct http_request *r, const struct cf_row *c)
 {
-    const struct decision_env *env = dm_env(r);
-    struct date held;
-    const struct dr_rules *rules = NULL;
-    if (date_parse(c->held_on, &held) == 0)
-        rules = dr_rules_at(env->rules, held);
-    return rules ? rules : &env->rules->versions[0];
+    return dm_rules_on(dm_env(r), c->held_on);
 }
 
 static json_t *csteps_json(struct http_request *r, const struct cf_row *c, int posted)

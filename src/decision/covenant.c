@@ -131,11 +131,7 @@ int cv_typed_date(struct http_request *r, const char *name, struct date def, str
 /* The rule version in force on the day the covenant was proposed. */
 const struct dr_rules *cv_rules(const struct decision_env *env, const struct cv_item *c)
 {
-    struct date t;
-    const struct dr_rules *r = NULL;
-    if (date_parse(c->proposed_on, &t) == 0)
-        r = dr_rules_at(env->rules, t);
-    return r ? r : &env->rules->versions[0];
+    return dm_rules_on(env, c->proposed_on);
 }
 
 /* The commune above village v (or v itself when it has no parent). */
@@ -695,9 +691,7 @@ static int post_new(struct http_request *r, struct http_response *res)
         return new_error(r, res, &v, cv_bad_date);
     if (date_cmp(on, cv_today()) > 0)
         return new_error(r, res, &v, "Ngày đề xuất không được sau hôm nay.");
-    const struct dr_rules *rules = dr_rules_at(env->rules, on);
-    if (!rules)
-        rules = &env->rules->versions[0];
+    const struct dr_rules *rules = dm_rules_day(env, on);
     j->actor = r->user->id;
     j->unit_id = v.id;
     j->title = dm_trimmed(r, "tieu_de");

@@ -66,18 +66,8 @@ static const char *commune_name(struct http_request *r, const struct unit *v)
 /* The matter's forms: "Cuộc họp cộng đồng dân cư; Phát phiếu lấy ý kiến hộ gia đình". */
 static const char *forms_text(struct arena *a, const struct dm_item *d)
 {
-    struct buf b;
-    buf_init(&b, a);
-    buf_puts(&b, "");
-    for (unsigned f = 0; f < 3; f++)
-        if (d->forms & (1u << f)) {
-            if (b.len)
-                buf_puts(&b, "; ");
-            buf_puts(&b, dm_form_label((enum dm_form)f));
-        }
-    if (d->secret)
-        buf_puts(&b, " (bỏ phiếu kín)");
-    return b.ptr;
+    const char *f = dm_forms_text(a, d->forms);
+    return d->secret ? arena_printf(a, "%s (bỏ phiếu kín)", f) : f;
 }
 
 /* "12,5%" of part in whole, one decimal, Vietnamese comma. */

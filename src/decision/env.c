@@ -88,6 +88,19 @@ const char *dm_form_label(enum dm_form f)
     return "";
 }
 
+const char *dm_forms_text(struct arena *a, unsigned forms)
+{
+    struct buf b;
+    buf_init(&b, a);
+    for (unsigned f = 0; f < 3; f++)
+        if (forms & (1u << f)) {
+            if (b.len)
+                buf_puts(&b, "; ");
+            buf_puts(&b, dm_form_label((enum dm_form)f));
+        }
+    return b.len ? b.ptr : "";
+}
+
 const char *dm_choice_label(enum dm_choice c)
 {
     switch (c) {
@@ -203,13 +216,21 @@ const char *dm_head_title(const struct unit *v)
 
 /* ---- access and view-model ---- */
 
-const struct dr_rules *dm_rules_for(const struct decision_env *env, const struct dm_item *d)
+const struct dr_rules *dm_rules_day(const struct decision_env *env, struct date d)
+{
+    const struct dr_rules *r = dr_rules_at(env->rules, d);
+    return r ? r : &env->rules->versions[0];
+}
+
+const struct dr_rules *dm_rules_on(const struct decision_env *env, const char *iso)
 {
     struct date t;
-    const struct dr_rules *r = NULL;
-    if (date_parse(d->tabled_on, &t) == 0)
-        r = dr_rules_at(env->rules, t);
-    return r ? r : &env->rules->versions[0];
+    return date_parse(iso, &t) == 0 ? dm_rules_day(env, t) : &env->rules->versions[0];
+}
+
+const struct dr_rules *dm_rules_for(const struct decision_env *env, const struct dm_item *d)
+{
+    return dm_rules_on(env, d->tabled_on);
 }
 
 int dm_access(struct http_request *r, struct dm_item *d, struct unit *village, int *manage)

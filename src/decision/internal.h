@@ -67,6 +67,8 @@ struct dm_new {
 /* ---- labels (env.c) ---- */
 const char *dm_matter_label(enum dm_matter m);
 const char *dm_form_label(enum dm_form f);
+/* The labels of a mask of forms (1u << enum dm_form), joined by "; ", in arena a ("" for none). */
+const char *dm_forms_text(struct arena *a, unsigned forms);
 const char *dm_choice_label(enum dm_choice c);
 const char *dm_status_label(const char *status);
 
@@ -284,6 +286,10 @@ int dm_followup_model(struct http_request *r, const struct dm_item *d, const str
                       json_t *m);
 struct decision_env *dm_env(struct http_request *r);
 const struct dr_rules *dm_rules_for(const struct decision_env *env, const struct dm_item *d);
+/* The rules in force on day d, or on the stored day iso ("yyyy-mm-dd"); the oldest version for
+ * a day before every version or an unreadable one. */
+const struct dr_rules *dm_rules_day(const struct decision_env *env, struct date d);
+const struct dr_rules *dm_rules_on(const struct decision_env *env, const char *iso);
 /* The matter of capture "id" and its village; ERR_NOT_FOUND for drafts unless r may manage. */
 int dm_access(struct http_request *r, struct dm_item *d, struct unit *village, int *manage);
 json_t *dm_item_json(struct http_request *r, const struct dm_item *d, const struct unit *v);

@@ -59,15 +59,7 @@ struct line {
 
 static void line_of(struct arena *a, const struct rows *t, size_t i, struct line *l)
 {
-    unsigned forms = (unsigned)rows_at(t, i, 4)->i;
-    struct buf f;
-    buf_init(&f, a);
-    for (unsigned k = 0; k < 3; k++)
-        if (forms & (1u << k)) {
-            if (f.len)
-                buf_puts(&f, "; ");
-            buf_puts(&f, dm_form_label((enum dm_form)k));
-        }
+    const char *forms = dm_forms_text(a, (unsigned)rows_at(t, i, 4)->i);
     const char *rec = rows_text(rows_at(t, i, 11));
     char day[11];
     date_format_vn(date_vn_from_time((time_t)rows_at(t, i, 12)->i), day);
@@ -75,7 +67,7 @@ static void line_of(struct arena *a, const struct rows *t, size_t i, struct line
     *l = (struct line){
         rows_text(rows_at(t, i, 1)),
         arena_printf(a, "M%lld: %s", (long long)rows_at(t, i, 2)->i, rows_text(rows_at(t, i, 3))),
-        f.len ? f.ptr : "",
+        forms,
         arena_printf(a, "%lld/%lld", (long long)rows_at(t, i, 6)->i,
                      (long long)rows_at(t, i, 5)->i),
         arena_printf(a, "%lld", (long long)rows_at(t, i, 7)->i),
@@ -94,22 +86,14 @@ static void line_of(struct arena *a, const struct rows *t, size_t i, struct line
 static void commune_line_of(struct arena *a, const struct rows *t, size_t i, const char *commune,
                             struct line *l)
 {
-    unsigned forms = (unsigned)rows_at(t, i, 3)->i;
-    struct buf f;
-    buf_init(&f, a);
-    for (unsigned k = 0; k < 3; k++)
-        if (forms & (1u << k)) {
-            if (f.len)
-                buf_puts(&f, "; ");
-            buf_puts(&f, dm_form_label((enum dm_form)k));
-        }
+    const char *forms = dm_forms_text(a, (unsigned)rows_at(t, i, 3)->i);
     char day[11];
     date_format_vn(date_vn_from_time((time_t)rows_at(t, i, 8)->i), day);
     int passed = rows_at(t, i, 6)->i != 0;
     *l = (struct line){
         arena_printf(a, "Toàn %s", commune),
         arena_printf(a, "M%lld: %s", (long long)rows_at(t, i, 1)->i, rows_text(rows_at(t, i, 2))),
-        f.len ? f.ptr : "",
+        forms,
         arena_printf(a, "%lld/%lld", (long long)rows_at(t, i, 9)->i,
                      (long long)rows_at(t, i, 10)->i),
         arena_printf(a, "%lld/%lld thôn, tổ dân phố", (long long)rows_at(t, i, 5)->i,
