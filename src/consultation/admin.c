@@ -414,16 +414,7 @@ static int run_act(struct db *db, void *arg)
 static int after_act(struct http_request *r, struct http_response *res, int rc)
 {
     struct act_job *j = r->state;
-    if (rc == ERR_CONFLICT) {
-        res->redirect = j->back;
-        res->flash = "Thao tác không thực hiện được vì trạng thái đã thay đổi; vui lòng xem lại.";
-        return 0;
-    }
-    if (rc)
-        return rc;
-    res->redirect = j->back;
-    res->flash = j->flash;
-    return 0;
+    return http_after_write(res, rc, j->back, j->flash);
 }
 
 static struct act_job *act_begin(struct http_request *r, int *rc)

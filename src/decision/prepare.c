@@ -132,12 +132,9 @@ static int run_prep(struct db *db, void *arg)
 static int after_prep(struct http_request *r, struct http_response *res, int rc)
 {
     struct prep_job *j = r->state;
-    if (rc && rc != ERR_CONFLICT)
-        return rc;
-    res->redirect = arena_printf(r->a, "/quan-ly/bieu-quyet/%lld", (long long)j->d.id);
-    res->flash =
-        rc ? "Thao tác không thực hiện được vì trạng thái đã thay đổi." : "Đã ghi việc chuẩn bị.";
-    return 0;
+    return http_after_write(res, rc,
+                            arena_printf(r->a, "/quan-ly/bieu-quyet/%lld", (long long)j->d.id),
+                            "Đã ghi việc chuẩn bị.");
 }
 
 /* A date field as "yyyy-mm-dd", "" when empty; *bad when it does not parse. */

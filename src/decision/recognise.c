@@ -126,16 +126,12 @@ static int run_step(struct db *db, void *arg)
 static int after_step(struct http_request *r, struct http_response *res, int rc)
 {
     struct step_job *j = r->state;
-    if (rc && rc != ERR_CONFLICT)
-        return rc;
-    res->redirect = arena_printf(r->a, "/decisions/%lld", (long long)j->id);
-    res->flash = rc ? "Thao tác không thực hiện được vì trạng thái đã thay đổi."
-                 : j->kind == 0 ? "Đã ghi ngày gửi quyết định đến UBND và Ủy ban MTTQ."
-                 : j->kind == 2 ? "Đã bãi bỏ quyết định."
-                 : j->kind == 3 ? "Đã ghi văn bản yêu cầu sửa đổi, bổ sung quyết định."
-                 : !strcmp(j->a1, "recognised") ? "Đã công nhận."
-                                                : "Đã ghi văn bản từ chối công nhận.";
-    return 0;
+    return http_after_write(res, rc, arena_printf(r->a, "/decisions/%lld", (long long)j->id),
+                            j->kind == 0 ? "Đã ghi ngày gửi quyết định đến UBND và Ủy ban MTTQ."
+                            : j->kind == 2 ? "Đã bãi bỏ quyết định."
+                            : j->kind == 3 ? "Đã ghi văn bản yêu cầu sửa đổi, bổ sung quyết định."
+                            : !strcmp(j->a1, "recognised") ? "Đã công nhận."
+                                                           : "Đã ghi văn bản từ chối công nhận.");
 }
 
 static const struct http_param_spec step_params[] = {

@@ -226,5 +226,9 @@ void http_url_encode(struct buf *b, const char *s);
 
 /* Form error helper: res->status = 422 and model["errors"][field] = message (Vietnamese). */
 void http_form_error(struct http_response *res, const char *field, const char *message);
+/* The usual answer of a deferred write's `after`: back to page `back` with flash, or, when the
+ * write found the state changed under it (ERR_CONFLICT), back with a message saying so; any
+ * other error is returned for the error page. */
+int http_after_write(struct http_response *res, int rc, const char *back, const char *flash);
 
 #endif

@@ -386,6 +386,16 @@ void http_form_error(struct http_response *res, const char *field, const char *m
     json_object_set_new(res->model, "has_errors", json_true());
 }
 
+int http_after_write(struct http_response *res, int rc, const char *back, const char *flash)
+{
+    if (rc && rc != ERR_CONFLICT)
+        return rc;
+    res->redirect = back;
+    res->flash =
+        rc ? "Thao tác không thực hiện được vì trạng thái đã thay đổi; vui lòng xem lại." : flash;
+    return 0;
+}
+
 void http_add_security_headers(struct MHD_Response *resp)
 {
     MHD_add_response_header(resp, "Content-Security-Policy",
