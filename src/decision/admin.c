@@ -718,6 +718,8 @@ static int post_card(struct http_request *r, struct http_response *res)
     struct act_job *j = act_begin(r, &rc);
     if (!j)
         return rc;
+    if (strcmp(j->d.status, "notified") && strcmp(j->d.status, "voting"))
+        return act_error(r, res, j, "phieu", "Chưa thông báo, hoặc đã có kết quả.");
     j->n1 = http_param_int(r, "ho", 0);
     j->n2 = dm_trimmed(r, "thu")[0] != '\0';
     j->run = run_card;

@@ -489,6 +489,10 @@ static int post_new(struct http_request *r, struct http_response *res)
     e->eligible = dm_trimmed(r, "du_dieu_kien")[0] != '\0';
     const char *names[64];
     size_t n = names_of(r->a, dm_trimmed(r, "ung_cu_vien"), names, 64);
+    if (n > DM_MAX_CANDIDATES)
+        return new_error(
+            r, res, &v,
+            arena_printf(r->a, "Danh sách có thể có tối đa %d người ứng cử.", DM_MAX_CANDIDATES));
     e->candidates = names_joined(r->a, names, n, "\n");
     const char *proposer = e->kind == EL_HEAD ? "election_team" : "front";
     if (e->kind == EL_DISMISSAL) {
@@ -892,8 +896,13 @@ static int post_step(struct http_request *r, struct http_response *res)
         size_t n = names_of(r->a, typed[0] ? typed : e.candidates, names, 64);
         candidates = names_joined(r->a, names, n, "\n");
         const char *both = candidate_on_team(r->a, candidates, e.team_leader, e.team_members);
-        if (!n)
+        if (strcmp(d.status, "draft") != 0)
+            why = "Danh sách người ứng cử đã chốt khi thông báo bầu cử, không sửa được nữa.";
+        else if (!n)
             why = "Danh sách người ứng cử phải có ít nhất 1 người.";
+        else if (n > DM_MAX_CANDIDATES)
+            why = arena_printf(r->a, "Danh sách có thể có tối đa %d người ứng cử.",
+                               DM_MAX_CANDIDATES);
         else if (both)
             why = arena_printf(r->a,
                                "Người ứng cử không được là thành viên Tổ bầu cử: %s có tên trong "

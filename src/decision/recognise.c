@@ -270,7 +270,7 @@ static int post_amend(struct http_request *r, struct http_response *res)
         .forms = d.forms,
         .secret = d.secret,
         .tabled_on = dm_iso(r->a, date_vn_from_time(time(NULL))),
-        .commune_id = d.commune_id,
+        /* not a second part of a commune-wide matter: its villages are counted once */
         .amends_id = d.id,
     };
     r->state = j;

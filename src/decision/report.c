@@ -120,7 +120,7 @@ static int page_report(struct http_request *r, struct http_response *res)
     for (size_t i = 0; i < t->n_rows; i++) {
         struct line l;
         line_of(r->a, t, i, &l);
-        passed += rows_at(t, i, 10)->i != 0;
+        passed += rows_at(t, i, 10)->i && strcmp(rows_text(rows_at(t, i, 13)), "annulled");
         json_array_append_new(
             lines, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "n", (json_int_t)(i + 1),
                              "village", l.village, "matter", l.matter, "forms", l.forms,
@@ -196,7 +196,7 @@ static int get_report_pdf(struct http_request *r, struct http_response *res)
     for (size_t i = 0; rc == 0 && i < t->n_rows; i++) {
         struct line l;
         line_of(r->a, t, i, &l);
-        passed += rows_at(t, i, 10)->i != 0;
+        passed += rows_at(t, i, 10)->i && strcmp(rows_text(rows_at(t, i, 13)), "annulled");
         const char *result =
             l.recognition[0] ? arena_printf(r->a, "%s (%s)", l.result, l.recognition) : l.result;
         const char *cells[] = {arena_printf(r->a, "%zu", i + 1),

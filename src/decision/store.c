@@ -1,9 +1,8 @@
 /*
  * store.c - all SQL of residents' decisions (internal.h, migration 0026). Every write that an
  * official makes appends an audit row; a household's vote writes none that could tie it to a
- * secret choice (the audit row of an online vote names the household and the channel only, and
- * the ballot row has neither time nor order). Statements are static so each connection caches
- * them.
+ * secret choice (an online vote writes no audit row at all, and the ballot row has neither time
+ * nor order). Statements are static so each connection caches them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -47,16 +46,12 @@ static const char sql_roll[] =
 static const char sql_in_roll[] =
     "SELECT h.status FROM decision_roll r JOIN households h ON h.id = r.household_id WHERE "
     "r.decision_id = $1 AND r.household_id = $2";
-static const char sql_voted[] =
-    "SELECT COUNT(*) FROM decision_votes WHERE decision_id = $1 AND household_id = $2";
-static const char sql_vote_insert[] =
-    "INSERT INTO decision_votes (decision_id, household_id, channel, choice, at) VALUES ($1, $2, "
-    "$3, $4, $5)";
 static const char sql_vote_fast[] =
     "INSERT INTO decision_votes (decision_id, household_id, channel, choice, at) SELECT $1, "
     "r.household_id, $3, $4, $5 FROM decision_roll r JOIN households h ON h.id = "
     "r.household_id WHERE r.decision_id = $1 AND r.household_id = $2 AND h.status = 'active' "
-    "ON CONFLICT DO NOTHING";
+    "AND EXISTS (SELECT 1 FROM decisions d WHERE d.id = $1 AND d.status IN ('notified', "
+    "'voting')) ON CONFLICT DO NOTHING";
 static const char sql_ballot_insert[] =
     "INSERT INTO decision_ballots (decision_id, receipt, choice) VALUES ($1, $2, $3)";
 static const char sql_tally_insert[] =
@@ -112,7 +107,7 @@ static const char sql_voted_count[] = "SELECT COUNT(*) FROM decision_votes WHERE
 static const char sql_counted[] =
     "UPDATE decisions SET status = 'counted', counted_at = $2, approve = $3, reject = $4, "
     "other = $5, households_voted = $6, passed = $7, decision_text = $8, recognition = $9, "
-    "updated_at = $2 WHERE id = $1 AND status <> 'annulled'";
+    "updated_at = $2 WHERE id = $1 AND status IN ('notified', 'voting')";
 static const char sql_receipts[] =
     "SELECT receipt, choice FROM decision_ballots WHERE decision_id = $1 ORDER BY receipt";
 static const char sql_account_household[] =
@@ -338,27 +333,8 @@ int dm_store_take_part(struct db *db, int64_t id, int64_t hid, const char *chann
     }
     int active = strcmp(db_col_text(st, 0), "active") == 0;
     db_reset(st);
-    if (!active)
-        return ERR_FORBIDDEN;
-    if ((rc = db_prepare(db, sql_voted, &st)) != 0)
-        return rc;
-    db_bind_int(st, 1, id);
-    db_bind_int(st, 2, hid);
-    if ((rc = db_ints(st, &n, 1)) != 0)
-        return rc;
-    if (n)
-        return ERR_CONFLICT;
-    if ((rc = db_prepare(db, sql_vote_insert, &st)) != 0)
-        return rc;
-    db_bind_int(st, 1, id);
-    db_bind_int(st, 2, hid);
-    db_bind_cstr(st, 3, channel);
-    if (choice)
-        db_bind_int(st, 4, choice);
-    else
-        db_bind_null(st, 4);
-    db_bind_int(st, 5, now_s());
-    return db_run(st, NULL);
+    /* On the roll and still here: it has voted already, or the vote is no longer open. */
+    return active ? ERR_CONFLICT : ERR_FORBIDDEN;
 }
 
 int dm_store_vote_online(struct db *db, int64_t id, int64_t hid, int choice, int secret,
@@ -628,7 +604,8 @@ int dm_store_roll_changes(struct db *db, struct arena *a, int64_t id, struct row
 /* ---- after the count: sending, recognition (D8), annulment (D9) ---- */
 
 static const char sql_sent[] =
-    "UPDATE decisions SET sent_on = $2, updated_at = $3 WHERE id = $1 AND status = 'counted'";
+    "UPDATE decisions SET sent_on = $2, updated_at = $3 WHERE id = $1 AND status = 'counted' AND "
+    "sent_on = ''";
 static const char sql_recognised[] =
     "UPDATE decisions SET recognition = $2, recognition_on = $3, recognition_note = $4, "
     "updated_at = $5 WHERE id = $1 AND status = 'counted' AND recognition = 'pending'";

@@ -35,7 +35,7 @@ static const char sql_el_notice[] =
     "UPDATE decision_elections SET notice_on = $2, updated_at = $3 WHERE decision_id = $1";
 static const char sql_el_candidates[] =
     "UPDATE decision_elections SET candidates_on = $2, updated_at = $3, candidates = $4 WHERE "
-    "decision_id = $1";
+    "decision_id = $1 AND EXISTS (SELECT 1 FROM decisions WHERE id = $1 AND status = 'draft')";
 static const char sql_el_interim[] =
     "UPDATE decision_elections SET interim_on = $2, updated_at = $3, interim_head = $4 WHERE "
     "decision_id = $1";
