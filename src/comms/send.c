@@ -268,9 +268,9 @@ static void deliver(struct comms *c, const struct comms_msg *m)
     }
     char err[COMMS_MAX_ERROR + 1] = "";
     enum sent sent = SENT_FAILED;
-    /* libcurl (and OpenSSL, Kerberos, LDAP with it: 2 MB) is loaded and started with the first
-     * message, not with every server: most never send one. curl_global_init is thread-safe in
-     * libcurl >= 7.84. */
+    /* libcurl (and OpenSSL's TLS, Kerberos, LDAP with it: about 1 MB) is loaded and started with
+     * the first message, not with every server: most never send one. curl_global_init is
+     * thread-safe in libcurl >= 7.84. */
     char why[256] = "";
     if (!c->curl_ready && curl_api_load(why, sizeof why) == 0 &&
         curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK)

@@ -39,7 +39,7 @@ int config_set(struct config *c, const char *key, const char *value)
             c->base_url[--n] = '\0';
         c->secure_cookies = strncmp(c->base_url, "https://", 8) == 0;
     } else if (strcmp(key, "threads") == 0) {
-        if (parse_int(value, 1, 256, &c->threads))
+        if (parse_int(value, 0, 256, &c->threads))
             return ERR_INVALID;
     } else if (strcmp(key, "calendar_dir") == 0) {
         copy(c->calendar_dir, sizeof c->calendar_dir, value);

@@ -6,7 +6,7 @@
  *   db        = sqlite:danchu.db | postgres://user@host/db
  *   listen    = 127.0.0.1:8080
  *   base_url  = https://dan-chu.example.gov.vn   (links, feeds, QR codes; https → Secure cookies)
- *   threads   = 0                                  HTTP workers (0: one per processor, 2-8)
+ *   threads   = 0                                  HTTP workers (0: one per processor, 4-8)
  *   calendar_dir = /etc/danchu/calendar            operator's holiday tables
  *   sms_webhook  = http://127.0.0.1:9000/sms       SMS gateway (HTTP webhook)
  *   smtp_url      = smtp://127.0.0.1:25 | smtps://mail.example.vn   outbox e-mail ("" = waits)

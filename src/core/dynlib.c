@@ -25,6 +25,7 @@ int dynlib_load(struct dynlib *l, char *err, size_t err_len)
         l->slots[i] = dlsym(h, l->names[i]);
         if (!l->slots[i]) {
             snprintf(err, err_len, "%s has no %s", l->soname, l->names[i]);
+            dlclose(h);
             rc = ERR_UNAVAILABLE;
             goto out;
         }

@@ -4,9 +4,10 @@
  * libpq (PostgreSQL) and libcurl (e-mail, webhooks, SMS) bring about 1 MB of resident memory
  * and 18 shared libraries with their dependencies (OpenSSL's TLS, Kerberos, LDAP...) into every
  * process that links them, while most servers never use one or the other: a commune on SQLite
- * never loads libpq, a server without smtp_url never loads libcurl. The store and comms modules
- * reach them through a table of function pointers filled here, and call them by their usual
- * names (store/pq.h and comms/curl_api.h turn those names into calls through the table).
+ * never loads libpq, a server without smtp_url never loads libcurl. store/postgres.c,
+ * comms/send.c and app/register.c (the SMS gateway) reach them through a table of function
+ * pointers filled here, and call them by their usual names (store/pq.h and comms/curl_api.h
+ * turn those names into calls through the table).
  */
 #ifndef DANCHU_CORE_DYNLIB_H
 #define DANCHU_CORE_DYNLIB_H

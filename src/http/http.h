@@ -162,7 +162,7 @@ struct http_hooks {
 
 struct http_config {
     const char *listen;           /* "ADDR:PORT" */
-    int threads;                  /* worker threads */
+    int threads;                  /* worker threads, 0: one per processor, 4 to 8 */
     int secure_cookies;           /* Secure attribute on cookies (base_url is https) */
     const char *base_url;         /* for absolute links */
     struct store *store;          /* the database */

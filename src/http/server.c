@@ -1153,12 +1153,14 @@ int http_server_start(struct http_server *srv, char *err, size_t err_len)
         snprintf(err, err_len, "bad listen address %s (want ADDR:PORT)", srv->cfg.listen);
         return ERR_INVALID;
     }
-    /* One worker per processor, 2 to 8, unless set: writes wait for the writer suspended, not
-     * in a worker, so more workers than processors only cost memory (each keeps its SQLite
-     * connection, schema and page cache: 8 workers on 2 processors added 2 MB of idle RSS). */
+    /* One worker per processor, 4 to 8, unless set. Writes wait for the writer suspended, not
+     * in a worker, so more workers than that only cost memory (each keeps its SQLite
+     * connection, schema and page cache: 8 workers on 2 processors added 2 MB of idle RSS);
+     * fewer than 4 would let two slow requests (a long PDF, a sign-in's argon2id, a PostgreSQL
+     * query) hold up every other. */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = srv->cfg.threads > 0 ? (unsigned)srv->cfg.threads
-                       : ncpu < 2           ? 2
+                       : ncpu < 4           ? 4
                        : ncpu > 8           ? 8
                                             : (unsigned)ncpu;
     srv->mhd = MHD_start_daemon(

@@ -1,7 +1,7 @@
 /*
  * pq.h - libpq through a table loaded when the first PostgreSQL connection is made (core/dynlib.h):
- * a server on SQLite never maps libpq and its dependencies. Included by postgres.c after
- * libpq-fe.h; the PQ* names used there become calls through the table.
+ * a server on SQLite never maps libpq and its dependencies. Included by postgres.c (it includes
+ * libpq-fe.h itself); the PQ* names used there become calls through the table.
  */
 #ifndef DANCHU_STORE_PQ_H
 #define DANCHU_STORE_PQ_H
