@@ -36,6 +36,8 @@ static int index_page(struct http_request *r, struct http_response *res, const s
     http_model_rows(res, "items", t);
     json_object_set_new(res->model, "unit",
                         json_pack("{s:s,s:s}", "code", u->code, "name", u->name));
+    /* A refused form comes back with what was chosen: village, matter, forms, secrecy. */
+    const char *chosen = dm_trimmed(r, "don_vi");
     json_t *villages = json_array();
     if (units_kind_is_commune(u->kind)) {
         struct unit *vs;
@@ -44,16 +46,34 @@ static int index_page(struct http_request *r, struct http_response *res, const s
             return rc;
         for (size_t i = 0; i < n; i++)
             json_array_append_new(villages,
-                                  json_pack("{s:s,s:s}", "code", vs[i].code, "name", vs[i].name));
+                                  json_pack("{s:s,s:s,s:b}", "code", vs[i].code, "name", vs[i].name,
+                                            "selected", !strcmp(vs[i].code, chosen)));
     } else {
-        json_array_append_new(villages, json_pack("{s:s,s:s}", "code", u->code, "name", u->name));
+        json_array_append_new(
+            villages, json_pack("{s:s,s:s,s:b}", "code", u->code, "name", u->name, "selected", 1));
     }
+    unsigned forms = 0;
+    for (size_t i = 0; i < r->params.n_items; i++) {
+        int64_t f;
+        if (str_eq_c(r->params.items[i].name, "hinh_thuc") &&
+            parse_int64(str_trim(r->params.items[i].value), 0, 2, &f) == 0)
+            forms |= 1u << f;
+    }
+    if (!forms)
+        forms = 1u << DF_MEETING;
+    json_object_set_new(res->model, "forms",
+                        json_pack("{s:b,s:b,s:b,s:b}", "meeting", forms & (1u << DF_MEETING),
+                                  "ballot", forms & (1u << DF_BALLOT), "online",
+                                  forms & (1u << DF_ONLINE), "secret",
+                                  dm_trimmed(r, "bo_phieu_kin")[0] != '\0'));
     json_object_set_new(res->model, "villages", villages);
     json_object_set_new(res->model, "is_commune", json_boolean(units_kind_is_commune(u->kind)));
     json_t *matters = json_array();
+    int64_t matter = http_param_int(r, "loai", 0);
     for (int m = 1; m <= 6; m++)
-        json_array_append_new(matters, json_pack("{s:i,s:s}", "value", m, "label",
-                                                 dm_matter_label((enum dm_matter)m)));
+        json_array_append_new(matters, json_pack("{s:i,s:s,s:b}", "value", m, "label",
+                                                 dm_matter_label((enum dm_matter)m), "selected",
+                                                 m == matter));
     json_object_set_new(res->model, "matters", matters);
     if (!json_object_get(res->model, "form"))
         json_object_set_new(res->model, "form",
@@ -258,9 +278,11 @@ static int manage_page(struct http_request *r, struct http_response *res, const 
     if ((rc = dm_store_candidates(r->db, r->a, d->id, &names, &nc)) != 0)
         return rc;
     json_t *cands = json_array();
-    for (size_t i = 0; i < nc; i++)
-        json_array_append_new(cands,
-                              json_pack("{s:I,s:s}", "i", (json_int_t)(i + 1), "name", names[i]));
+    for (size_t i = 0; i < nc; i++) {
+        const char *votes = dm_param(r, arena_printf(r->a, "ung_vien_%zu", i + 1));
+        json_array_append_new(cands, json_pack("{s:I,s:s,s:s}", "i", (json_int_t)(i + 1), "name",
+                                               names[i], "votes", votes[0] ? votes : "0"));
+    }
     json_object_set_new(m, "candidates", cands);
     json_object_set_new(m, "has_candidates", json_boolean(nc > 0));
     if ((rc = dm_prepare_model(r, d, m)) != 0)
@@ -270,10 +292,41 @@ static int manage_page(struct http_request *r, struct http_response *res, const 
     if (d->meeting_on[0] && date_parse(d->meeting_on, &mt) == 0)
         date_format_vn(dr_notice_latest(rules, mt), latest);
     json_object_set_new(m, "notice_latest", json_string(latest));
-    if (!json_object_get(m, "form"))
-        json_object_set_new(m, "form", json_object());
-    if (!json_object_get(json_object_get(m, "form"), "ma_ho"))
-        json_object_set_new(json_object_get(m, "form"), "ma_ho", json_string(""));
+    /* A refused form comes back as it was typed: every field of the page's forms, from the
+     * request (empty, or 0 for a count, on a first view). */
+    static const struct {
+        const char *name, *empty;
+    } fields[] = {
+        {"ngay_thong_bao", ""},
+        {"ngay_hop", ""},
+        {"han_phieu", ""},
+        {"ma_ho", ""},
+        {"cum", ""},
+        {"tan_thanh", "0"},
+        {"khong_tan_thanh", "0"},
+        {"khac", "0"},
+        {"khong_hop_le", "0"},
+        {"thu_ky", ""},
+        {"thu_ky_phieu", ""},
+        {"cach_phieu", ""},
+        {"to_kiem_phieu", ""},
+        {"nhan_chung", ""},
+    };
+    json_t *form = json_object_get(m, "form");
+    if (!form) {
+        form = json_object();
+        json_object_set_new(m, "form", form);
+    }
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *typed = dm_param(r, fields[i].name);
+        if (!json_object_get(form, fields[i].name))
+            json_object_set_new(form, fields[i].name,
+                                json_string(typed[0] ? typed : fields[i].empty));
+    }
+    json_object_set_new(form, "nguon_ballot",
+                        json_boolean(!strcmp(dm_param(r, "nguon"), "ballot")));
+    json_object_set_new(form, "cach_secret", json_boolean(!strcmp(dm_param(r, "cach"), "secret")));
+    json_object_set_new(form, "cach_paper", json_boolean(!strcmp(dm_param(r, "cach"), "paper")));
     res->template = "decision/manage";
     res->title = d->title;
     return 0;

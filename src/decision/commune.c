@@ -336,7 +336,8 @@ static int matter_model(struct http_request *r, const struct dm_commune *c, cons
     json_object_set_new(m, "waiting", json_boolean(admin && !decided && n.done < n.total));
     json_object_set_new(m, "villages_pending", json_integer(pending));
     if (!json_object_get(m, "form"))
-        json_object_set_new(m, "form", json_pack("{s:s}", "ngay_hieu_luc", ""));
+        json_object_set_new(m, "form",
+                            json_pack("{s:s}", "ngay_hieu_luc", dm_param(r, "ngay_hieu_luc")));
     return 0;
 }
 

@@ -88,6 +88,9 @@ static void D3_forms_follow_the_matter(void **state)
     r = h_post_page(c, "/quan-ly/bieu-quyet?don_vi=" VILLAGE, "/quan-ly/bieu-quyet", f3);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "phải quyết định tại cuộc họp"));
+    /* ... with the matter and the form that were chosen. */
+    assert_true(h_has(r, "<option value=\"3\" selected>"));
+    assert_true(h_has(r, "name=\"hinh_thuc\" value=\"1\" checked"));
     /* D2: the head tables a matter after agreeing with the Ban CTMT, on a day already past;
      * refused without it, with what was typed kept. */
     const char *alone[] = {
@@ -730,6 +733,9 @@ static void D4_secretary_and_method_chosen_by_more_than_half_of_those_attending(
     struct h_response *r = h_post_page(c, page, h_fmt(c, "%s/kiem-phieu", page), half);
     assert_int_equal(r->status, 422);
     assert_true(h_has(r, "Thư ký cuộc họp phải được quá nửa"));
+    /* The refused count comes back as typed. */
+    assert_true(h_has(r, "value=\"Nguyễn Thị Thư ký\""));
+    assert_true(h_has(r, "name=\"tan_thanh\" inputmode=\"numeric\" value=\"8\""));
     const char *method[] = {
         "nguon",  "meeting",           "tan_thanh",    "8", "khong_tan_thanh", "2",
         "thu_ky", "Nguyễn Thị Thư ký", "thu_ky_phieu", "6", "cach_phieu",      "5",
