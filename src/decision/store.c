@@ -253,7 +253,7 @@ int dm_store_list(struct db *db, struct arena *a, int64_t unit_id, struct rows *
     if (rc)
         return rc;
     db_bind_int(st, 1, unit_id);
-    return db_rows(st, a, 6, out);
+    return db_rows(st, a, 2, out);
 }
 
 int dm_store_notify(struct db *db, int64_t actor, int64_t id, const char *notice_on,
@@ -909,5 +909,5 @@ int dm_store_period(struct db *db, struct arena *a, int64_t unit_id, int64_t fro
     db_bind_int(st, 1, unit_id);
     db_bind_int(st, 2, from);
     db_bind_int(st, 3, to);
-    return db_rows(st, a, 4, out);
+    return db_rows(st, a, 0, out);
 }

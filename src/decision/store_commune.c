@@ -137,7 +137,7 @@ int dm_commune_list(struct db *db, struct arena *a, int64_t unit_id, struct rows
     if (rc)
         return rc;
     db_bind_int(st, 1, unit_id);
-    return db_rows(st, a, 10, out);
+    return db_rows(st, a, 2, out);
 }
 
 int dm_commune_villages(struct db *db, struct arena *a, int64_t id, struct rows **out)
@@ -147,7 +147,7 @@ int dm_commune_villages(struct db *db, struct arena *a, int64_t id, struct rows 
     if (rc)
         return rc;
     db_bind_int(st, 1, id);
-    return db_rows(st, a, 64, out);
+    return db_rows(st, a, 0, out);
 }
 
 int dm_commune_period(struct db *db, struct arena *a, int64_t unit_id, int64_t from, int64_t to,
