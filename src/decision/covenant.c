@@ -601,13 +601,14 @@ static int index_page(struct http_request *r, struct http_response *res, const s
     json_object_set_new(m, "villages", villages);
     if (!json_object_get(m, "form")) {
         json_t *f = json_object();
-        static const char *const fields[] = {"tieu_de", "tom_tat", "sang_kien", "so_ho_dong_thuan",
-                                             "ngay_de_xuat"};
+        static const char *const fields[] = {"tieu_de",          "tom_tat",      "sang_kien",
+                                             "so_ho_dong_thuan", "ngay_de_xuat", "sua_doi"};
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
             set_s(f, fields[i], param_or(r, fields[i], ""));
         json_object_set_new(m, "form", f);
     }
     set_b(m, "initiative_checked", !strcmp(param_or(r, "de_xuat", ""), "initiative"));
+    set_b(m, "ban_ctmt_checked", param_or(r, "ban_ctmt", "")[0] != '\0');
     res->template = "decision/covenant_list";
     res->title = arena_printf(r->a, "Hương ước, quy ước – %s", u->name);
     return 0;
